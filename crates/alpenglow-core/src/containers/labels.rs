@@ -1,0 +1,44 @@
+//! Item labels read from a file of whitespace-separated "entity label" pairs.
+
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Default)]
+pub struct LabelContainer {
+    labels: Vec<i64>,
+}
+
+impl LabelContainer {
+    pub fn from_file(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path.display().to_string(), e))?;
+        let mut labels = Vec::new();
+        for (n, line) in text.lines().enumerate() {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            if fields.is_empty() {
+                continue;
+            }
+            let parsed = match fields.as_slice() {
+                [e, l] => e.parse::<u32>().ok().zip(l.parse::<i64>().ok()),
+                _ => None,
+            };
+            let Some((entity, label)) = parsed else {
+                return Err(Error::data(format!(
+                    "{}, line {}: expected \"entity label\" (two integers), found {line:?}",
+                    path.display(),
+                    n + 1
+                )));
+            };
+            if entity as usize >= labels.len() {
+                labels.resize(entity as usize + 1, -1);
+            }
+            labels[entity as usize] = label;
+        }
+        Ok(LabelContainer { labels })
+    }
+
+    /// The entity's label, or -1 if it has none.
+    pub fn label(&self, entity: u32) -> i64 {
+        self.labels.get(entity as usize).copied().unwrap_or(-1)
+    }
+}

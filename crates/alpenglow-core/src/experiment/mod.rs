@@ -1,0 +1,45 @@
+//! The online experiment: the shared environment, the updater and logger roles, and the
+//! evaluate-then-train loop.
+
+pub mod environment;
+pub mod online_experiment;
+pub mod run;
+
+pub use environment::Environment;
+pub use online_experiment::OnlineExperiment;
+pub use run::{run, RunHooks};
+
+use crate::data::RecDat;
+use crate::error::Result;
+
+/// Messages an updater can receive around groups of updates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpdaterMessage {
+    StartOfOfflineUpdate,
+    EndOfOfflineUpdate,
+    StartOfOfflineIterations,
+    EndOfOfflineIterations,
+    StartOfImplicitUpdateCycle,
+    EndOfImplicitUpdateCycle,
+}
+
+/// Trains on a record, after the environment has been updated with it.
+pub trait Updater: Send + Sync {
+    fn update(&mut self, rec: &RecDat, env: &Environment) -> Result<()>;
+    fn message(&mut self, _message: UpdaterMessage) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// Observes a record before anyone trains on it (evaluation happens here); must not change models.
+pub trait Logger: Send + Sync {
+    fn run(&mut self, rec: &RecDat, env: &Environment) -> Result<()>;
+    /// Called once after the last record (for end loggers) and when a run stops.
+    fn finish(&mut self, _env: &Environment) -> Result<()> {
+        Ok(())
+    }
+}
+
+crate::component_list! {
+    OnlineExperiment => [],
+}

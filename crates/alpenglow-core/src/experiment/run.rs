@@ -1,0 +1,146 @@
+//! The evaluate-then-train loop.
+//!
+//! Before the first record: the component graph is walked from the experiment, every component
+//! is claimed (once, for the whole run), its wiring is checked and it is initialised with a
+//! fresh environment. Inside the loop only cheap borrow flags are touched.
+
+use std::collections::HashSet;
+
+use super::environment::Environment;
+use super::online_experiment::OnlineExperiment;
+use crate::component::{Handle, Shared};
+use crate::error::{Error, Result};
+
+/// Called by the loop every `interval()` records and at the end; an error (e.g. Ctrl-C as
+/// `Error::Interrupted`) stops the run after the current record, keeping what was logged.
+pub trait RunHooks {
+    fn interval(&self) -> usize {
+        65_536
+    }
+    fn progress(&mut self, done: usize, total: usize) -> Result<()>;
+}
+
+/// Hooks that do nothing (pure-Rust use and tests).
+pub struct NoHooks;
+
+impl RunHooks for NoHooks {
+    fn progress(&mut self, _done: usize, _total: usize) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// What a finished (or stopped) run reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunSummary {
+    pub records: usize,
+}
+
+/// Every component reachable from `root`, each once, root first (depth-first, wiring order).
+pub fn collect_graph(root: &Handle) -> Result<Vec<Handle>> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    let mut stack = vec![root.clone()];
+    while let Some(h) = stack.pop() {
+        if !seen.insert(h.id()) {
+            continue;
+        }
+        let mut children = h.node.children()?;
+        children.reverse();
+        stack.extend(children);
+        out.push(h);
+    }
+    Ok(out)
+}
+
+/// Runs the experiment behind `handle` over its whole stream.
+pub fn run(handle: &Handle, hooks: &mut dyn RunHooks) -> Result<RunSummary> {
+    let experiment: std::sync::Arc<Shared<OnlineExperiment>> = handle
+        .downcast::<OnlineExperiment>()
+        .ok_or_else(|| Error::wiring(format!("{} is not an OnlineExperiment", handle.name())))?;
+    let graph = collect_graph(handle)?;
+    let mut claims = Vec::with_capacity(graph.len());
+    for h in &graph {
+        claims.push(h.node.try_claim().ok_or_else(|| {
+            Error::InUse(format!("{} is in use by another running experiment (or another thread)", h.name()))
+        })?);
+    }
+    for h in &graph {
+        h.node.check_wiring()?;
+    }
+
+    let (iterator_link, data_link, env_params) = {
+        let exp = experiment.borrow()?;
+        let iterator_link = exp.iterator()?.clone();
+        let data_link = iterator_link.borrow()?.data()?.clone();
+        let (max_user, max_item) = data_link.borrow()?.revalidate()?;
+        let env_params = exp.environment_parameters(max_user, max_item);
+        (iterator_link, data_link, env_params)
+    };
+    let len = data_link.borrow()?.len();
+    if len == 0 {
+        return Err(Error::data("the input stream is empty"));
+    }
+    let mut env = Environment::new(env_params, len);
+    for h in &graph {
+        h.node.initialize(&env)?;
+    }
+
+    let exp = experiment.borrow()?;
+    let data = data_link.borrow()?;
+    let view = data.view();
+    let iterator = iterator_link.borrow()?;
+    let order = iterator.order();
+    let mut loggers = Vec::with_capacity(exp.wiring.loggers.len());
+    for l in &exp.wiring.loggers {
+        loggers.push(l.borrow_mut()?);
+    }
+    let mut updaters = Vec::with_capacity(exp.wiring.updaters.len());
+    for u in &exp.wiring.updaters {
+        updaters.push(u.borrow_mut()?);
+    }
+    let termination = exp.params.experiment_termination_time;
+    let interval = hooks.interval().max(1);
+
+    let mut done = 0;
+    let outcome = (|| -> Result<()> {
+        for k in 0..len {
+            let index = order.map_or(k, |o| o[k] as usize);
+            let rec = view.record(index);
+            if termination > 0.0 && rec.time >= termination {
+                break;
+            }
+            for logger in loggers.iter_mut() {
+                logger.run(&rec, &env)?;
+            }
+            env.update(&rec);
+            for updater in updaters.iter_mut() {
+                updater.update(&rec, &env)?;
+            }
+            done = k + 1;
+            if done % interval == 0 {
+                hooks.progress(done, len)?;
+            }
+        }
+        Ok(())
+    })();
+
+    // Loggers are finished whatever happened, so partial results stay complete and files flushed.
+    let mut finish_result = Ok(());
+    for logger in loggers.iter_mut() {
+        finish_result = finish_result.and(logger.finish(&env));
+    }
+    drop(loggers);
+    if outcome.is_ok() {
+        for l in &exp.wiring.end_loggers {
+            let mut end_logger = l.borrow_mut()?;
+            let rec = crate::data::RecDat::default();
+            end_logger.run(&rec, &env)?;
+            end_logger.finish(&env)?;
+        }
+    }
+    outcome?;
+    finish_result?;
+    hooks.progress(done, len)?;
+    drop(claims);
+    Ok(RunSummary { records: done })
+}

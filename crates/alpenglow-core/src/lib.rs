@@ -1,0 +1,21 @@
+//! alpenglow-core: online evaluation and training of recommender models on event streams.
+//!
+//! An online experiment replays a time-ordered stream; for every record the loggers first
+//! evaluate the current model (rank of the record's item for its user), then the environment
+//! and the updaters train on it. Components are declared once (`parameters!` + `wiring!` +
+//! trait impls) and listed per family with `component_list!`; the `registry` serves them to
+//! front ends.
+
+pub mod component;
+pub mod containers;
+pub mod data;
+pub mod error;
+pub mod experiment;
+pub mod loggers;
+pub mod models;
+pub mod params;
+pub mod random;
+pub mod ranking;
+pub mod registry;
+
+pub use error::{Error, Result};

@@ -1,0 +1,158 @@
+//! Ranks every evaluated record and keeps (or writes) the results.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+
+use super::format::format_g;
+use crate::component::{slot, Component};
+use crate::data::RecDat;
+use crate::error::{Error, Result};
+use crate::experiment::{Environment, Logger};
+use crate::models::Model;
+use crate::ranking::RankComputer;
+
+crate::parameters! {
+    /// Evaluates the model before it trains on a record: computes the raw rank code of the
+    /// record's item for its user (see `ranking`) and the model's prediction, for records with
+    /// eval set and time >= evaluation_start_time. Keeps them in memory and/or writes lines
+    /// `int(time) rank prediction user item score id` to `out_file`.
+    pub struct MemoryRankingLoggerParameters {
+        /// Text output file ("" for none).
+        pub out_file: String = String::new(),
+        /// Keep the results in memory.
+        pub memory_log: bool = true,
+        /// Records before this time are not evaluated (-1: the experiment's value).
+        pub evaluation_start_time: f64 = -1.0,
+        /// Length of the top list (-1: the experiment's value).
+        pub top_k: i64 = -1,
+        /// Seed of the tie-breaking generator (the Python experiments use 43211234).
+        pub random_seed: i64 = -1,
+    }
+}
+
+crate::wiring! {
+    pub struct MemoryRankingLoggerWiring {
+        /// The model to evaluate.
+        set_model => model: required dyn Model,
+    }
+}
+
+/// The in-memory log: one entry per evaluated record, in processing order.
+#[derive(Debug, Clone, Default)]
+pub struct RankingLogs {
+    /// Position of the record in its data container.
+    pub record_index: Vec<u64>,
+    /// Raw rank code (>= top_k: not ranked).
+    pub rank: Vec<u32>,
+    pub prediction: Vec<f64>,
+    pub top_k: usize,
+}
+
+pub struct MemoryRankingLogger {
+    params: MemoryRankingLoggerParameters,
+    wiring: MemoryRankingLoggerWiring,
+    rank_computer: RankComputer,
+    evaluation_start_time: f64,
+    logs: RankingLogs,
+    out: Option<BufWriter<File>>,
+}
+
+impl MemoryRankingLogger {
+    pub fn logs(&self) -> &RankingLogs {
+        &self.logs
+    }
+    pub fn take_logs(&mut self) -> RankingLogs {
+        let top_k = self.logs.top_k;
+        let mut logs = std::mem::take(&mut self.logs);
+        self.logs.top_k = top_k;
+        logs.top_k = top_k;
+        logs
+    }
+}
+
+impl Logger for MemoryRankingLogger {
+    fn run(&mut self, rec: &RecDat, env: &Environment) -> Result<()> {
+        if !rec.eval || rec.time < self.evaluation_start_time {
+            return Ok(());
+        }
+        let model = slot(&self.wiring.model, Self::NAME, "set_model")?.borrow()?;
+        let rank = self.rank_computer.rank(&*model, rec, env);
+        let prediction = model.prediction(rec);
+        drop(model);
+        if self.params.memory_log {
+            self.logs.record_index.push(rec.index as u64);
+            self.logs.rank.push(rank as u32);
+            self.logs.prediction.push(prediction);
+        }
+        if let Some(out) = &mut self.out {
+            writeln!(
+                out,
+                "{} {} {} {} {} {} {}",
+                rec.time as i64,
+                rank,
+                format_g(prediction),
+                rec.user,
+                rec.item,
+                format_g(rec.score),
+                rec.id
+            )
+            .map_err(|e| Error::io(self.params.out_file.clone(), e))?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, _env: &Environment) -> Result<()> {
+        if let Some(out) = &mut self.out {
+            out.flush().map_err(|e| Error::io(self.params.out_file.clone(), e))?;
+        }
+        Ok(())
+    }
+}
+
+impl Component for MemoryRankingLogger {
+    const NAME: &'static str = "MemoryRankingLogger";
+    type Params = MemoryRankingLoggerParameters;
+    type Wiring = MemoryRankingLoggerWiring;
+    fn new(params: Self::Params) -> Result<Self> {
+        if params.top_k == 0 || params.top_k < -1 {
+            return Err(Error::parameter(format!(
+                "MemoryRankingLogger: parameter 'top_k' must be positive (or -1 for the experiment's), got {}",
+                params.top_k
+            )));
+        }
+        Ok(MemoryRankingLogger {
+            rank_computer: RankComputer::new(1, false, params.random_seed),
+            evaluation_start_time: params.evaluation_start_time,
+            params,
+            wiring: Default::default(),
+            logs: RankingLogs::default(),
+            out: None,
+        })
+    }
+    fn params(&self) -> &Self::Params {
+        &self.params
+    }
+    fn wiring(&self) -> &Self::Wiring {
+        &self.wiring
+    }
+    fn wiring_mut(&mut self) -> &mut Self::Wiring {
+        &mut self.wiring
+    }
+    /// Every run starts a fresh log and a fresh tie-breaking generator.
+    fn initialize(&mut self, env: &Environment) -> Result<()> {
+        let top_k = if self.params.top_k > 0 { self.params.top_k as usize } else { env.top_k() };
+        self.rank_computer = RankComputer::new(top_k, env.exclude_known(), self.params.random_seed);
+        self.evaluation_start_time = if self.params.evaluation_start_time >= 0.0 {
+            self.params.evaluation_start_time
+        } else {
+            env.params.evaluation_start_time
+        };
+        self.logs = RankingLogs { top_k, ..Default::default() };
+        self.out = None;
+        if !self.params.out_file.is_empty() {
+            let f = File::create(&self.params.out_file).map_err(|e| Error::io(self.params.out_file.clone(), e))?;
+            self.out = Some(BufWriter::new(f));
+        }
+        Ok(())
+    }
+}

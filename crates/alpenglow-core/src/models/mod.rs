@@ -1,0 +1,57 @@
+//! Models: the `Model` role and one folder per model family.
+
+pub mod popularity;
+pub mod transition;
+
+use crate::containers::train_matrix::Row;
+use crate::data::RecDat;
+use crate::ranking::{RankCount, RankQuery, RankingScoreIterator};
+
+/// How the rank of a record is computed for a model (see `ranking`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RankPath {
+    /// Score candidates in popularity order, stopping after `top_k` better ones.
+    BruteForce,
+    /// Walk the model's ranking-score iterator, stopping at the score bound.
+    Iterator,
+    /// Ask the model for its top list and find the item in it.
+    TopList,
+}
+
+/// Scores (user, item) pairs. Implementations may offer faster exact rank computation.
+pub trait Model: Send + Sync {
+    fn prediction(&self, rec: &RecDat) -> f64;
+
+    /// Prepares per-entity state before a training step (default: nothing).
+    fn add(&mut self, _rec: &RecDat) {}
+
+    fn rank_path(&self) -> RankPath {
+        RankPath::BruteForce
+    }
+
+    /// An exact shortcut for the counts of the model's rank path (`None`: use the generic path).
+    /// Must return exactly what the generic path would, including the early-exit tie count.
+    fn count_ranked(&self, _query: &RankQuery<'_>) -> Option<RankCount> {
+        None
+    }
+
+    /// The ranking-score iterator for `user` (for `RankPath::Iterator`).
+    fn ranking_iterator(&self, _user: u32) -> Option<Box<dyn RankingScoreIterator + '_>> {
+        None
+    }
+
+    /// The top `k` items for `user`, best first (for `RankPath::TopList`).
+    fn top_list(&self, _user: u32, _k: usize, _exclude: Option<&Row>) -> Vec<(u32, f64)> {
+        Vec::new()
+    }
+}
+
+crate::component_list! {
+    popularity::PopularityModel => [model],
+    popularity::PopularityModelUpdater => [updater],
+    popularity::PopularityTimeFrameModelUpdater => [updater],
+    popularity::PersonalPopularityModel => [model],
+    popularity::PersonalPopularityModelUpdater => [updater],
+    transition::TransitionProbabilityModel => [model],
+    transition::TransitionProbabilityModelUpdater => [updater],
+}

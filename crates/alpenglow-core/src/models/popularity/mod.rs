@@ -1,0 +1,13 @@
+//! Popularity models: global counts (optionally in a sliding time window) and personal counts.
+
+mod personal;
+mod personal_updater;
+mod popularity_model;
+mod popularity_updater;
+mod timeframe_updater;
+
+pub use personal::PersonalPopularityModel;
+pub use personal_updater::PersonalPopularityModelUpdater;
+pub use popularity_model::PopularityModel;
+pub use popularity_updater::PopularityModelUpdater;
+pub use timeframe_updater::PopularityTimeFrameModelUpdater;

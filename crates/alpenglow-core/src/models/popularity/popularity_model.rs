@@ -1,0 +1,171 @@
+//! Global popularity: score = ln(count+1) / ln(max count+1), 0 for items never counted.
+
+use crate::component::{Component, NoWiring};
+use crate::containers::top_pop_container::fingerprint_step;
+use crate::containers::PopContainer;
+use crate::data::RecDat;
+use crate::error::Result;
+use crate::models::Model;
+use crate::ranking::walk::popularity_walk;
+use crate::ranking::{RankCount, RankQuery};
+
+crate::parameters! {
+    /// Recommends by global popularity: `ln(count+1) / ln(max_count+1)`, or 0 for an item
+    /// never counted. Trained by `PopularityModelUpdater` or `PopularityTimeFrameModelUpdater`.
+    pub struct PopularityModelParameters {}
+}
+
+pub struct PopularityModel {
+    params: PopularityModelParameters,
+    wiring: NoWiring,
+    freq: PopContainer,
+    /// Number of items with each count, to keep the current maximum under decrements.
+    count_hist: Vec<u32>,
+    max_freq: u32,
+    /// Fingerprint of the increments, comparable with the environment's popularity container.
+    fingerprint: u64,
+    decrements: u64,
+}
+
+impl PopularityModel {
+    pub fn count(&self, item: u32) -> u32 {
+        self.freq.get(item)
+    }
+    pub fn max_count(&self) -> u32 {
+        self.max_freq
+    }
+
+    fn move_hist(&mut self, from: u32, to: u32) {
+        let need = from.max(to) as usize + 1;
+        if self.count_hist.len() < need {
+            self.count_hist.resize(need, 0);
+        }
+        if from > 0 {
+            self.count_hist[from as usize] -= 1;
+        }
+        if to > 0 {
+            self.count_hist[to as usize] += 1;
+        }
+    }
+
+    pub fn increase(&mut self, item: u32) {
+        let c = self.freq.increase(item);
+        self.move_hist(c - 1, c);
+        self.max_freq = self.max_freq.max(c);
+        self.fingerprint = fingerprint_step(self.fingerprint, item);
+    }
+
+    /// Lowers the count of `item`; the normaliser follows the current maximum.
+    pub fn decrease(&mut self, item: u32) {
+        let before = self.freq.get(item);
+        if before == 0 {
+            return;
+        }
+        self.freq.reduce(item);
+        self.move_hist(before, before - 1);
+        self.decrements += 1;
+        while self.max_freq > 0 && self.count_hist[self.max_freq as usize] == 0 {
+            self.max_freq -= 1;
+        }
+    }
+
+    /// Exact counts for the brute-force path using integer counts as keys (the score is a
+    /// strictly increasing function of the count). When the model has counted exactly the
+    /// environment's increments, the environment's order is this model's order and the counts
+    /// follow from the run boundaries; when it has also decremented, its counts are bounded by
+    /// the environment's and the walk can stop at the first smaller environment count.
+    fn count_by_keys(&self, q: &RankQuery<'_>) -> RankCount {
+        let target = self.freq.get(q.rec.item);
+        let order = q.env.popularity_sorted();
+        let same_history = self.fingerprint == order.fingerprint() && order.is_sorted();
+        if same_history && self.decrements == 0 {
+            let (Some(start), run) = (order.run_start(target), order.run_len(target)) else {
+                return popularity_walk(q, target, |i| Some(self.freq.get(i)));
+            };
+            let (mut known_better, mut known_ties) = (0, 0);
+            if let Some(row) = q.exclude {
+                for &item in row.keys() {
+                    if item == q.rec.item {
+                        continue;
+                    }
+                    let c = order.count(item);
+                    if c > target && order.position(item).is_some() {
+                        known_better += 1;
+                    } else if c == target && order.position(item).is_some() {
+                        known_ties += 1;
+                    }
+                }
+            }
+            let better = start - known_better;
+            if better >= q.top_k {
+                return RankCount::Counted { better: q.top_k, ties: 0 };
+            }
+            return RankCount::Counted { better, ties: run - 1 - known_ties };
+        }
+        if same_history {
+            let (mut better, mut ties) = (0, 0);
+            for k in 0..order.len() {
+                if order.count_at(k) < target {
+                    break;
+                }
+                let item = order.item_at(k);
+                if q.is_skipped(item) {
+                    continue;
+                }
+                let c = self.freq.get(item);
+                if c > target {
+                    better += 1;
+                    if better == q.top_k {
+                        break;
+                    }
+                } else if c == target {
+                    ties += 1;
+                }
+            }
+            return RankCount::Counted { better, ties };
+        }
+        popularity_walk(q, target, |i| Some(self.freq.get(i)))
+    }
+}
+
+impl Model for PopularityModel {
+    #[inline]
+    fn prediction(&self, rec: &RecDat) -> f64 {
+        let f = self.freq.get(rec.item);
+        if f == 0 {
+            0.0
+        } else {
+            ((f + 1) as f64).ln() / ((self.max_freq + 1) as f64).ln()
+        }
+    }
+
+    fn count_ranked(&self, q: &RankQuery<'_>) -> Option<RankCount> {
+        Some(self.count_by_keys(q))
+    }
+}
+
+impl Component for PopularityModel {
+    const NAME: &'static str = "PopularityModel";
+    type Params = PopularityModelParameters;
+    type Wiring = NoWiring;
+    fn new(params: Self::Params) -> Result<Self> {
+        Ok(PopularityModel {
+            params,
+            wiring: NoWiring,
+            freq: PopContainer::default(),
+            count_hist: Vec::new(),
+            max_freq: 0,
+            fingerprint: 0,
+            decrements: 0,
+        })
+    }
+    fn params(&self) -> &Self::Params {
+        &self.params
+    }
+    fn wiring(&self) -> &NoWiring {
+        &self.wiring
+    }
+    fn wiring_mut(&mut self) -> &mut NoWiring {
+        &mut self.wiring
+    }
+}

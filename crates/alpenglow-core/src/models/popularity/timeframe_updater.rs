@@ -1,0 +1,75 @@
+//! Counts only the records of a sliding time window.
+
+use std::collections::VecDeque;
+
+use super::PopularityModel;
+use crate::component::{slot, Component};
+use crate::data::RecDat;
+use crate::error::{Error, Result};
+use crate::experiment::{Environment, Updater};
+
+crate::parameters! {
+    /// Trains a `PopularityModel` on a sliding window: after adding a record, records older
+    /// than `time - tau` (time of the latest training record) are removed from the counts.
+    ///
+    /// Fix: the original never lowered the score normaliser (the maximum count); here it is
+    /// the maximum count inside the current window.
+    pub struct PopularityTimeFrameModelUpdaterParameters {
+        /// Length of the window, in the time unit of the data (>= 0).
+        pub tau: f64 = -1.0,
+    }
+}
+
+crate::wiring! {
+    pub struct PopularityTimeFrameModelUpdaterWiring {
+        /// The model to train.
+        set_model => model: required PopularityModel,
+    }
+}
+
+pub struct PopularityTimeFrameModelUpdater {
+    params: PopularityTimeFrameModelUpdaterParameters,
+    wiring: PopularityTimeFrameModelUpdaterWiring,
+    window: VecDeque<(f64, u32)>,
+}
+
+impl Updater for PopularityTimeFrameModelUpdater {
+    fn update(&mut self, rec: &RecDat, _env: &Environment) -> Result<()> {
+        let mut model = slot(&self.wiring.model, Self::NAME, "set_model")?.borrow_mut()?;
+        model.increase(rec.item);
+        self.window.push_back((rec.time, rec.item));
+        let oldest_kept = rec.time - self.params.tau;
+        while let Some(&(t, item)) = self.window.front() {
+            if t >= oldest_kept {
+                break;
+            }
+            model.decrease(item);
+            self.window.pop_front();
+        }
+        Ok(())
+    }
+}
+
+impl Component for PopularityTimeFrameModelUpdater {
+    const NAME: &'static str = "PopularityTimeFrameModelUpdater";
+    type Params = PopularityTimeFrameModelUpdaterParameters;
+    type Wiring = PopularityTimeFrameModelUpdaterWiring;
+    fn new(params: Self::Params) -> Result<Self> {
+        if !(params.tau >= 0.0) {
+            return Err(Error::parameter(format!(
+                "PopularityTimeFrameModelUpdater: parameter 'tau' must be >= 0, got {}",
+                params.tau
+            )));
+        }
+        Ok(PopularityTimeFrameModelUpdater { params, wiring: Default::default(), window: VecDeque::new() })
+    }
+    fn params(&self) -> &Self::Params {
+        &self.params
+    }
+    fn wiring(&self) -> &Self::Wiring {
+        &self.wiring
+    }
+    fn wiring_mut(&mut self) -> &mut Self::Wiring {
+        &mut self.wiring
+    }
+}

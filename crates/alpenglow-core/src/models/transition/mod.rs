@@ -1,0 +1,7 @@
+//! First-order transition model: how often an item followed the user's previous item.
+
+mod model;
+mod updater;
+
+pub use model::TransitionProbabilityModel;
+pub use updater::TransitionProbabilityModelUpdater;

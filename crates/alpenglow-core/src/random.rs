@@ -1,0 +1,171 @@
+//! The original framework's MINSTD (Lehmer / Park–Miller) generator, ported bit-exactly so that
+//! deterministic experiments reproduce the original's per-record ranks.
+
+/// Multiplier of the Lehmer generator.
+const MULTIPLIER: u64 = 48271;
+/// Modulus 2^31 − 1.
+const MODULUS: u64 = 2_147_483_647;
+/// Divisor of `get()`: modulus + 1, so results lie in [0, 1).
+const DIVISOR: f64 = 2_147_483_648.0;
+/// State when no seed is given.
+pub const DEFAULT_STATE: u64 = 67_439_852;
+
+/// A seeded MINSTD generator. Every component owns its own instance; there is no global RNG.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Random {
+    state: u64,
+}
+
+impl Default for Random {
+    fn default() -> Self {
+        Random { state: DEFAULT_STATE }
+    }
+}
+
+impl Random {
+    /// Seeds like the original: a signed 32-bit seed converted to u64 (negative seeds sign-extend).
+    pub fn new(seed: i64) -> Self {
+        let seed32 = seed as i32;
+        Random { state: seed32 as i64 as u64 }
+    }
+
+    pub fn state(&self) -> u64 {
+        self.state
+    }
+
+    /// A seed of 0 (or a multiple of the modulus) makes every output 0.
+    pub fn is_degenerate(&self) -> bool {
+        self.state % MODULUS == 0
+    }
+
+    #[inline]
+    fn step(&mut self) -> u64 {
+        self.state = self.state.wrapping_mul(MULTIPLIER) % MODULUS;
+        self.state
+    }
+
+    /// Uniform in [0, 1).
+    #[inline]
+    pub fn get(&mut self) -> f64 {
+        self.step() as f64 / DIVISOR
+    }
+
+    /// Uniform integer in [0, max): divide first, multiply in double, truncate.
+    #[inline]
+    pub fn get_int(&mut self, max: usize) -> usize {
+        (self.get() * max as f64) as usize
+    }
+
+    pub fn get_boolean(&mut self, p: f64) -> bool {
+        self.get() < p
+    }
+
+    pub fn get_linear(&mut self, max: usize) -> usize {
+        (self.get().sqrt() * max as f64) as usize
+    }
+
+    pub fn get_geometric(&mut self, p: f64, max: usize) -> usize {
+        let u = self.get();
+        (((p.powf(max as f64) - 1.0) * u + 1.0).ln() / p.ln()) as usize
+    }
+
+    pub fn get_arctg(&mut self, y: f64, max: usize) -> usize {
+        let u = self.get();
+        (max as f64 * ((u * y.atan()).tan() / y)) as usize
+    }
+
+    /// Index drawn from a discrete distribution; the last bucket absorbs rounding error.
+    pub fn get_discrete(&mut self, distribution: &[f64]) -> usize {
+        let u = self.get();
+        let mut sum = 0.0;
+        for (i, p) in distribution.iter().enumerate().take(distribution.len().saturating_sub(1)) {
+            sum += p;
+            if sum > u {
+                return i;
+            }
+        }
+        distribution.len().saturating_sub(1)
+    }
+
+    /// The original's Fisher–Yates: for i = n−1 down to 1, swap a[i] with a[get(i+1)].
+    pub fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            let j = self.get_int(i + 1);
+            items.swap(i, j);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ints(seed: i64, max: usize, n: usize) -> Vec<usize> {
+        let mut r = Random::new(seed);
+        (0..n).map(|_| r.get_int(max)).collect()
+    }
+
+    #[test]
+    fn states_and_doubles_match_the_spec() {
+        let mut r = Random::new(745578);
+        let states: Vec<u64> = (0..3).map(|_| r.step()).collect();
+        assert_eq!(states, vec![1630057286, 694426426, 585763423]);
+        let mut r = Random::new(745578);
+        let got: Vec<f64> = (0..5).map(|_| r.get()).collect();
+        assert_eq!(
+            got,
+            vec![0.7590545741841197, 0.32336750347167253, 0.2727673496119678, 0.75273925019428134, 0.47636304795742035]
+        );
+        assert_eq!(ints(745578, 10, 10), vec![7, 3, 2, 7, 4, 5, 6, 2, 0, 5]);
+    }
+
+    #[test]
+    fn default_and_named_seeds() {
+        let mut r = Random::default();
+        let got: Vec<usize> = (0..5).map(|_| r.get_int(100)).collect();
+        assert_eq!(got, vec![90, 78, 70, 56, 28]);
+        assert_eq!(ints(67439852, 1000, 5), vec![908, 785, 702, 567, 283]);
+        let mut r = Random::new(254938879);
+        let states: Vec<u64> = (0..3).map(|_| r.step()).collect();
+        assert_eq!(states, vec![1073330899, 565358107, 178996921]);
+        let mut v: Vec<u32> = (0..10).collect();
+        Random::new(254938879).shuffle(&mut v);
+        assert_eq!(v, vec![9, 8, 7, 1, 5, 6, 3, 0, 2, 4]);
+    }
+
+    #[test]
+    fn negative_seeds_sign_extend() {
+        assert_eq!(ints(-1234, 100, 5), vec![97, 7, 27, 15, 10]);
+        assert_eq!(ints(-1, 1000, 5), vec![999, 915, 738, 513, 598]);
+    }
+
+    #[test]
+    fn derived_distributions() {
+        let mut r = Random::new(12345);
+        let got: Vec<f64> = (0..3).map(|_| r.get()).collect();
+        assert_eq!(got, vec![0.27749011991545558, 0.72558467602357268, 0.6979126431979239]);
+        let mut r = Random::new(12345);
+        assert_eq!((0..5).map(|_| r.get_linear(100)).collect::<Vec<_>>(), vec![52, 85, 83, 97, 64]);
+        let mut r = Random::new(12345);
+        assert_eq!((0..5).map(|_| r.get_geometric(0.5, 100)).collect::<Vec<_>>(), vec![0, 1, 1, 4, 0]);
+        let mut r = Random::new(12345);
+        assert_eq!((0..5).map(|_| r.get_arctg(10.0, 100)).collect::<Vec<_>>(), vec![4, 18, 16, 53, 6]);
+        let mut r = Random::new(12345);
+        let d = [0.2, 0.3, 0.5];
+        assert_eq!((0..8).map(|_| r.get_discrete(&d)).collect::<Vec<_>>(), vec![1, 2, 2, 2, 1, 2, 1, 1]);
+        let mut r = Random::new(12345);
+        let b: Vec<u8> = (0..8).map(|_| r.get_boolean(0.5) as u8).collect();
+        assert_eq!(b, vec![1, 0, 0, 0, 1, 0, 1, 1]);
+    }
+
+    #[test]
+    fn ranking_logger_seed() {
+        assert_eq!(ints(43211234, 2, 8), vec![0, 0, 0, 1, 0, 0, 1, 1]);
+    }
+
+    #[test]
+    fn zero_seed_is_degenerate() {
+        assert!(Random::new(0).is_degenerate());
+        assert!(!Random::new(1).is_degenerate());
+    }
+}

@@ -1,0 +1,52 @@
+//! Rank computation: where the evaluated item stands among all items for the user.
+//!
+//! Raw rank codes (0-based): `0..top_k` a hit, `top_k` not in the top list, `top_k+2` the
+//! prediction is exactly 0, `top_k+3` a non-finite prediction, `top_k+5` the item does not
+//! exist yet. Python shows every code >= top_k as NaN.
+
+pub mod rank_computer;
+pub mod toplist;
+pub mod walk;
+
+pub use rank_computer::RankComputer;
+pub use toplist::{top_list, TopList};
+
+use crate::containers::train_matrix::Row;
+use crate::data::RecDat;
+use crate::experiment::Environment;
+
+/// Everything a model needs to count better and tied items for one evaluated record.
+pub struct RankQuery<'a> {
+    pub rec: &'a RecDat,
+    /// The model's prediction for the evaluated pair (finite, non-zero).
+    pub score: f64,
+    pub top_k: usize,
+    /// The user's known items when `exclude_known` is on.
+    pub exclude: Option<&'a Row>,
+    pub env: &'a Environment,
+}
+
+impl RankQuery<'_> {
+    /// Candidates skipped by every path: the evaluated item and, if excluding, known items.
+    #[inline]
+    pub fn is_skipped(&self, item: u32) -> bool {
+        item == self.rec.item || self.exclude.is_some_and(|row| row.contains_key(&item))
+    }
+}
+
+/// Result of counting: better and tied items seen before the walk stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RankCount {
+    Counted { better: usize, ties: usize },
+    /// A candidate's score was NaN or infinite.
+    NonFinite,
+}
+
+/// Serves (item, score) pairs in roughly descending score order.
+pub trait RankingScoreIterator {
+    /// False only if no remaining item can score >= `bound`.
+    fn has_next(&mut self, bound: f64) -> bool;
+    fn next(&mut self) -> (u32, f64);
+    /// Number of items the model knows (a prefix of the environment's item list).
+    fn unique_items_num(&self) -> usize;
+}

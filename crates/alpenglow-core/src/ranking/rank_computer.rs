@@ -1,0 +1,67 @@
+//! Computes the raw rank code of an evaluated record (see the module docs of `ranking`).
+
+use super::walk::{brute_force, iterator_walk};
+use super::{RankCount, RankQuery};
+use crate::data::RecDat;
+use crate::experiment::Environment;
+use crate::models::{Model, RankPath};
+use crate::random::Random;
+
+/// Offsets of the "not ranked" codes above `top_k`.
+pub const NOT_IN_TOP: usize = 0;
+pub const ZERO_PREDICTION: usize = 2;
+pub const NON_FINITE: usize = 3;
+pub const NEW_ITEM: usize = 5;
+
+#[derive(Debug, Clone)]
+pub struct RankComputer {
+    pub top_k: usize,
+    pub exclude_known: bool,
+    /// Breaks ties: one draw per ranked record that has ties.
+    rng: Random,
+}
+
+impl RankComputer {
+    pub fn new(top_k: usize, exclude_known: bool, seed: i64) -> Self {
+        RankComputer { top_k, exclude_known, rng: Random::new(seed) }
+    }
+
+    /// The raw rank code of `rec` under `model`.
+    pub fn rank(&mut self, model: &dyn Model, rec: &RecDat, env: &Environment) -> usize {
+        let top_k = self.top_k;
+        if !env.is_item_existent(rec.item) {
+            return top_k + NEW_ITEM;
+        }
+        let exclude = if self.exclude_known { env.train_matrix().row(rec.user) } else { None };
+        let path = model.rank_path();
+        if path == RankPath::TopList {
+            let list = model.top_list(rec.user, top_k, exclude);
+            return list.iter().position(|&(i, _)| i == rec.item).unwrap_or(top_k + NOT_IN_TOP);
+        }
+        let score = model.prediction(rec);
+        if !score.is_finite() {
+            return top_k + NON_FINITE;
+        }
+        if score == 0.0 {
+            return top_k + ZERO_PREDICTION;
+        }
+        let q = RankQuery { rec, score, top_k, exclude, env };
+        let count = model.count_ranked(&q).unwrap_or_else(|| match path {
+            RankPath::Iterator => match model.ranking_iterator(rec.user) {
+                Some(mut it) => iterator_walk(&q, it.as_mut()),
+                None => brute_force(&q, |item| model.prediction(&rec.with_item(item))),
+            },
+            _ => brute_force(&q, |item| model.prediction(&rec.with_item(item))),
+        });
+        match count {
+            RankCount::NonFinite => top_k + NON_FINITE,
+            RankCount::Counted { better, ties } => {
+                let mut rank = better;
+                if ties > 0 {
+                    rank += self.rng.get_int(ties + 1);
+                }
+                rank.min(top_k)
+            }
+        }
+    }
+}

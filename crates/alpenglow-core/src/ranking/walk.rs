@@ -1,0 +1,70 @@
+//! The two generic counting walks: popularity-ordered brute force and the iterator walk.
+
+use super::{RankCount, RankQuery, RankingScoreIterator};
+
+/// Walks the environment's popularity-sorted items, comparing each candidate's key with the
+/// evaluated item's key, and stops once `top_k` better candidates were seen. `key` returns
+/// `None` for a non-finite score. Any totally ordered key that is a strictly increasing
+/// function of the score gives the same counts as the scores themselves.
+#[inline]
+pub fn popularity_walk<K: PartialOrd + Copy>(
+    q: &RankQuery<'_>,
+    target: K,
+    mut key: impl FnMut(u32) -> Option<K>,
+) -> RankCount {
+    let order = q.env.popularity_sorted();
+    let (mut better, mut ties) = (0, 0);
+    for k in 0..order.len() {
+        let item = order.item_at(k);
+        if q.is_skipped(item) {
+            continue;
+        }
+        let Some(s) = key(item) else {
+            return RankCount::NonFinite;
+        };
+        if s > target {
+            better += 1;
+            if better == q.top_k {
+                break;
+            }
+        } else if s == target {
+            ties += 1;
+        }
+    }
+    RankCount::Counted { better, ties }
+}
+
+/// The brute-force path: candidates scored with the model's prediction.
+pub fn brute_force(q: &RankQuery<'_>, predict: impl Fn(u32) -> f64) -> RankCount {
+    popularity_walk(q, q.score, |item| {
+        let s = predict(item);
+        s.is_finite().then_some(s)
+    })
+}
+
+/// The iterator path.
+pub fn iterator_walk(q: &RankQuery<'_>, it: &mut dyn RankingScoreIterator) -> RankCount {
+    let s = q.score;
+    let mut better = 0;
+    if s < 0.0 {
+        // Items unknown to the model implicitly score 0 > s.
+        let known = it.unique_items_num().min(q.env.items().len());
+        better += q.env.items()[known..].iter().filter(|&&i| !q.is_skipped(i)).count();
+    }
+    let mut ties = 0;
+    while it.has_next(s) {
+        let (item, score) = it.next();
+        if q.is_skipped(item) {
+            continue;
+        }
+        if score > s {
+            better += 1;
+            if better == q.top_k {
+                break;
+            }
+        } else if score == s {
+            ties += 1;
+        }
+    }
+    RankCount::Counted { better, ties }
+}

@@ -1,0 +1,181 @@
+//! One Python class, `Handle`, references any core component. The Python package builds a
+//! facade class per component from `registry()`, each holding a `Handle`.
+
+use alpenglow_core::component::Handle;
+use alpenglow_core::data::RecDat;
+use alpenglow_core::params::Value;
+use alpenglow_core::{registry, Error};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyList, PyString};
+
+use crate::error::PyResultA;
+
+#[pyclass(name = "Handle", module = "alpenglow._core", frozen)]
+pub struct PyHandle {
+    pub handle: Handle,
+}
+
+fn to_value(component: &str, name: &str, obj: &Bound<'_, PyAny>) -> PyResultA<Value> {
+    if obj.is_none() {
+        return Ok(Value::None);
+    }
+    if obj.is_instance_of::<PyBool>() || obj.get_type().name().is_ok_and(|n| n.to_string().starts_with("bool")) {
+        if let Ok(b) = obj.extract::<bool>() {
+            return Ok(Value::Bool(b));
+        }
+    }
+    if obj.is_instance_of::<PyString>() {
+        return Ok(Value::Str(obj.extract::<String>().unwrap_or_default()));
+    }
+    if let Ok(i) = obj.extract::<i64>() {
+        return Ok(Value::Int(i));
+    }
+    if let Ok(f) = obj.extract::<f64>() {
+        return Ok(Value::Float(f));
+    }
+    let type_name = obj.get_type().name().map(|n| n.to_string()).unwrap_or_default();
+    Err(Error::parameter(format!(
+        "{component}: parameter '{name}': expected a number, bool, str or None, got {type_name}"
+    ))
+    .into())
+}
+
+pub fn value_to_py(py: Python<'_>, v: &Value) -> Py<PyAny> {
+    match v {
+        Value::None => py.None(),
+        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any().unbind(),
+        Value::Int(i) => i.into_pyobject(py).map(|o| o.into_any().unbind()).unwrap_or_else(|_| py.None()),
+        Value::Float(f) => f.into_pyobject(py).map(|o| o.into_any().unbind()).unwrap_or_else(|_| py.None()),
+        Value::Str(s) => PyString::new(py, s).into_any().unbind(),
+    }
+}
+
+/// Builds a component by name from keyword arguments.
+#[pyfunction]
+#[pyo3(signature = (name, kwargs = None))]
+pub fn create(name: &str, kwargs: Option<&Bound<'_, PyDict>>) -> PyResultA<PyHandle> {
+    let mut values = Vec::new();
+    if let Some(kwargs) = kwargs {
+        for (k, v) in kwargs.iter() {
+            let key: String = k.extract().map_err(|_| Error::parameter(format!("{name}: keyword names must be str")))?;
+            let value = to_value(name, &key, &v)?;
+            values.push((key, value));
+        }
+    }
+    Ok(PyHandle { handle: registry::build(name, &values)? })
+}
+
+/// The registry as plain Python data: one dict per component.
+#[pyfunction]
+pub fn components(py: Python<'_>) -> PyResult<Py<PyList>> {
+    let out = PyList::empty(py);
+    for info in registry::registry() {
+        let d = PyDict::new(py);
+        d.set_item("name", info.name)?;
+        d.set_item("doc", info.doc)?;
+        d.set_item("family", info.family)?;
+        d.set_item("roles", info.roles.to_vec())?;
+        let defaults = (info.defaults)();
+        let params = PyList::empty(py);
+        for (spec, (_, default)) in info.params.iter().zip(defaults.iter()) {
+            let p = PyDict::new(py);
+            p.set_item("name", spec.name)?;
+            p.set_item("type", spec.type_name)?;
+            p.set_item("doc", spec.doc.trim())?;
+            p.set_item("default", value_to_py(py, default))?;
+            params.append(p)?;
+        }
+        d.set_item("params", params)?;
+        let calls = PyList::empty(py);
+        for c in info.calls {
+            let p = PyDict::new(py);
+            p.set_item("call", c.call)?;
+            p.set_item("expects", c.expects)?;
+            p.set_item("kind", format!("{:?}", c.kind).to_lowercase())?;
+            p.set_item("doc", c.doc.trim())?;
+            calls.append(p)?;
+        }
+        d.set_item("calls", calls)?;
+        out.append(d)?;
+    }
+    Ok(out.unbind())
+}
+
+fn record_from(obj: &Bound<'_, PyAny>) -> PyResult<RecDat> {
+    let get_f = |name: &str, default: f64| -> PyResult<f64> {
+        match obj.getattr(name) {
+            Ok(v) => v.extract(),
+            Err(_) => Ok(default),
+        }
+    };
+    let get_i = |name: &str, default: i64| -> PyResult<i64> {
+        match obj.getattr(name) {
+            Ok(v) => v.extract(),
+            Err(_) => Ok(default),
+        }
+    };
+    let user = get_i("user", -1)?;
+    let item = get_i("item", -1)?;
+    if !(0..=alpenglow_core::data::columns::MAX_ID).contains(&user)
+        || !(0..=alpenglow_core::data::columns::MAX_ID).contains(&item)
+    {
+        return Err(pyo3::exceptions::PyValueError::new_err(format!(
+            "a record needs non-negative integer 'user' and 'item' attributes, got user={user}, item={item}"
+        )));
+    }
+    Ok(RecDat {
+        id: get_i("id", 0)?,
+        time: get_f("time", 0.0)?,
+        user: user as u32,
+        item: item as u32,
+        score: get_f("score", 1.0)?,
+        eval: get_i("eval", 1)? != 0,
+        category: get_i("category", 1)?,
+        index: 0,
+    })
+}
+
+#[pymethods]
+impl PyHandle {
+    /// Name of the component class.
+    #[getter]
+    fn name(&self) -> &'static str {
+        self.handle.name()
+    }
+
+    /// Identity of the underlying component (equal for two handles of one component).
+    fn id(&self) -> usize {
+        self.handle.id()
+    }
+
+    /// Makes the wiring call `call` (e.g. "set_model") with another component.
+    fn wire(&self, py: Python<'_>, call: &str, other: &PyHandle) -> PyResultA<()> {
+        let (node, arg) = (self.handle.node.clone(), other.handle.clone());
+        let call = call.to_string();
+        py.detach(move || node.wire(&call, &arg)).map_err(Into::into)
+    }
+
+    /// Current parameter values, as a dict.
+    fn params(&self, py: Python<'_>) -> PyResultA<Py<PyDict>> {
+        let values = self.handle.node.param_values()?;
+        let d = PyDict::new(py);
+        for (k, v) in values {
+            d.set_item(k, value_to_py(py, &v)).map_err(|e| Error::parameter(e.to_string()))?;
+        }
+        Ok(d.unbind())
+    }
+
+    /// Raises WiringError if a required wiring call is missing.
+    fn check_wiring(&self) -> PyResultA<()> {
+        Ok(self.handle.node.check_wiring()?)
+    }
+
+    /// The model's prediction for a record-like object (attributes user, item, time, score, id).
+    fn prediction(&self, rec: &Bound<'_, PyAny>) -> PyResult<f64> {
+        let Some(model) = &self.handle.roles.model else {
+            return Err(pyo3::exceptions::PyTypeError::new_err(format!("{} is not a model", self.handle.name())));
+        };
+        let rec = record_from(rec)?;
+        Ok(model.with(|m| m.prediction(&rec)).map_err(crate::error::PyAlpenglowError)?)
+    }
+}

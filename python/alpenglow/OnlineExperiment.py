@@ -1,0 +1,274 @@
+"""``OnlineExperiment``: the base class of every online experiment."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from ._input import Columns, prepare, record_ids
+from ._progress import Progress
+from .errors import ParameterError, RunInterrupted
+from .Getter import Getter as rs
+from .ParameterDefaults import ParameterDefaults
+
+DEFAULT_SEED = 254938879
+RANKING_SEED = 43211234
+
+
+class OnlineExperiment(ParameterDefaults):
+    """Base class of online experiments: replay a stream, evaluating before training.
+
+    Subclasses implement ``_config(top_k, seed)`` returning ``(model, updater_or_updaters,
+    loggers)``, reading their hyper-parameters with :meth:`parameter_default`.
+
+    Parameters
+    ----------
+    seed : int, default 254938879
+        Seed of the experiment: drives the same-timestamp shuffle and every component seed the
+        experiment does not fix otherwise. Must not be 0.
+    top_k : int, default 100
+        Length of the top list; the rank is NaN when the item is not in it.
+    ranking_seed : int, default 43211234
+        Seed of the tie-breaking generator of the evaluation (fixed in the original).
+    out_file : str, optional
+        Also write every evaluated record to this text file (wins over ``run(out_file=...)``).
+    network_mode : bool, default False
+        The data has ``source``/``target`` columns instead of ``user``/``item``.
+    **parameters
+        Hyper-parameters of the subclass. A parameter that the experiment does not use raises
+        :class:`alpenglow.errors.ParameterError` (a ``TypeError``) when ``run`` starts.
+    """
+
+    def __init__(self, **parameters: Any) -> None:
+        super().__init__(**parameters)
+        self.results: pd.DataFrame | None = None
+        self._predictions: dict | None = None
+
+    def _config(self, top_k: int, seed: int) -> tuple:
+        raise NotImplementedError("subclasses implement _config(top_k, seed) -> (model, updaters, loggers)")
+
+    def run(
+        self,
+        data: Any,
+        experimentType: str | None = None,
+        columns: Mapping[str, str] | None = None,
+        verbose: bool = True,
+        out_file: str | None = None,
+        exclude_known: bool = False,
+        initialize_all: bool = False,
+        calculate_toplists: bool | Sequence[bool] = False,
+        experiment_termination_time: float = 0,
+        memory_log: bool = True,
+        shuffle_same_time: bool = True,
+        recode: bool = True,
+        evaluation_start_time: float = 0,
+    ) -> pd.DataFrame:
+        """Run the experiment on a stream.
+
+        Parameters
+        ----------
+        data : pandas.DataFrame, polars.DataFrame, pyarrow.Table, dict of arrays, or str
+            The stream, sorted by ``time``: columns ``user`` and ``item`` (required), ``time``
+            (default: row number), ``score`` (default 1), ``eval`` (default 1: evaluate the
+            record), ``category``. The index gives the record ids. A str is a file path, read
+            in the format ``experimentType``.
+        experimentType : str, optional
+            File format: ``online``, ``online_id``, ``online_id_noeval``, ``online_attribute``,
+            ``category``, ``offline``, ``offlineTimestamp`` or ``csv`` (with a header).
+        columns : dict, optional
+            Canonical name -> column name of the input, e.g. ``{'user': 'uid'}``. When given,
+            only the mapped columns are read. The results use the input's names.
+        verbose : bool, default True
+            Show a progress bar.
+        out_file : str, optional
+            Also write ``int(time) rank prediction user item score id`` lines (raw 0-based rank
+            codes, internal ids) to this file.
+        exclude_known : bool, default False
+            Do not rank items the user has already interacted with (the pair occurred earlier).
+        initialize_all : bool, default False
+            Every id up to the largest one exists from the start (otherwise an item exists only
+            after its first record, so its first occurrence is always a miss).
+        calculate_toplists : bool or sequence of bool, default False
+            Compute the model's top list before every record (or where the flag is true; flags
+            are by processing position over all records). Read them with
+            :meth:`get_predictions`. Disables the same-time shuffle.
+        experiment_termination_time : float, default 0
+            When > 0, stop at the first record with time >= this value (any input).
+        memory_log : bool, default True
+            Keep results in memory (False: only ``out_file`` is written; the result is empty).
+        shuffle_same_time : bool, default True
+            Shuffle records with equal timestamps (seeded with ``seed``).
+        recode : bool, default True
+            Map users and items to dense codes (and back in the results). With False, ids must
+            be non-negative integers.
+        evaluation_start_time : float, default 0
+            Records earlier than this are not evaluated (they still train the model).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by record id (``id``), with columns ``time``, ``score``, ``user``, ``item``,
+            ``prediction`` and ``rank`` (1-based, NaN when not in the top ``top_k``, for a new
+            item, a zero or non-finite prediction). One row per evaluated record in processing
+            order; the frame has a ``top_k`` attribute.
+
+        Raises
+        ------
+        alpenglow.errors.RunInterrupted
+            On Ctrl-C; its ``results`` (and ``self.results``) hold the rows evaluated so far.
+        """
+        seed = self.parameter_default("seed", DEFAULT_SEED)
+        top_k = self.parameter_default("top_k", 100)
+        ranking_seed = self.parameter_default("ranking_seed", RANKING_SEED)
+        network_mode = self.parameter_default("network_mode", False)
+        out_file = self.parameter_default("out_file", out_file)
+        if isinstance(top_k, bool) or not isinstance(top_k, (int, np.integer)) or top_k <= 0:
+            raise ParameterError(f"{type(self).__name__}: top_k must be a positive integer, got {top_k!r}")
+        top_k = int(top_k)
+        if seed == 0:
+            raise ParameterError(f"{type(self).__name__}: seed must not be 0")
+        self._predictions = None
+        self.results = None
+
+        rs.collect()
+        try:
+            data_obj, cols, names = self._input(data, experimentType, columns, network_mode, recode,
+                                                experiment_termination_time)
+            toplists = calculate_toplists is not False
+            if shuffle_same_time and not toplists:
+                iterator = rs.ShuffleIterator(seed=seed)
+            else:
+                iterator = rs.SimpleIterator()
+            iterator.set_recommender_data(data_obj)
+            experiment = rs.OnlineExperiment(
+                random_seed=seed, top_k=top_k, exclude_known=bool(exclude_known), initialize_all=bool(initialize_all),
+                evaluation_start_time=float(evaluation_start_time),
+                experiment_termination_time=float(experiment_termination_time),
+            )
+            experiment.set_recommender_data_iterator(iterator)
+            model, updaters, loggers = self._config(top_k, seed)
+            for logger in loggers:
+                experiment.add_logger(logger)
+            ranking_logger = rs.MemoryRankingLogger(
+                out_file=os.fspath(out_file) if out_file else "", memory_log=bool(memory_log), top_k=top_k,
+                random_seed=ranking_seed,
+            )
+            ranking_logger.set_model(model)
+            experiment.add_logger(ranking_logger)
+            prediction_logger = None
+            if toplists:
+                prediction_logger = rs.PredictionLogger(top_k=top_k)
+                prediction_logger.set_model(model)
+                if calculate_toplists is not True:
+                    flags = np.ascontiguousarray(np.asarray(calculate_toplists, dtype=bool))
+                    _core.set_should_run(prediction_logger._handle, flags)
+                experiment.add_logger(prediction_logger)
+            for updater in updaters if isinstance(updaters, (list, tuple)) else [updaters]:
+                experiment.add_updater(updater)
+        finally:
+            self.objects = rs.get_and_clean()
+        self.check_unused_parameters()
+
+        total = cols.n if cols is not None else _core.data_length(data_obj._handle)
+        progress = Progress(total, type(self).__name__) if verbose else None
+        interval = max(1024, min(65536, total // 200 or 1))
+        try:
+            _core.run(experiment._handle, progress, interval)
+        except BaseException as error:
+            self.results = self._results(ranking_logger, data_obj, cols, names, top_k)
+            if isinstance(error, KeyboardInterrupt):
+                raise RunInterrupted(
+                    f"run interrupted after {len(self.results)} evaluated records; they are in .results",
+                    self.results,
+                ) from None
+            error.results = self.results  # type: ignore[attr-defined]
+            raise
+        finally:
+            if progress is not None:
+                progress.close()
+        self.results = self._results(ranking_logger, data_obj, cols, names, top_k)
+        if prediction_logger is not None:
+            self._predictions = self._toplists(prediction_logger, data_obj, cols, names)
+        return self.results
+
+    def _input(self, data: Any, experiment_type: str | None, columns: Mapping[str, str] | None, network_mode: bool,
+               recode: bool, termination: float) -> tuple:
+        from .cpp import LegacyRecommenderData, RecommenderData
+
+        if isinstance(data, (str, os.PathLike)):
+            if experiment_type is None:
+                raise ParameterError(
+                    "experimentType is required when data is a file path; one of: " + ", ".join(_core.file_formats())
+                )
+            return LegacyRecommenderData(data, type=experiment_type, experiment_termination_time=termination), None, {}
+        mapping = dict(columns or {})
+        if network_mode:
+            mapping = {"user": mapping.get("source", "source"), "item": mapping.get("target", "target"),
+                       **{k: v for k, v in mapping.items() if k not in ("source", "target")}}
+        cols = prepare(data, mapping, recode)
+        a = cols.arrays
+        handle = _core.dataframe_data(time=a["time"], user=a["user"], item=a["item"], score=a["score"],
+                                      eval=a["eval"], id=record_ids(cols.index), category=a["category"])
+        names = {c: mapping.get(c, c) for c in ("time", "score", "user", "item")}
+        return RecommenderData._from_handle(handle), cols, names
+
+    @staticmethod
+    def _gather(data_obj: Any, cols: Columns | None, idx: np.ndarray) -> dict:
+        if cols is None:
+            return _core.gather_columns(data_obj._handle, idx)
+        a = cols.arrays
+        out = {"time": a["time"][idx], "id": cols.index[idx]}
+        out["score"] = a["score"][idx] if a["score"] is not None else np.ones(len(idx))
+        for c in ("user", "item"):
+            codes = a[c][idx]
+            out[c] = cols.decoders[c].take(codes) if c in cols.decoders else codes
+        return out
+
+    def _results(self, logger: Any, data_obj: Any, cols: Columns | None, names: dict, top_k: int) -> pd.DataFrame:
+        logs = _core.ranking_logs(logger._handle, take=True)
+        idx = logs["record_index"].astype(np.intp)
+        g = self._gather(data_obj, cols, idx)
+        raw = logs["rank"]
+        rank = np.where(raw < top_k, raw.astype(np.float64) + 1.0, np.nan)
+        index = pd.Index(g["id"], name="id")
+        frame = pd.DataFrame(
+            {"time": np.asarray(g["time"], dtype=np.float64), "score": np.asarray(g["score"], dtype=np.float64),
+             "user": g["user"], "item": g["item"], "prediction": logs["prediction"], "rank": rank},
+            index=index,
+        )
+        frame = frame.rename(columns={c: n for c, n in names.items() if n != c})
+        object.__setattr__(frame, "top_k", top_k)
+        frame.attrs["top_k"] = top_k
+        return frame
+
+    def _toplists(self, logger: Any, data_obj: Any, cols: Columns | None, names: dict) -> dict:
+        p = _core.predictions(logger._handle, take=True)
+        idx = p["record_index"].astype(np.intp)
+        g = self._gather(data_obj, cols, idx)
+        items = p["item"].astype(np.int64)
+        if cols is not None and "item" in cols.decoders:
+            items = cols.decoders["item"].take(items)
+        return {"record_id": g["id"], "time": np.asarray(g["time"]).astype(np.int64), "user": g["user"],
+                "item": items, "rank": p["rank"].astype(np.int64), "prediction": p["score"],
+                "names": names}
+
+    def get_predictions(self) -> pd.DataFrame | None:
+        """Top lists computed by a run with ``calculate_toplists``, or None.
+
+        Returns
+        -------
+        pandas.DataFrame or None
+            Columns ``record_id``, ``time`` (int), ``user``, ``item``, ``rank`` (1-based) and
+            ``prediction``: up to ``top_k`` rows per record, best first (ties: lower item code
+            first), in processing order.
+        """
+        if self._predictions is None:
+            return None
+        p = dict(self._predictions)
+        names = p.pop("names")
+        frame = pd.DataFrame(p)
+        return frame.rename(columns={c: n for c, n in names.items() if c in ("user", "item") and n != c})

@@ -1,0 +1,134 @@
+"""Turns user input (pandas, polars, pyarrow, dict of arrays) into checked numpy columns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError
+
+CANONICAL = ("time", "user", "item", "score", "eval", "category")
+
+
+@dataclass
+class Columns:
+    """Canonical columns as contiguous numpy arrays (None where the input has none)."""
+
+    n: int
+    arrays: dict[str, np.ndarray | None]
+    index: np.ndarray
+    index_name: Any = None
+    decoders: dict[str, Any] = field(default_factory=dict)
+
+
+def _to_frame(data: Any) -> Any:
+    if isinstance(data, pd.DataFrame):
+        return data
+    if isinstance(data, Mapping):
+        return pd.DataFrame(dict(data))
+    if hasattr(data, "to_pandas") and not hasattr(data, "to_numpy"):
+        return data.to_pandas()
+    if type(data).__module__.startswith("polars"):
+        return data
+    raise DataError(f"expected a pandas/polars DataFrame, a pyarrow Table or a dict of arrays, got {type(data).__name__}")
+
+
+def _column(frame: Any, name: str) -> np.ndarray:
+    col = frame[name]
+    return col.to_numpy() if hasattr(col, "to_numpy") else np.asarray(col)
+
+
+def _first_bad(mask: np.ndarray) -> int:
+    return int(np.flatnonzero(mask)[0])
+
+
+def _ids(values: np.ndarray, name: str, recode: bool) -> tuple[np.ndarray, Any]:
+    if recode:
+        codes, uniques = pd.factorize(values, sort=False, use_na_sentinel=True)
+        if (codes < 0).any():
+            raise DataError(f"column '{name}', row {_first_bad(codes < 0)}: missing value (NaN/None)")
+        return np.ascontiguousarray(codes, dtype=np.int64), uniques
+    if values.dtype.kind in "iu":
+        return np.ascontiguousarray(values, dtype=np.int64), None
+    if values.dtype.kind == "b":
+        raise DataError(f"column '{name}': ids must be integers, got booleans")
+    if values.dtype.kind == "f":
+        bad = ~np.isfinite(values)
+        if bad.any():
+            raise DataError(f"column '{name}', row {_first_bad(bad)}: id {values[bad][0]} is not a finite number")
+        frac = values != np.floor(values)
+        if frac.any():
+            raise DataError(f"column '{name}', row {_first_bad(frac)}: id {values[frac][0]} is not an integer")
+        huge = np.abs(values) > 2.0**62
+        if huge.any():
+            raise DataError(f"column '{name}', row {_first_bad(huge)}: id {values[huge][0]} is too large")
+        return values.astype(np.int64), None
+    raise DataError(
+        f"column '{name}': ids must be integers with recode=False, got dtype {values.dtype}; pass recode=True "
+        "to map arbitrary ids to dense codes"
+    )
+
+
+def _numbers(values: np.ndarray, name: str) -> np.ndarray:
+    if values.dtype.kind not in "iufb":
+        try:
+            values = values.astype(np.float64)
+        except (TypeError, ValueError):
+            raise DataError(f"column '{name}': expected numbers, got dtype {values.dtype}") from None
+    out = np.ascontiguousarray(values, dtype=np.float64)
+    bad = np.isnan(out)
+    if bad.any():
+        raise DataError(f"column '{name}', row {_first_bad(bad)}: missing value (NaN)")
+    return out
+
+
+def prepare(data: Any, columns: Mapping[str, str], recode: bool) -> Columns:
+    """Checked canonical columns; ``columns`` maps canonical name -> input column name."""
+    frame = _to_frame(data)
+    names = list(frame.columns)
+    source = {c: columns.get(c, c) for c in CANONICAL}
+    if columns:
+        source = {c: columns[c] for c in CANONICAL if c in columns}
+    for required in ("user", "item"):
+        if required not in source or source[required] not in names:
+            wanted = source.get(required, required)
+            raise DataError(f"missing column '{wanted}' (for {required}); the input has columns: {', '.join(map(str, names))}")
+    n = len(frame)
+    if n == 0:
+        raise DataError("the input stream is empty")
+    arrays: dict[str, np.ndarray | None] = {}
+    decoders: dict[str, Any] = {}
+    for c in ("user", "item"):
+        arrays[c], decoder = _ids(_column(frame, source[c]), c, recode)
+        if decoder is not None:
+            decoders[c] = decoder
+    present = {c: source[c] for c in ("time", "score", "eval", "category") if c in source and source[c] in names}
+    arrays["time"] = _numbers(_column(frame, present["time"]), "time") if "time" in present else np.arange(n, dtype=np.float64)
+    arrays["score"] = _numbers(_column(frame, present["score"]), "score") if "score" in present else None
+    for c in ("eval", "category"):
+        if c in present:
+            raw = _column(frame, present[c])
+            if raw.dtype.kind == "f" and np.isnan(raw).any():
+                raise DataError(f"column '{c}', row {_first_bad(np.isnan(raw))}: missing value (NaN)")
+            try:
+                arrays[c] = np.ascontiguousarray(raw, dtype=np.int64)
+            except (TypeError, ValueError):
+                raise DataError(f"column '{c}': expected integers or booleans, got dtype {raw.dtype}") from None
+        else:
+            arrays[c] = None
+    if isinstance(frame, pd.DataFrame):
+        index = frame.index.to_numpy()
+        index_name = frame.index.name
+    else:
+        index, index_name = np.arange(n), None
+    return Columns(n=n, arrays=arrays, index=index, index_name=index_name, decoders=decoders)
+
+
+def record_ids(index: np.ndarray) -> np.ndarray:
+    """The record id column handed to the core: the index if integral, else the row number."""
+    if index.dtype.kind in "iu":
+        return np.ascontiguousarray(index, dtype=np.int64)
+    return np.arange(len(index), dtype=np.int64)

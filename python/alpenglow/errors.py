@@ -1,0 +1,43 @@
+"""Exceptions raised by alpenglow.
+
+Every error derives from :class:`AlpenglowError` and from the builtin exception that fits, so
+``except ValueError`` keeps working for bad data and ``except TypeError`` for bad parameters.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class AlpenglowError(Exception):
+    """Base class of all alpenglow errors."""
+
+
+class ParameterError(AlpenglowError, TypeError):
+    """Unknown keyword, wrong type or invalid value of a parameter."""
+
+
+class WiringError(AlpenglowError, ValueError):
+    """A component is used without a required ``set_...``/``add_...`` call, or wired wrongly."""
+
+
+class DataError(AlpenglowError, ValueError):
+    """Bad input data; the message names the column and row, or the file and line."""
+
+
+class InUseError(AlpenglowError, RuntimeError):
+    """A component is in use by a running experiment (or another thread)."""
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """Raised when a run is stopped with Ctrl-C.
+
+    Attributes
+    ----------
+    results : pandas.DataFrame or None
+        The rows evaluated before the interruption (also stored on the experiment).
+    """
+
+    def __init__(self, message: str, results: Any = None) -> None:
+        super().__init__(message)
+        self.results = results
