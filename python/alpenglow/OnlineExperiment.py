@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -47,6 +48,8 @@ class OnlineExperiment(ParameterDefaults):
         super().__init__(**parameters)
         self.results: pd.DataFrame | None = None
         self._predictions: dict | None = None
+        #: Wall-clock seconds of the last run's replay loop alone (no input or result building).
+        self.run_seconds: float | None = None
 
     def _config(self, top_k: int, seed: int) -> tuple:
         raise NotImplementedError("subclasses implement _config(top_k, seed) -> (model, updaters, loggers)")
@@ -176,9 +179,11 @@ class OnlineExperiment(ParameterDefaults):
         total = cols.n if cols is not None else _core.data_length(data_obj._handle)
         progress = Progress(total, type(self).__name__) if verbose else None
         interval = max(1024, min(65536, total // 200 or 1))
+        started = time.perf_counter()
         try:
             _core.run(experiment._handle, progress, interval)
         except BaseException as error:
+            self.run_seconds = time.perf_counter() - started
             self.results = self._results(ranking_logger, data_obj, cols, names, top_k)
             if isinstance(error, KeyboardInterrupt):
                 raise RunInterrupted(
@@ -190,6 +195,7 @@ class OnlineExperiment(ParameterDefaults):
         finally:
             if progress is not None:
                 progress.close()
+        self.run_seconds = time.perf_counter() - started
         self.results = self._results(ranking_logger, data_obj, cols, names, top_k)
         if prediction_logger is not None:
             self._predictions = self._toplists(prediction_logger, data_obj, cols, names)

@@ -62,8 +62,8 @@ def test_different_seeds_give_different_frames():
 
 
 def test_output_is_pinned_across_machines_and_versions():
-    implicit = synthetic_stream(2_000, 30, 80, seed=7)
-    rated = synthetic_stream(2_000, 30, 80, seed=7, score="rating")
+    implicit = synthetic_stream(2_000, 30, 80, seed=7, drift=0.5)
+    rated = synthetic_stream(2_000, 30, 80, seed=7, drift=0.5, score="rating")
     assert digest(implicit) == "d4d1da67db94162c0f308ba2fda549f12f6c66aa05d196ebf3884293632f0886"
     assert digest(rated) == "fce572d7cde88b18ecdb569ad8eb478f55024fdea9309b61bd976fa2112dd373"
 

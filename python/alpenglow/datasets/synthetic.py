@@ -27,7 +27,7 @@ def synthetic_stream(
     popularity_exponent: float = 1.1,
     activity_exponent: float = 1.0,
     repeat_probability: float = 0.2,
-    drift: float = 0.5,
+    drift: float = 0.01,
     score: float | str | None = None,
 ) -> pd.DataFrame:
     """Generate a seeded stream of implicit (or rated) user–item events.
@@ -78,7 +78,7 @@ def synthetic_stream(
     repeat_probability : float, default 0.2
         Probability, in ``[0, 1]``, that an event (other than a user's first)
         re-consumes an item from the user's 10 previous events.
-    drift : float, default 0.5
+    drift : float, default 0.01
         How far the popularity ranking rotates over the whole stream, as a
         fraction of the catalogue, ``>= 0``. 0 is a stationary stream; 1 is one
         full rotation.
