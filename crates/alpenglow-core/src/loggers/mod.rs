@@ -3,12 +3,15 @@
 mod format;
 mod memory_ranking_logger;
 mod prediction_logger;
+mod proceeding_logger;
 
 pub use format::format_g;
 pub use memory_ranking_logger::{MemoryRankingLogger, RankingLogs};
 pub use prediction_logger::{PredictionLogger, Predictions};
+pub use proceeding_logger::ProceedingLogger;
 
 crate::component_list! {
     MemoryRankingLogger => [logger],
     PredictionLogger => [logger],
+    ProceedingLogger => [logger],
 }

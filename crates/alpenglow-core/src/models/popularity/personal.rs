@@ -6,6 +6,8 @@ use crate::containers::PopContainer;
 use crate::data::RecDat;
 use crate::error::Result;
 use crate::models::Model;
+use crate::ranking::walk::popularity_walk;
+use crate::ranking::{RankCount, RankQuery};
 
 crate::parameters! {
     /// Scores `ln(own(u,i) + g(i) + 1) / ln(own(u,top) + 2)`, where `own` sums the user's
@@ -55,11 +57,44 @@ impl PersonalPopularityModel {
     }
 }
 
+impl PersonalPopularityModel {
+    #[inline]
+    fn score(&self, own: f64, count: u32, denominator: f64) -> f64 {
+        let g = if count == 0 { 0.0 } else { ((count + 1) as f64).ln() / ((self.highest_pop + 1) as f64).ln() };
+        (own + g + 1.0).ln() / denominator
+    }
+}
+
 impl Model for PersonalPopularityModel {
     fn prediction(&self, rec: &RecDat) -> f64 {
-        let count = self.global.get(rec.item);
-        let g = if count == 0 { 0.0 } else { ((count + 1) as f64).ln() / ((self.highest_pop + 1) as f64).ln() };
-        (self.personal(rec.user, rec.item) + g + 1.0).ln() / (self.top_value(rec.user) + 2.0).ln()
+        let denominator = (self.top_value(rec.user) + 2.0).ln();
+        self.score(self.personal(rec.user, rec.item), self.global.get(rec.item), denominator)
+    }
+
+    /// The brute-force walk with the same formula, but the user's row and the denominator
+    /// looked up once, and the score of items the user never consumed memoised per global
+    /// count (consecutive candidates in popularity order mostly share their count).
+    fn count_ranked(&self, q: &RankQuery<'_>) -> Option<RankCount> {
+        let row = self.personal.get(q.rec.user as usize);
+        let denominator = (self.top_value(q.rec.user) + 2.0).ln();
+        let mut memo: Option<(u32, f64)> = None;
+        Some(popularity_walk(q, q.score, |item| {
+            let count = self.global.get(item);
+            let own = row.and_then(|r| r.get(&item)).copied().unwrap_or(0.0);
+            let s = if own == 0.0 {
+                match memo {
+                    Some((c, s)) if c == count => s,
+                    _ => {
+                        let s = self.score(0.0, count, denominator);
+                        memo = Some((count, s));
+                        s
+                    }
+                }
+            } else {
+                self.score(own, count, denominator)
+            };
+            s.is_finite().then_some(s)
+        }))
     }
 }
 
