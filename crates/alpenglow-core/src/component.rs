@@ -98,6 +98,23 @@ pub trait Component: Send + Sync + Sized + 'static {
     }
 }
 
+/// The `params`/`wiring`/`wiring_mut` accessors of a component whose struct has fields named
+/// `params` and `wiring` (all of them do).
+#[macro_export]
+macro_rules! component_accessors {
+    () => {
+        fn params(&self) -> &Self::Params {
+            &self.params
+        }
+        fn wiring(&self) -> &Self::Wiring {
+            &self.wiring
+        }
+        fn wiring_mut(&mut self) -> &mut Self::Wiring {
+            &mut self.wiring
+        }
+    };
+}
+
 /// Type-erased view of a shared component, used to walk, claim and check the graph.
 pub trait Node: Send + Sync {
     fn name(&self) -> &'static str;

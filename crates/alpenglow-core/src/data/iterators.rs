@@ -37,15 +37,7 @@ impl Component for SimpleIterator {
     fn new(params: Self::Params) -> Result<Self> {
         Ok(SimpleIterator { params, wiring: IteratorWiring::default() })
     }
-    fn params(&self) -> &Self::Params {
-        &self.params
-    }
-    fn wiring(&self) -> &IteratorWiring {
-        &self.wiring
-    }
-    fn wiring_mut(&mut self) -> &mut IteratorWiring {
-        &mut self.wiring
-    }
+    crate::component_accessors!();
 }
 
 impl DataIterator for SimpleIterator {
@@ -102,15 +94,7 @@ impl Component for ShuffleIterator {
         }
         Ok(ShuffleIterator { params, wiring: IteratorWiring::default(), order: Vec::new() })
     }
-    fn params(&self) -> &Self::Params {
-        &self.params
-    }
-    fn wiring(&self) -> &IteratorWiring {
-        &self.wiring
-    }
-    fn wiring_mut(&mut self) -> &mut IteratorWiring {
-        &mut self.wiring
-    }
+    crate::component_accessors!();
     fn initialize(&mut self, _env: &Environment) -> Result<()> {
         let data = self.data()?.borrow()?;
         let view = data.view();

@@ -204,13 +204,5 @@ impl Component for RecommenderData {
         }
         Self::from_file(Path::new(&params.file_name), &params.r#type, params.experiment_termination_time)
     }
-    fn params(&self) -> &Self::Params {
-        &self.params
-    }
-    fn wiring(&self) -> &NoWiring {
-        &self.wiring
-    }
-    fn wiring_mut(&mut self) -> &mut NoWiring {
-        &mut self.wiring
-    }
+    crate::component_accessors!();
 }

@@ -86,13 +86,5 @@ impl Component for OnlineExperiment {
         }
         Ok(OnlineExperiment { params, wiring: OnlineExperimentWiring::default() })
     }
-    fn params(&self) -> &Self::Params {
-        &self.params
-    }
-    fn wiring(&self) -> &OnlineExperimentWiring {
-        &self.wiring
-    }
-    fn wiring_mut(&mut self) -> &mut OnlineExperimentWiring {
-        &mut self.wiring
-    }
+    crate::component_accessors!();
 }

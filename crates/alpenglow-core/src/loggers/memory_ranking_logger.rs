@@ -129,15 +129,7 @@ impl Component for MemoryRankingLogger {
             out: None,
         })
     }
-    fn params(&self) -> &Self::Params {
-        &self.params
-    }
-    fn wiring(&self) -> &Self::Wiring {
-        &self.wiring
-    }
-    fn wiring_mut(&mut self) -> &mut Self::Wiring {
-        &mut self.wiring
-    }
+    crate::component_accessors!();
     /// Every run starts a fresh log and a fresh tie-breaking generator.
     fn initialize(&mut self, env: &Environment) -> Result<()> {
         let top_k = if self.params.top_k > 0 { self.params.top_k as usize } else { env.top_k() };

@@ -109,15 +109,7 @@ impl Component for PredictionLogger {
             predictions: Predictions::default(),
         })
     }
-    fn params(&self) -> &Self::Params {
-        &self.params
-    }
-    fn wiring(&self) -> &Self::Wiring {
-        &self.wiring
-    }
-    fn wiring_mut(&mut self) -> &mut Self::Wiring {
-        &mut self.wiring
-    }
+    crate::component_accessors!();
     fn initialize(&mut self, env: &Environment) -> Result<()> {
         self.top_k = if self.params.top_k > 0 { self.params.top_k as usize } else { env.top_k() };
         self.exclude_known = match self.params.exclude_known {

@@ -42,15 +42,7 @@ impl Component for ProceedingLogger {
     fn new(params: Self::Params) -> Result<Self> {
         Ok(ProceedingLogger { params, wiring: NoWiring, counter: 0 })
     }
-    fn params(&self) -> &Self::Params {
-        &self.params
-    }
-    fn wiring(&self) -> &NoWiring {
-        &self.wiring
-    }
-    fn wiring_mut(&mut self) -> &mut NoWiring {
-        &mut self.wiring
-    }
+    crate::component_accessors!();
     fn initialize(&mut self, _env: &Environment) -> Result<()> {
         self.counter = 0;
         Ok(())

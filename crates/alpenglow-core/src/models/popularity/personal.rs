@@ -112,13 +112,5 @@ impl Component for PersonalPopularityModel {
             user_top_item: Vec::new(),
         })
     }
-    fn params(&self) -> &Self::Params {
-        &self.params
-    }
-    fn wiring(&self) -> &NoWiring {
-        &self.wiring
-    }
-    fn wiring_mut(&mut self) -> &mut NoWiring {
-        &mut self.wiring
-    }
+    crate::component_accessors!();
 }

@@ -38,13 +38,5 @@ impl Component for PersonalPopularityModelUpdater {
     fn new(params: Self::Params) -> Result<Self> {
         Ok(PersonalPopularityModelUpdater { params, wiring: Default::default() })
     }
-    fn params(&self) -> &Self::Params {
-        &self.params
-    }
-    fn wiring(&self) -> &Self::Wiring {
-        &self.wiring
-    }
-    fn wiring_mut(&mut self) -> &mut Self::Wiring {
-        &mut self.wiring
-    }
+    crate::component_accessors!();
 }

@@ -159,13 +159,5 @@ impl Component for PopularityModel {
             decrements: 0,
         })
     }
-    fn params(&self) -> &Self::Params {
-        &self.params
-    }
-    fn wiring(&self) -> &NoWiring {
-        &self.wiring
-    }
-    fn wiring_mut(&mut self) -> &mut NoWiring {
-        &mut self.wiring
-    }
+    crate::component_accessors!();
 }

@@ -63,13 +63,5 @@ impl Component for PopularityTimeFrameModelUpdater {
         }
         Ok(PopularityTimeFrameModelUpdater { params, wiring: Default::default(), window: VecDeque::new() })
     }
-    fn params(&self) -> &Self::Params {
-        &self.params
-    }
-    fn wiring(&self) -> &Self::Wiring {
-        &self.wiring
-    }
-    fn wiring_mut(&mut self) -> &mut Self::Wiring {
-        &mut self.wiring
-    }
+    crate::component_accessors!();
 }

@@ -141,13 +141,5 @@ impl Component for TransitionProbabilityModel {
             last_raw_item: Vec::new(),
         })
     }
-    fn params(&self) -> &Self::Params {
-        &self.params
-    }
-    fn wiring(&self) -> &NoWiring {
-        &self.wiring
-    }
-    fn wiring_mut(&mut self) -> &mut NoWiring {
-        &mut self.wiring
-    }
+    crate::component_accessors!();
 }

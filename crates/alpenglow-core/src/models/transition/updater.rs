@@ -111,13 +111,5 @@ impl Component for TransitionProbabilityModelUpdater {
         };
         Ok(TransitionProbabilityModelUpdater { params, wiring: Default::default(), mode, labels })
     }
-    fn params(&self) -> &Self::Params {
-        &self.params
-    }
-    fn wiring(&self) -> &Self::Wiring {
-        &self.wiring
-    }
-    fn wiring_mut(&mut self) -> &mut Self::Wiring {
-        &mut self.wiring
-    }
+    crate::component_accessors!();
 }

@@ -1,0 +1,224 @@
+"""Benchmark the alpenglow experiments: quality, speed and peak memory.
+
+Every measurement runs in a fresh Python subprocess, so the peak RSS
+(``ru_maxrss`` of the child) belongs to that run alone.
+
+Usage::
+
+    python bench/run_benchmarks.py [--data-dir DIR] [--quick] [--repeat N] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+EXPERIMENTS = ("PopularityExperiment", "PopularityTimeframeExperiment",
+               "PersonalPopularityExperiment", "TransitionProbabilityExperiment")
+DATASETS = {"ml-100k": "movielens_100k.csv.gz", "ml-latest-small": "movielens_latest_small_2016.csv.gz"}
+TOP_K = 100
+SYNTHETIC = {"n_events": 10_000_000, "n_users": 100_000, "n_items": 50_000, "seed": 0}
+#: Speed of the original C++ framework on ml-100k (top_k=100, exclude_known off), events/s.
+ORIGINAL_SPEED = {"PopularityExperiment": 87_000, "PopularityTimeframeExperiment": 110_000,
+                  "TransitionProbabilityExperiment": 175_000}
+#: DCG@100 of the original's PopularityExperiment on ml-100k.
+ORIGINAL_DCG = {("ml-100k", "PopularityExperiment"): 0.0682}
+
+
+def default_data_dir() -> Path:
+    """Return ``<parent of the repository>/shared/data``."""
+    return Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def child(spec: dict) -> dict:
+    """Run one measurement in this process and return its row.
+
+    Parameters
+    ----------
+    spec : dict
+        ``experiment``, ``exclude_known``, ``repeat`` and either ``path`` (a CSV file) or
+        ``synthetic`` (keyword arguments of ``synthetic_stream``).
+
+    Returns
+    -------
+    dict
+        ``rows``, ``dcg``, ``recall``, ``events_per_s`` (records / fastest ``run_seconds``
+        of ``repeat`` runs), ``total_s`` (load + first run + metrics) and ``peak_rss_mib``.
+    """
+    import resource
+
+    from alpenglow import datasets, experiments
+    from alpenglow.evaluation import DcgScore, RecallScore
+
+    started = time.perf_counter()
+    if "synthetic" in spec:
+        data = datasets.synthetic_stream(**spec["synthetic"])
+    else:
+        data = datasets.load_csv(spec["path"])
+    cls = getattr(experiments, spec["experiment"])
+    best = float("inf")
+    row: dict = {}
+    for attempt in range(spec["repeat"]):
+        exp = cls(top_k=TOP_K)
+        results = exp.run(data, verbose=False, exclude_known=spec["exclude_known"])
+        best = min(best, exp.run_seconds)
+        if attempt == 0:
+            row = {"rows": len(results), "dcg": float(DcgScore(results).mean()),
+                   "recall": float(RecallScore(results).mean()),
+                   "total_s": time.perf_counter() - started}
+        del results, exp
+    row["records"] = len(data)
+    row["events_per_s"] = len(data) / best
+    row["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return row
+
+
+def measure(spec: dict) -> dict:
+    """Run :func:`child` for ``spec`` in a fresh interpreter and return its row.
+
+    Parameters
+    ----------
+    spec : dict
+        See :func:`child`.
+
+    Returns
+    -------
+    dict
+        The child's row.
+
+    Raises
+    ------
+    RuntimeError
+        If the child fails; the message holds its stderr.
+    """
+    proc = subprocess.run([sys.executable, __file__, "--child", json.dumps(spec)],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"benchmark child failed for {spec}:\n{proc.stderr}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def plan(data_dir: Path, quick: bool, repeat: int) -> list[dict]:
+    """Return the list of benchmark specs (datasets that exist, then the synthetic row).
+
+    Parameters
+    ----------
+    data_dir : pathlib.Path
+        Directory of the normalized MovieLens CSV files.
+    quick : bool
+        Skip the 10-million-event synthetic row.
+    repeat : int
+        Runs per dataset row; the fastest replay loop gives events/s.
+
+    Returns
+    -------
+    list of dict
+        Specs with a ``dataset`` label.
+    """
+    specs = []
+    if data_dir.is_dir():
+        for label, name in DATASETS.items():
+            path = data_dir / name
+            if not path.is_file():
+                print(f"note: {path} not found, skipping {label}", file=sys.stderr)
+                continue
+            for experiment in EXPERIMENTS:
+                for exclude_known in (False, True):
+                    specs.append({"dataset": label, "path": str(path), "experiment": experiment,
+                                  "exclude_known": exclude_known, "repeat": repeat})
+    else:
+        print(f"note: data directory {data_dir} is missing; running only the synthetic rows", file=sys.stderr)
+    if not quick:
+        specs.append({"dataset": "synthetic 10M", "synthetic": SYNTHETIC, "experiment": "PopularityExperiment",
+                      "exclude_known": False, "repeat": 1})
+    return specs
+
+
+def markdown(rows: list[dict]) -> str:
+    """Format the measured rows, and the comparison with the original, as Markdown.
+
+    Parameters
+    ----------
+    rows : list of dict
+        Spec fields merged with the child's results.
+
+    Returns
+    -------
+    str
+        The tables.
+    """
+    lines = ["| dataset | experiment | exclude_known | rows | DCG@100 | recall@100 | events/s (run) "
+             "| peak RSS MiB | total s |", "|---|---|---|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        lines.append(f"| {r['dataset']} | {r['experiment']} | {'on' if r['exclude_known'] else 'off'} "
+                     f"| {r['rows']:,} | {r['dcg']:.4f} | {r['recall']:.4f} | {r['events_per_s']:,.0f} "
+                     f"| {r['peak_rss_mib']:.0f} | {r['total_s']:.2f} |")
+    reference = [r for r in rows if r["dataset"] == "ml-100k" and not r["exclude_known"]
+                 and (r["experiment"] in ORIGINAL_SPEED or ("ml-100k", r["experiment"]) in ORIGINAL_DCG)]
+    if reference:
+        lines += ["", "Against the original C++ Alpenglow (ml-100k, top_k=100, exclude_known off):", "",
+                  "| experiment | events/s (ours) | events/s (original) | speed-up × | DCG@100 (ours) "
+                  "| DCG@100 (original) |", "|---|---:|---:|---:|---:|---:|"]
+        for r in reference:
+            speed = ORIGINAL_SPEED.get(r["experiment"])
+            dcg = ORIGINAL_DCG.get(("ml-100k", r["experiment"]))
+            ours = r["events_per_s"]
+            cells = [r["experiment"], f"{ours:,.0f}", f"{speed:,}" if speed else "–",
+                     f"{ours / speed:,.1f}×" if speed else "–", f"{r['dcg']:.4f}", f"{dcg:.4f}" if dcg else "–"]
+            lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmarks and print the Markdown tables.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Command-line arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        Exit code.
+    """
+    parser = argparse.ArgumentParser(description="Benchmark alpenglow experiments (one subprocess per run).")
+    parser.add_argument("--data-dir", type=Path, default=default_data_dir(),
+                        help="directory with movielens_100k.csv.gz and movielens_latest_small_2016.csv.gz "
+                             "(default: %(default)s)")
+    parser.add_argument("--quick", action="store_true", help="skip the 10-million-event synthetic row")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs per dataset row; events/s uses the fastest (default: 3)")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also save the rows as JSON")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        print(json.dumps(child(json.loads(args.child))))
+        return 0
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    rows = []
+    for spec in plan(args.data_dir, args.quick, args.repeat):
+        print(f"running {spec['dataset']} {spec['experiment']} exclude_known={spec['exclude_known']} ...",
+              file=sys.stderr, flush=True)
+        rows.append({k: v for k, v in spec.items() if k not in ("path", "synthetic", "repeat")} | measure(spec))
+    if not rows:
+        print("nothing to run", file=sys.stderr)
+        return 1
+    print(f"alpenglow benchmarks: top_k={TOP_K}, shuffle_same_time on, Python {platform.python_version()}, "
+          f"{platform.machine()}; events/s = records / run_seconds (best of {args.repeat} for dataset rows); "
+          "total s = load/generate + run + metrics\n")
+    print(markdown(rows))
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2))
+        print(f"\nrows saved to {args.json}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
