@@ -42,13 +42,15 @@ def child(spec: dict) -> dict:
     ----------
     spec : dict
         ``experiment``, ``exclude_known``, ``repeat`` and either ``path`` (a CSV file) or
-        ``synthetic`` (keyword arguments of ``synthetic_stream``).
+        ``synthetic`` (keyword arguments of ``synthetic_stream``); or ``{"baseline": True}``
+        to measure only the interpreter with alpenglow, pandas and numpy imported.
 
     Returns
     -------
     dict
         ``rows``, ``dcg``, ``recall``, ``events_per_s`` (records / fastest ``run_seconds``
-        of ``repeat`` runs), ``total_s`` (load + first run + metrics) and ``peak_rss_mib``.
+        of ``repeat`` runs), ``total_s`` (load + first run + metrics), ``load_s``, ``records``
+        and ``peak_rss_mib``.
     """
     import resource
 
@@ -56,10 +58,13 @@ def child(spec: dict) -> dict:
     from alpenglow.evaluation import DcgScore, RecallScore
 
     started = time.perf_counter()
+    if spec.get("baseline"):
+        return {"peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
     if "synthetic" in spec:
         data = datasets.synthetic_stream(**spec["synthetic"])
     else:
         data = datasets.load_csv(spec["path"])
+    loaded = time.perf_counter() - started
     cls = getattr(experiments, spec["experiment"])
     best = float("inf")
     row: dict = {}
@@ -72,6 +77,7 @@ def child(spec: dict) -> dict:
                    "recall": float(RecallScore(results).mean()),
                    "total_s": time.perf_counter() - started}
         del results, exp
+    row["load_s"] = loaded
     row["records"] = len(data)
     row["events_per_s"] = len(data) / best
     row["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -214,6 +220,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{platform.machine()}; events/s = records / run_seconds (best of {args.repeat} for dataset rows); "
           "total s = load/generate + run + metrics\n")
     print(markdown(rows))
+    baseline = measure({"baseline": True})["peak_rss_mib"]
+    print(f"\nBaseline peak RSS of a child that only imports alpenglow (pandas, numpy): {baseline:.0f} MiB.")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2))
         print(f"\nrows saved to {args.json}", file=sys.stderr)

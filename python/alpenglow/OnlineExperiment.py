@@ -218,7 +218,8 @@ class OnlineExperiment(ParameterDefaults):
         cols = prepare(data, mapping, recode)
         a = cols.arrays
         handle = _core.dataframe_data(time=a["time"], user=a["user"], item=a["item"], score=a["score"],
-                                      eval=a["eval"], id=record_ids(cols.index), category=a["category"])
+                                      eval=a["eval"], id=None if cols.index is None else record_ids(cols.index),
+                                      category=a["category"])
         names = {c: mapping.get(c, c) for c in ("time", "score", "user", "item")}
         return RecommenderData._from_handle(handle), cols, names
 
@@ -227,7 +228,8 @@ class OnlineExperiment(ParameterDefaults):
         if cols is None:
             return _core.gather_columns(data_obj._handle, idx)
         a = cols.arrays
-        out = {"time": a["time"][idx], "id": cols.index[idx]}
+        out = {"time": a["time"][idx] if a["time"] is not None else idx.astype(np.float64),
+               "id": cols.index[idx] if cols.index is not None else idx.astype(np.int64)}
         out["score"] = a["score"][idx] if a["score"] is not None else np.ones(len(idx))
         for c in ("user", "item"):
             codes = a[c][idx]
@@ -244,7 +246,7 @@ class OnlineExperiment(ParameterDefaults):
         frame = pd.DataFrame(
             {"time": np.asarray(g["time"], dtype=np.float64), "score": np.asarray(g["score"], dtype=np.float64),
              "user": g["user"], "item": g["item"], "prediction": logs["prediction"], "rank": rank},
-            index=index,
+            index=index, copy=False,
         )
         frame = frame.rename(columns={c: n for c, n in names.items() if n != c})
         object.__setattr__(frame, "top_k", top_k)

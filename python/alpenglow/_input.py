@@ -19,7 +19,8 @@ class Columns:
 
     n: int
     arrays: dict[str, np.ndarray | None]
-    index: np.ndarray
+    #: The input's index values (None: the default 0..n-1 index).
+    index: np.ndarray | None
     index_name: Any = None
     decoders: dict[str, Any] = field(default_factory=dict)
 
@@ -106,7 +107,7 @@ def prepare(data: Any, columns: Mapping[str, str], recode: bool) -> Columns:
         if decoder is not None:
             decoders[c] = decoder
     present = {c: source[c] for c in ("time", "score", "eval", "category") if c in source and source[c] in names}
-    arrays["time"] = _numbers(_column(frame, present["time"]), "time") if "time" in present else np.arange(n, dtype=np.float64)
+    arrays["time"] = _numbers(_column(frame, present["time"]), "time") if "time" in present else None
     arrays["score"] = _numbers(_column(frame, present["score"]), "score") if "score" in present else None
     for c in ("eval", "category"):
         if c in present:
@@ -119,16 +120,21 @@ def prepare(data: Any, columns: Mapping[str, str], recode: bool) -> Columns:
                 raise DataError(f"column '{c}': expected integers or booleans, got dtype {raw.dtype}") from None
         else:
             arrays[c] = None
-    if isinstance(frame, pd.DataFrame):
+    if isinstance(frame, pd.DataFrame) and not isinstance(frame.index, pd.RangeIndex):
         index = frame.index.to_numpy()
-        index_name = frame.index.name
+    elif isinstance(frame, pd.DataFrame) and (frame.index.start, frame.index.step) != (0, 1):
+        index = frame.index.to_numpy()
     else:
-        index, index_name = np.arange(n), None
+        index = None
+    index_name = frame.index.name if isinstance(frame, pd.DataFrame) else None
     return Columns(n=n, arrays=arrays, index=index, index_name=index_name, decoders=decoders)
 
 
-def record_ids(index: np.ndarray) -> np.ndarray:
-    """The record id column handed to the core: the index if integral, else the row number."""
+def record_ids(index: np.ndarray) -> np.ndarray | None:
+    """The record id column handed to the core: the index if integral, else the row number
+    (``None``: the core uses the row number without materialising it)."""
     if index.dtype.kind in "iu":
+        if len(index) and index[0] == 0 and index[-1] == len(index) - 1 and (np.diff(index) == 1).all():
+            return None
         return np.ascontiguousarray(index, dtype=np.int64)
-    return np.arange(len(index), dtype=np.int64)
+    return None

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use alpenglow_core::data::recommender_data::ColumnSet;
+use alpenglow_core::data::columns::ColumnValue;
 use alpenglow_core::data::{Column, ColumnSource};
 use numpy::{Element, PyArray1, PyArrayMethods, PyUntypedArrayMethods};
 use pyo3::exceptions::{PyTypeError, PyValueError};
@@ -28,13 +29,13 @@ impl<T: Send + Sync> ColumnSource<T> for NumpyColumn<T> {
 }
 
 /// Borrows a 1-d contiguous numpy array of the exact dtype as a column, without copying.
-pub fn column<T: Element + Copy + Send + Sync + 'static>(
+pub fn column<T: Element + ColumnValue>(
     name: &str,
     obj: Option<&Bound<'_, PyAny>>,
-    default: T,
+    default: Column<T>,
 ) -> PyResult<Column<T>> {
     let Some(obj) = obj.filter(|o| !o.is_none()) else {
-        return Ok(Column::Constant(default));
+        return Ok(default);
     };
     let arr = obj.cast::<PyArray1<T>>().map_err(|_| {
         PyTypeError::new_err(format!(
@@ -51,7 +52,12 @@ pub fn column<T: Element + Copy + Send + Sync + 'static>(
     Ok(Column::Shared(Arc::new(NumpyColumn { _owner: arr.clone().unbind(), ptr, len })))
 }
 
-/// All seven columns from optional numpy arrays (missing ones get the documented defaults).
+fn required<'a, 'py>(name: &str, obj: Option<&'a Bound<'py, PyAny>>) -> PyResult<&'a Bound<'py, PyAny>> {
+    obj.filter(|o| !o.is_none()).ok_or_else(|| PyValueError::new_err(format!("column '{name}' is required")))
+}
+
+/// All seven columns from optional numpy arrays. Missing ones get the documented defaults:
+/// time and id the row index, score 1, eval 1, category 1.
 #[allow(clippy::too_many_arguments)]
 pub fn column_set(
     time: Option<&Bound<'_, PyAny>>,
@@ -63,12 +69,12 @@ pub fn column_set(
     category: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<ColumnSet> {
     Ok(ColumnSet {
-        time: column("time", time, 0.0)?,
-        user: column("user", user, 0)?,
-        item: column("item", item, 0)?,
-        score: column("score", score, 1.0)?,
-        eval: column("eval", eval, 1)?,
-        id: column("id", id, 0)?,
-        category: column("category", category, 1)?,
+        time: column("time", time, Column::RowIndex)?,
+        user: column("user", Some(required("user", user)?), Column::Constant(0))?,
+        item: column("item", Some(required("item", item)?), Column::Constant(0))?,
+        score: column("score", score, Column::Constant(1.0))?,
+        eval: column("eval", eval, Column::Constant(1))?,
+        id: column("id", id, Column::RowIndex)?,
+        category: column("category", category, Column::Constant(1))?,
     })
 }

@@ -25,5 +25,6 @@ class DataframeData(RecommenderData):
         cols = prepare(df, dict(columns or {}), recode=False)
         a = cols.arrays
         self._handle = _core.dataframe_data(time=a["time"], user=a["user"], item=a["item"], score=a["score"],
-                                            eval=a["eval"], id=record_ids(cols.index), category=a["category"])
+                                            eval=a["eval"], id=None if cols.index is None else record_ids(cols.index),
+                                            category=a["category"])
         self._params = {}

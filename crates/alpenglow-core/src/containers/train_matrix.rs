@@ -1,9 +1,11 @@
-//! Which (user, item) pairs occurred earlier in the stream, with the first score seen.
-//! This is the one "user already knows this item" test of the whole framework.
+//! Which (user, item) pairs occurred earlier in the stream. This is the one "user already
+//! knows this item" test of the whole framework (the original had three, some depending on
+//! the stored score; ours ignores the score, so only presence is stored).
 
-use super::fx::FxHashMap;
+use super::fx::FxHashSet;
 
-pub type Row = FxHashMap<u32, f64>;
+/// The items one user has interacted with.
+pub type Row = FxHashSet<u32>;
 
 #[derive(Debug, Clone, Default)]
 pub struct TrainMatrix {
@@ -11,30 +13,19 @@ pub struct TrainMatrix {
 }
 
 impl TrainMatrix {
-    /// Records the pair; returns true if it is new. An existing pair keeps its first score.
+    /// Records the pair; returns true if it is new.
     #[inline]
-    pub fn insert(&mut self, user: u32, item: u32, score: f64) -> bool {
+    pub fn insert(&mut self, user: u32, item: u32) -> bool {
         let u = user as usize;
         if u >= self.rows.len() {
             self.rows.resize_with(u + 1, Row::default);
         }
-        let row = &mut self.rows[u];
-        if row.contains_key(&item) {
-            false
-        } else {
-            row.insert(item, score);
-            true
-        }
+        self.rows[u].insert(item)
     }
 
     #[inline]
     pub fn has(&self, user: u32, item: u32) -> bool {
-        self.row(user).is_some_and(|r| r.contains_key(&item))
-    }
-
-    #[inline]
-    pub fn get(&self, user: u32, item: u32) -> Option<f64> {
-        self.row(user).and_then(|r| r.get(&item).copied())
+        self.row(user).is_some_and(|r| r.contains(&item))
     }
 
     #[inline]

@@ -21,14 +21,32 @@ impl<T: Send + Sync> ColumnSource<T> for Vec<T> {
     }
 }
 
-/// One column: a shared slice or a constant.
-#[derive(Clone)]
-pub enum Column<T: Copy + Send + Sync + 'static> {
-    Shared(Arc<dyn ColumnSource<T>>),
-    Constant(T),
+/// A value type of a column; `from_index` gives the value of the row-index column.
+pub trait ColumnValue: Copy + Send + Sync + 'static {
+    fn from_index(i: usize) -> Self;
 }
 
-impl<T: Copy + Send + Sync + 'static> Column<T> {
+impl ColumnValue for f64 {
+    fn from_index(i: usize) -> Self {
+        i as f64
+    }
+}
+
+impl ColumnValue for i64 {
+    fn from_index(i: usize) -> Self {
+        i as i64
+    }
+}
+
+/// One column: a shared slice, a constant, or the row index (the default of `time` and `id`).
+#[derive(Clone)]
+pub enum Column<T: ColumnValue> {
+    Shared(Arc<dyn ColumnSource<T>>),
+    Constant(T),
+    RowIndex,
+}
+
+impl<T: ColumnValue> Column<T> {
     pub fn from_vec(v: Vec<T>) -> Self {
         Column::Shared(Arc::new(v))
     }
@@ -36,30 +54,33 @@ impl<T: Copy + Send + Sync + 'static> Column<T> {
         match self {
             Column::Shared(s) => ColumnView::Slice(s.as_slice()),
             Column::Constant(c) => ColumnView::Constant(*c),
+            Column::RowIndex => ColumnView::RowIndex,
         }
     }
-    /// Length of a shared column; `None` for a constant.
+    /// Length of a shared column; `None` for a constant or the row index.
     pub fn len(&self) -> Option<usize> {
         match self {
             Column::Shared(s) => Some(s.as_slice().len()),
-            Column::Constant(_) => None,
+            Column::Constant(_) | Column::RowIndex => None,
         }
     }
 }
 
 /// A borrowed view of a column, resolved once per run so that the hot loop only indexes.
 #[derive(Clone, Copy)]
-pub enum ColumnView<'a, T: Copy> {
+pub enum ColumnView<'a, T: ColumnValue> {
     Slice(&'a [T]),
     Constant(T),
+    RowIndex,
 }
 
-impl<T: Copy> ColumnView<'_, T> {
+impl<T: ColumnValue> ColumnView<'_, T> {
     #[inline]
     pub fn get(&self, i: usize) -> T {
         match self {
             ColumnView::Slice(s) => s[i],
             ColumnView::Constant(c) => *c,
+            ColumnView::RowIndex => T::from_index(i),
         }
     }
 }

@@ -37,7 +37,16 @@ pub struct RecommenderData {
     max_item: i64,
 }
 
-/// All columns of a stream; missing ones are constants.
+/// Checks an id column and returns its largest id (-1 if empty).
+fn max_id(name: &str, col: &Column<i64>, len: usize) -> Result<i64> {
+    match col.view() {
+        ColumnView::Slice(s) => check_ids(name, s),
+        ColumnView::Constant(c) => check_ids(name, &[c]),
+        ColumnView::RowIndex => check_ids(name, &[len as i64 - 1]),
+    }
+}
+
+/// All columns of a stream; missing ones are constants or the row index.
 pub struct ColumnSet {
     pub time: Column<f64>,
     pub user: Column<i64>,
@@ -66,14 +75,8 @@ impl RecommenderData {
                 return Err(Error::data(format!("column '{name}' has {l} rows, expected {len}")));
             }
         }
-        let max_user = match cols.user.view() {
-            ColumnView::Slice(s) => check_ids("user", s)?,
-            ColumnView::Constant(c) => check_ids("user", &[c])?,
-        };
-        let max_item = match cols.item.view() {
-            ColumnView::Slice(s) => check_ids("item", s)?,
-            ColumnView::Constant(c) => check_ids("item", &[c])?,
-        };
+        let max_user = max_id("user", &cols.user, len)?;
+        let max_item = max_id("item", &cols.item, len)?;
         if let ColumnView::Slice(t) = cols.time.view() {
             check_times(t)?;
         }
@@ -129,11 +132,7 @@ impl RecommenderData {
     /// construction (e.g. a numpy array modified in place), and ids index arrays.
     /// Returns the (max user, max item) ids.
     pub fn revalidate(&self) -> Result<(i64, i64)> {
-        let ids = |name, col: &Column<i64>| match col.view() {
-            ColumnView::Slice(s) => check_ids(name, s),
-            ColumnView::Constant(c) => check_ids(name, &[c]),
-        };
-        let maxes = (ids("user", &self.user)?, ids("item", &self.item)?);
+        let maxes = (max_id("user", &self.user, self.len)?, max_id("item", &self.item, self.len)?);
         if let ColumnView::Slice(t) = self.time.view() {
             check_times(t)?;
         }

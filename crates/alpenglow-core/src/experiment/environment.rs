@@ -90,7 +90,7 @@ impl Environment {
         if self.first_occurrence_of_user && !prefilled_user {
             self.users.push(rec.user);
         }
-        self.item_new_for_user = self.train.insert(rec.user, rec.item, rec.score);
+        self.item_new_for_user = self.train.insert(rec.user, rec.item);
         self.popularity_sorted.increase(rec.item);
         self.popularity.increase(rec.item);
     }

@@ -30,7 +30,7 @@ impl RankQuery<'_> {
     /// Candidates skipped by every path: the evaluated item and, if excluding, known items.
     #[inline]
     pub fn is_skipped(&self, item: u32) -> bool {
-        item == self.rec.item || self.exclude.is_some_and(|row| row.contains_key(&item))
+        item == self.rec.item || self.exclude.is_some_and(|row| row.contains(&item))
     }
 }
 

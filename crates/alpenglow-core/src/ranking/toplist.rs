@@ -69,7 +69,7 @@ pub fn top_list(model: &dyn Model, rec: &RecDat, env: &Environment, k: usize, ex
     }
     let mut list = TopList::new(k);
     for &item in env.items() {
-        if exclude.is_some_and(|row| row.contains_key(&item)) {
+        if exclude.is_some_and(|row| row.contains(&item)) {
             continue;
         }
         let s = model.prediction(&rec.with_item(item));

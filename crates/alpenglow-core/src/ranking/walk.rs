@@ -1,5 +1,7 @@
 //! The two generic counting walks: popularity-ordered brute force and the iterator walk.
 
+use std::cmp::Ordering;
+
 use super::{RankCount, RankQuery, RankingScoreIterator};
 
 /// Walks the environment's popularity-sorted items, comparing each candidate's key with the
@@ -12,6 +14,13 @@ pub fn popularity_walk<K: PartialOrd + Copy>(
     target: K,
     mut key: impl FnMut(u32) -> Option<K>,
 ) -> RankCount {
+    popularity_walk_by(q, |item| key(item).and_then(|s| s.partial_cmp(&target)))
+}
+
+/// The same walk with a comparison of each candidate against the evaluated item
+/// (`None`: the candidate's score is not finite).
+#[inline]
+pub fn popularity_walk_by(q: &RankQuery<'_>, mut compare: impl FnMut(u32) -> Option<Ordering>) -> RankCount {
     let order = q.env.popularity_sorted();
     let (mut better, mut ties) = (0, 0);
     for k in 0..order.len() {
@@ -19,16 +28,16 @@ pub fn popularity_walk<K: PartialOrd + Copy>(
         if q.is_skipped(item) {
             continue;
         }
-        let Some(s) = key(item) else {
-            return RankCount::NonFinite;
-        };
-        if s > target {
-            better += 1;
-            if better == q.top_k {
-                break;
+        match compare(item) {
+            None => return RankCount::NonFinite,
+            Some(Ordering::Greater) => {
+                better += 1;
+                if better == q.top_k {
+                    break;
+                }
             }
-        } else if s == target {
-            ties += 1;
+            Some(Ordering::Equal) => ties += 1,
+            Some(Ordering::Less) => {}
         }
     }
     RankCount::Counted { better, ties }

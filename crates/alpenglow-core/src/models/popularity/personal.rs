@@ -1,12 +1,14 @@
 //! Personal popularity: the user's own consumption, with global popularity as tie-breaker.
 
+use std::cmp::Ordering;
+
 use crate::component::{Component, NoWiring};
 use crate::containers::fx::FxHashMap;
 use crate::containers::PopContainer;
 use crate::data::RecDat;
 use crate::error::Result;
 use crate::models::Model;
-use crate::ranking::walk::popularity_walk;
+use crate::ranking::walk::popularity_walk_by;
 use crate::ranking::{RankCount, RankQuery};
 
 crate::parameters! {
@@ -24,6 +26,8 @@ pub struct PersonalPopularityModel {
     global: PopContainer,
     highest_pop: u32,
     user_top_item: Vec<Option<u32>>,
+    /// `ln_count[c] = ln(c + 1)` for every count reached so far (same bits as computing it).
+    ln_count: Vec<f64>,
 }
 
 impl PersonalPopularityModel {
@@ -46,6 +50,10 @@ impl PersonalPopularityModel {
         }
         let g = self.global.increase(rec.item);
         self.highest_pop = self.highest_pop.max(g);
+        while self.ln_count.len() <= self.highest_pop as usize {
+            let c = self.ln_count.len();
+            self.ln_count.push(((c + 1) as f64).ln());
+        }
         let value = {
             let v = self.personal[u].entry(rec.item).or_insert(0.0);
             *v += rec.score;
@@ -60,8 +68,92 @@ impl PersonalPopularityModel {
 impl PersonalPopularityModel {
     #[inline]
     fn score(&self, own: f64, count: u32, denominator: f64) -> f64 {
-        let g = if count == 0 { 0.0 } else { ((count + 1) as f64).ln() / ((self.highest_pop + 1) as f64).ln() };
-        (own + g + 1.0).ln() / denominator
+        self.argument(own, count).ln() / denominator
+    }
+}
+
+impl PersonalPopularityModel {
+    /// When the evaluated item scores above `ln 2 / D`, the most any item the user never
+    /// consumed can score (its global part is at most 1), only the user's own items can be
+    /// better or tied, so the generic walk is replayed over those items alone, in the
+    /// environment's popularity order.
+    fn count_own_items_only(
+        &self,
+        q: &RankQuery<'_>,
+        row: Option<&FxHashMap<u32, f64>>,
+        denominator: f64,
+    ) -> Option<RankCount> {
+        if !(q.score > 2.0f64.ln() / denominator) {
+            return None;
+        }
+        let order = q.env.popularity_sorted();
+        let target = self.argument(self.personal(q.rec.user, q.rec.item), self.global.get(q.rec.item));
+        let mut candidates: Vec<(u32, u32, f64)> = Vec::new();
+        for (&item, &own) in row? {
+            if own == 0.0 || q.is_skipped(item) {
+                continue;
+            }
+            if let Some(position) = order.position(item) {
+                candidates.push((position, item, own));
+            }
+        }
+        let (mut better_total, mut ties_total) = (0, 0);
+        for &(_, item, own) in &candidates {
+            match self.compare(own, item, target, q.score, denominator) {
+                None => return Some(RankCount::NonFinite),
+                Some(Ordering::Greater) => better_total += 1,
+                Some(Ordering::Equal) => ties_total += 1,
+                Some(Ordering::Less) => {}
+            }
+        }
+        if better_total < q.top_k {
+            return Some(RankCount::Counted { better: better_total, ties: ties_total });
+        }
+        if ties_total == 0 {
+            return Some(RankCount::Counted { better: q.top_k, ties: 0 });
+        }
+        {
+            // The walk stops at the top_k-th better item: only then does the order matter.
+            candidates.sort_unstable_by_key(|&(position, _, _)| position);
+        }
+        let (mut better, mut ties) = (0, 0);
+        for &(_, item, own) in &candidates {
+            match self.compare(own, item, target, q.score, denominator) {
+                None => return Some(RankCount::NonFinite),
+                Some(Ordering::Greater) => {
+                    better += 1;
+                    if better == q.top_k {
+                        break;
+                    }
+                }
+                Some(Ordering::Equal) => ties += 1,
+                Some(Ordering::Less) => {}
+            }
+        }
+        Some(RankCount::Counted { better, ties })
+    }
+
+    /// The argument of the logarithm in the score: `own + g + 1`.
+    #[inline]
+    fn argument(&self, own: f64, count: u32) -> f64 {
+        let g = match (self.ln_count.get(count as usize), count) {
+            (_, 0) => 0.0,
+            (Some(&l), _) => l / self.ln_count[self.highest_pop as usize],
+            (None, _) => ((count + 1) as f64).ln() / ((self.highest_pop + 1) as f64).ln(),
+        };
+        own + g + 1.0
+    }
+
+    /// Compares a candidate's score with the target's exactly as the scores would compare,
+    /// computing the logarithm only when the arguments are too close to decide by themselves.
+    #[inline]
+    fn compare(&self, own: f64, item: u32, target: f64, target_score: f64, denominator: f64) -> Option<Ordering> {
+        let x = self.argument(own, self.global.get(item));
+        if (x - target).abs() > 1e-9 * target.abs() {
+            return x.partial_cmp(&target);
+        }
+        let s = x.ln() / denominator;
+        if s.is_finite() { s.partial_cmp(&target_score) } else { None }
     }
 }
 
@@ -71,29 +163,18 @@ impl Model for PersonalPopularityModel {
         self.score(self.personal(rec.user, rec.item), self.global.get(rec.item), denominator)
     }
 
-    /// The brute-force walk with the same formula, but the user's row and the denominator
-    /// looked up once, and the score of items the user never consumed memoised per global
-    /// count (consecutive candidates in popularity order mostly share their count).
+    /// The brute-force walk with the same comparisons, but the user's row and the denominator
+    /// looked up once, and logarithms taken only where needed (see `compare`).
     fn count_ranked(&self, q: &RankQuery<'_>) -> Option<RankCount> {
         let row = self.personal.get(q.rec.user as usize);
         let denominator = (self.top_value(q.rec.user) + 2.0).ln();
-        let mut memo: Option<(u32, f64)> = None;
-        Some(popularity_walk(q, q.score, |item| {
-            let count = self.global.get(item);
+        if let Some(count) = self.count_own_items_only(q, row, denominator) {
+            return Some(count);
+        }
+        let target = self.argument(self.personal(q.rec.user, q.rec.item), self.global.get(q.rec.item));
+        Some(popularity_walk_by(q, |item| {
             let own = row.and_then(|r| r.get(&item)).copied().unwrap_or(0.0);
-            let s = if own == 0.0 {
-                match memo {
-                    Some((c, s)) if c == count => s,
-                    _ => {
-                        let s = self.score(0.0, count, denominator);
-                        memo = Some((count, s));
-                        s
-                    }
-                }
-            } else {
-                self.score(own, count, denominator)
-            };
-            s.is_finite().then_some(s)
+            self.compare(own, item, target, q.score, denominator)
         }))
     }
 }
@@ -110,6 +191,7 @@ impl Component for PersonalPopularityModel {
             global: PopContainer::default(),
             highest_pop: 0,
             user_top_item: Vec::new(),
+            ln_count: vec![0.0],
         })
     }
     crate::component_accessors!();

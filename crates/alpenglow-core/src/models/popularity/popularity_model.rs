@@ -84,7 +84,7 @@ impl PopularityModel {
             };
             let (mut known_better, mut known_ties) = (0, 0);
             if let Some(row) = q.exclude {
-                for &item in row.keys() {
+                for &item in row.iter() {
                     if item == q.rec.item {
                         continue;
                     }

@@ -79,7 +79,7 @@ impl Model for TransitionProbabilityModel {
         let (mut known_better, mut known_ties) = (0, 0);
         if let Some(known) = q.exclude {
             let mut tally = |item: u32| {
-                if item != q.rec.item && known.contains_key(&item) {
+                if item != q.rec.item && known.contains(&item) {
                     let c = row.count(item);
                     if c > target {
                         known_better += 1;
@@ -89,7 +89,7 @@ impl Model for TransitionProbabilityModel {
                 }
             };
             if known.len() < start + run {
-                known.keys().filter(|&&i| row.position(i).is_some()).for_each(|&i| tally(i));
+                known.iter().filter(|&&i| row.position(i).is_some()).for_each(|&i| tally(i));
             } else {
                 row.items()[..start + run].iter().for_each(|&i| tally(i));
             }
