@@ -188,6 +188,13 @@ def test_polars_input(df):
     assert a["item"].tolist() == b["item"].tolist()
 
 
+def test_pyarrow_input(df):
+    pa = pytest.importorskip("pyarrow")
+    a = quiet(PopularityExperiment(top_k=10), pa.Table.from_pandas(df, preserve_index=False))
+    b = quiet(PopularityExperiment(top_k=10), df)
+    np.testing.assert_array_equal(a["rank"].to_numpy(), b["rank"].to_numpy())
+
+
 # --------------------------------------------------------------------------------------------
 # Time limits
 # --------------------------------------------------------------------------------------------

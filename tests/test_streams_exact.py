@@ -256,6 +256,57 @@ def test_transition_exclude_known_and_top_k(stream, assert_ranks):
     assert_ranks(res["rank"], [NAN, NAN, NAN, 1, NAN, NAN, NAN, NAN, 1, NAN, 1, 1])
 
 
+@pytest.mark.parametrize("mode,ranks,counts", [
+    # u0: i0 -> i1, u1: i1 -> i0, u0: (i1 ->) i0 -> i1.
+    # normal    counts last -> item:   rec 3 row(i1) empty -> NaN; rec 4 row(i1)={i0:1}; rec 5 row(i0)={i1:1}
+    ("normal", [NAN, NAN, NAN, NAN, 1, 1], [0, 0, 0, 0, 1, 1]),
+    # inverted  counts item -> last:   rec 3 row(i1)={i0:1}; rec 4 row(i1)={i0:1}; rec 5 row(i0)={i1:2}
+    ("inverted", [NAN, NAN, NAN, 1, 1, 1], [0, 0, 0, 1, 1, 2]),
+    # symmetric counts both:           rec 3 {i0:1}; rec 4 {i0:2}; rec 5 {i1:3}
+    ("symmetric", [NAN, NAN, NAN, 1, 1, 1], [0, 0, 0, 1, 2, 3]),
+])
+def test_transition_modes(stream, assert_ranks, mode, ranks, counts):
+    df = stream([0, 0, 1, 1, 0, 0], [0, 1, 1, 0, 0, 1])
+    res = run(TransitionProbabilityExperiment(top_k=10, mode=mode), df)
+    assert_ranks(res["rank"], ranks)
+    np.testing.assert_allclose(res["prediction"].to_numpy(), [ln(c + 1) for c in counts], rtol=0, atol=1e-12)
+
+
+def test_transition_filter_freq_updates(stream, assert_ranks):
+    # u0: i0, i1 (eval=0), i0, i1. With filter_freq_updates the eval=0 record's transition i0 -> i1
+    # is not counted (it still sets the last item), so rec 3 (last i0) has no row entry -> NaN.
+    df = stream([0, 0, 0, 0], [0, 1, 0, 1], eval=[1, 0, 1, 1])
+    plain = run(TransitionProbabilityExperiment(top_k=10), df)
+    filtered = run(TransitionProbabilityExperiment(top_k=10, filter_freq_updates=True), df)
+    assert plain.index.tolist() == filtered.index.tolist() == [0, 2, 3]
+    assert_ranks(plain["rank"], [NAN, NAN, 1])
+    assert_ranks(filtered["rank"], [NAN, NAN, NAN])
+    assert filtered["prediction"].tolist() == [0.0, 0.0, 0.0]
+
+
+def test_exclude_known_ignores_the_score_of_the_known_pair(stream, assert_ranks):
+    # u0 met i1 with score s earlier; at rec 4 (u0, i0) the more popular i1 is excluded whatever s
+    # is (one rule: the pair occurred earlier). Without exclusion i1 is better -> rank 2.
+    for s in (0.0, 0.5, 1.0):
+        df = stream([1, 1, 0, 2, 0], [1, 0, 1, 1, 0], score=[1, 1, s, 1, 1])
+        assert_ranks(run(PopularityExperiment(top_k=10), df, exclude_known=True)["rank"], [NAN, NAN, 1, 1, 1])
+        assert_ranks(run(PopularityExperiment(top_k=10), df)["rank"], [NAN, NAN, 1, 1, 2])
+
+
+def test_initialize_all_changes_only_the_new_item_code(stream, assert_ranks, tmp_path):
+    # With initialize_all every id up to the max exists from the start, so a never-seen item is
+    # "existing with prediction 0" (code top_k+2) instead of "new" (top_k+5); ranks are the same.
+    df = stream(POP_USERS, POP_ITEMS)
+    codes = {}
+    for flag in (False, True):
+        out = tmp_path / f"init{flag}.txt"
+        res = run(PopularityExperiment(top_k=10), df, initialize_all=flag, out_file=str(out))
+        assert_ranks(res["rank"], POP_RANKS)
+        codes[flag] = [int(line.split()[1]) for line in out.read_text().splitlines()]
+    assert codes[False] == [15, 15, 0, 1, 15, 2, 0, 1, 2, 1, 1, 15]
+    assert codes[True] == [12, 12, 0, 1, 12, 2, 0, 1, 2, 1, 1, 12]
+
+
 # --------------------------------------------------------------------------------------------
 # Same-time shuffle (fixed Fisher-Yates within every equal-time run, seeded with `seed`)
 # --------------------------------------------------------------------------------------------
@@ -282,3 +333,160 @@ def test_shuffle_off_keeps_input_order(stream):
     df = stream(list(range(10)), list(range(10)), times=[0] * 10)
     res = PopularityExperiment().run(df, verbose=False, shuffle_same_time=False)
     assert res.index.tolist() == list(range(10))
+
+
+# --------------------------------------------------------------------------------------------
+# Randomised conformance against a literal Python transcription of the documented rank rules:
+# the environment's popularity-sorted container (an incremented item swaps with the head of its
+# equal-count run), the brute-force walk in that order with early exit at top_k better items,
+# the ranking-iterator walk for the transition model (descending scores), one tie draw per ranked
+# record with ties. The engine's shortcuts must give exactly the same ranks.
+# --------------------------------------------------------------------------------------------
+class _TopPop:
+    def __init__(self):
+        self.items, self.counts, self.pos = [], [], {}
+
+    def increase(self, item):
+        if item not in self.pos:
+            self.pos[item] = len(self.items)
+            self.items.append(item)
+            self.counts.append(1)
+            return
+        x = self.pos[item]
+        p = self.counts[x]
+        h = self.counts.index(p)  # head of the run with count p (the list is sorted non-increasing)
+        other = self.items[h]
+        self.items[h], self.items[x] = item, other
+        self.pos[item], self.pos[other] = h, x
+        self.counts[h] = p + 1
+
+
+def _reference(kind, df, top_k, exclude_known, tau=None):
+    from collections import defaultdict, deque
+
+    rng_state = [43211234]
+
+    def draw(n):
+        rng_state[0] = rng_state[0] * 48271 % (2**31 - 1)
+        return int(rng_state[0] / 2**31 * n)
+
+    env, seen, known = _TopPop(), set(), defaultdict(set)
+    count, personal, top_item = defaultdict(int), defaultdict(float), {}
+    window = deque()
+    transitions, last = defaultdict(lambda: defaultdict(int)), {}
+
+    def max_count():
+        return max(count.values(), default=0)
+
+    def predict(u, i):
+        if kind in ("pop", "timeframe"):
+            c = count[i]
+            return 0.0 if c == 0 else ln(c + 1) / ln(max_count() + 1)
+        if kind == "personal":
+            c = count[i]
+            g = 0.0 if c == 0 else ln(c + 1) / ln(max_count() + 1)
+            top = personal[(u, top_item[u])] if u in top_item else 0.0
+            return ln(personal[(u, i)] + g + 1) / ln(top + 2)
+        row = transitions.get(last.get(u))
+        return ln(row[i] + 1) if row is not None and row.get(i, 0) > 0 else 0.0
+
+    ranks, predictions = [], []
+    for t, u, i, s in zip(df["time"], df["user"], df["item"], df["score"]):
+        pred = predict(u, i)
+        predictions.append(pred)
+        if i not in seen:
+            code = top_k + 5
+        elif pred == 0:
+            code = top_k + 2
+        else:
+            skip = known[u] if exclude_known else set()
+            if kind == "transition":
+                row = transitions[last[u]]
+                order = sorted(row, key=lambda j: (-row[j], j))
+            else:
+                order = env.items
+            better = ties = 0
+            for j in order:
+                if j == i or j in skip:
+                    continue
+                sj = predict(u, j)
+                if sj > pred:
+                    better += 1
+                    if better == top_k:
+                        break
+                elif sj == pred:
+                    ties += 1
+            code = min(better + (draw(ties + 1) if ties else 0), top_k)
+        ranks.append(code + 1.0 if code < top_k else NAN)
+        # train: environment, then the model
+        seen.add(i)
+        known[u].add(i)
+        env.increase(i)
+        if kind in ("pop", "personal", "timeframe"):
+            count[i] += 1
+        if kind == "personal":
+            personal[(u, i)] += s
+            if personal[(u, i)] > (personal[(u, top_item[u])] if u in top_item else 0.0):
+                top_item[u] = i
+        if kind == "timeframe":
+            window.append((t, i))
+            while window and window[0][0] < t - tau:
+                count[window.popleft()[1]] -= 1
+        if kind == "transition":
+            if u in last:
+                transitions[last[u]][i] += 1
+            last[u] = i
+    return ranks, predictions
+
+
+@pytest.mark.parametrize("kind", ["pop", "personal", "timeframe", "timeframe0", "transition"])
+@pytest.mark.parametrize("top_k", [1, 3, 50])
+@pytest.mark.parametrize("exclude_known", [False, True], ids=["all", "exclude"])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_streams_match_reference_walk(kind, top_k, exclude_known, seed, assert_ranks):
+    rng = np.random.default_rng(seed)
+    n = 300
+    df = pd.DataFrame({
+        "time": np.cumsum(rng.integers(0, 4, n)),  # some equal times (kept in input order)
+        "user": rng.integers(0, 12, n),
+        # skewed items, so that popular items collect ties and repeats
+        "item": np.minimum(rng.geometric(0.15, n) - 1, 25),
+        "score": rng.choice([1.0, 2.0], n) if kind == "personal" else 1.0,
+    })
+    tau = 0 if kind == "timeframe0" else 12
+    kind = "timeframe" if kind == "timeframe0" else kind
+    experiment = {
+        "pop": lambda: PopularityExperiment(top_k=top_k),
+        "personal": lambda: PersonalPopularityExperiment(top_k=top_k),
+        "timeframe": lambda: PopularityTimeframeExperiment(top_k=top_k, tau=tau),
+        "transition": lambda: TransitionProbabilityExperiment(top_k=top_k),
+    }[kind]()
+    res = run(experiment, df, exclude_known=exclude_known, recode=False)
+    ranks, predictions = _reference(kind, df, top_k, exclude_known, tau=tau)
+    np.testing.assert_allclose(res["prediction"].to_numpy(), predictions, rtol=1e-12, atol=1e-12)
+    assert_ranks(res["rank"], ranks)
+
+
+@pytest.mark.parametrize("seed", [254938879, 1239, 5])
+def test_random_equal_time_runs_shuffled_like_reference(seed, minstd):
+    # Reference: one generator seeded with `seed`; every maximal run of equal times is shuffled in
+    # place, in stream order, by "for i = n-1 .. 1: swap a[i], a[get(i+1)]".
+    rng = np.random.default_rng(seed)
+    times = np.cumsum(rng.choice([0, 0, 1], 200))
+    df = pd.DataFrame({"time": times, "user": np.arange(200), "item": np.arange(200)})
+    gen = minstd(seed)
+    order = list(range(200))
+    start = 0
+    while start < 200:
+        end = start
+        while end < 200 and times[end] == times[start]:
+            end += 1
+        run_ = order[start:end]
+        for i in range(len(run_) - 1, 0, -1):
+            j = gen.get(i + 1)
+            run_[i], run_[j] = run_[j], run_[i]
+        order[start:end] = run_
+        start = end
+    res = PopularityExperiment(seed=seed).run(df, verbose=False)
+    assert res.index.tolist() == order
+    assert (np.diff(res["time"].to_numpy()) >= 0).all()

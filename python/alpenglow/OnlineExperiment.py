@@ -20,6 +20,30 @@ DEFAULT_SEED = 254938879
 RANKING_SEED = 43211234
 
 
+def _decode(cols: Columns, name: str, codes: np.ndarray) -> np.ndarray:
+    """Original ids of dense codes (codes are positions of first appearance)."""
+    values = cols.originals[name]
+    first = np.empty(int(cols.arrays[name].max()) + 1, dtype=np.int64)
+    first[cols.arrays[name][::-1]] = np.arange(len(values) - 1, -1, -1)
+    return values[first[codes]]
+
+
+def _toplist_flags(value: Any) -> bool | np.ndarray:
+    """``calculate_toplists`` as False, True or a contiguous bool array (one flag per record)."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if value is None or isinstance(value, (str, bytes)) or not hasattr(value, "__len__"):
+        raise ParameterError(
+            f"calculate_toplists must be True, False or a sequence of booleans (one per record), got {value!r}"
+        )
+    flags = np.asarray(value)
+    if flags.ndim != 1 or flags.dtype.kind not in "biu":
+        raise ParameterError(
+            f"calculate_toplists must be a 1-d sequence of booleans (one per record), got dtype {flags.dtype}"
+        )
+    return np.ascontiguousarray(flags != 0)
+
+
 class OnlineExperiment(ParameterDefaults):
     """Base class of online experiments: replay a stream, evaluating before training.
 
@@ -129,11 +153,18 @@ class OnlineExperiment(ParameterDefaults):
         ranking_seed = self.parameter_default("ranking_seed", RANKING_SEED)
         network_mode = self.parameter_default("network_mode", False)
         out_file = self.parameter_default("out_file", out_file)
-        if isinstance(top_k, bool) or not isinstance(top_k, (int, np.integer)) or top_k <= 0:
-            raise ParameterError(f"{type(self).__name__}: top_k must be a positive integer, got {top_k!r}")
+        if isinstance(top_k, bool) or not isinstance(top_k, (int, np.integer)) or not 0 < top_k < 2**31:
+            raise ParameterError(f"{type(self).__name__}: top_k must be an integer in 1..2147483647, got {top_k!r}")
         top_k = int(top_k)
-        if seed == 0:
-            raise ParameterError(f"{type(self).__name__}: seed must not be 0")
+        for name, value in (("seed", seed), ("ranking_seed", ranking_seed)):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not -2**31 <= value < 2**31:
+                raise ParameterError(f"{type(self).__name__}: {name} must be a 32-bit integer, got {value!r}")
+            if value % (2**31 - 1) == 0:
+                raise ParameterError(f"{type(self).__name__}: {name} must not be 0 (or a multiple of 2^31-1)")
+        for name, value in (("experiment_termination_time", experiment_termination_time),
+                            ("evaluation_start_time", evaluation_start_time)):
+            if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+                raise ParameterError(f"{name} must be a number, got {value!r}")
         self._predictions = None
         self.results = None
 
@@ -141,7 +172,8 @@ class OnlineExperiment(ParameterDefaults):
         try:
             data_obj, cols, names = self._input(data, experimentType, columns, network_mode, recode,
                                                 experiment_termination_time)
-            toplists = calculate_toplists is not False
+            flags = _toplist_flags(calculate_toplists)
+            toplists = flags is not False
             if shuffle_same_time and not toplists:
                 iterator = rs.ShuffleIterator(seed=seed)
             else:
@@ -166,8 +198,12 @@ class OnlineExperiment(ParameterDefaults):
             if toplists:
                 prediction_logger = rs.PredictionLogger(top_k=top_k)
                 prediction_logger.set_model(model)
-                if calculate_toplists is not True:
-                    flags = np.ascontiguousarray(np.asarray(calculate_toplists, dtype=bool))
+                if flags is not True:
+                    n = cols.n if cols is not None else _core.data_length(data_obj._handle)
+                    if len(flags) < n:
+                        raise ParameterError(
+                            f"calculate_toplists has {len(flags)} flags but the stream has {n} records"
+                        )
                     _core.set_should_run(prediction_logger._handle, flags)
                 experiment.add_logger(prediction_logger)
             for updater in updaters if isinstance(updaters, (list, tuple)) else [updaters]:
@@ -185,6 +221,8 @@ class OnlineExperiment(ParameterDefaults):
         except BaseException as error:
             self.run_seconds = time.perf_counter() - started
             self.results = self._results(ranking_logger, data_obj, cols, names, top_k)
+            if prediction_logger is not None:
+                self._predictions = self._toplists(prediction_logger, data_obj, cols, names)
             if isinstance(error, KeyboardInterrupt):
                 raise RunInterrupted(
                     f"run interrupted after {len(self.results)} evaluated records; they are in .results",
@@ -232,34 +270,38 @@ class OnlineExperiment(ParameterDefaults):
                "id": cols.index[idx] if cols.index is not None else idx.astype(np.int64)}
         out["score"] = a["score"][idx] if a["score"] is not None else np.ones(len(idx))
         for c in ("user", "item"):
-            codes = a[c][idx]
-            out[c] = cols.decoders[c].take(codes) if c in cols.decoders else codes
+            out[c] = cols.originals[c][idx] if c in cols.originals else a[c][idx]
         return out
 
     def _results(self, logger: Any, data_obj: Any, cols: Columns | None, names: dict, top_k: int) -> pd.DataFrame:
         logs = _core.ranking_logs(logger._handle, take=True)
-        idx = logs["record_index"].astype(np.intp)
+        idx = logs["record_index"]
         g = self._gather(data_obj, cols, idx)
         raw = logs["rank"]
-        rank = np.where(raw < top_k, raw.astype(np.float64) + 1.0, np.nan)
-        index = pd.Index(g["id"], name="id")
+        rank = raw.astype(np.float64)
+        rank += 1.0
+        rank[raw >= top_k] = np.nan
+        del raw
+        index = pd.Index(g["id"], name="id", copy=False)
         frame = pd.DataFrame(
             {"time": np.asarray(g["time"], dtype=np.float64), "score": np.asarray(g["score"], dtype=np.float64),
              "user": g["user"], "item": g["item"], "prediction": logs["prediction"], "rank": rank},
             index=index, copy=False,
         )
-        frame = frame.rename(columns={c: n for c, n in names.items() if n != c})
+        renames = {c: n for c, n in names.items() if n != c}
+        if renames:
+            frame = frame.rename(columns=renames, copy=False)
         object.__setattr__(frame, "top_k", top_k)
         frame.attrs["top_k"] = top_k
         return frame
 
     def _toplists(self, logger: Any, data_obj: Any, cols: Columns | None, names: dict) -> dict:
         p = _core.predictions(logger._handle, take=True)
-        idx = p["record_index"].astype(np.intp)
+        idx = p["record_index"]
         g = self._gather(data_obj, cols, idx)
         items = p["item"].astype(np.int64)
-        if cols is not None and "item" in cols.decoders:
-            items = cols.decoders["item"].take(items)
+        if cols is not None and "item" in cols.originals:
+            items = _decode(cols, "item", items)
         return {"record_id": g["id"], "time": np.asarray(g["time"]).astype(np.int64), "user": g["user"],
                 "item": items, "rank": p["rank"].astype(np.int64), "prediction": p["score"],
                 "names": names}
@@ -279,4 +321,4 @@ class OnlineExperiment(ParameterDefaults):
         p = dict(self._predictions)
         names = p.pop("names")
         frame = pd.DataFrame(p)
-        return frame.rename(columns={c: n for c, n in names.items() if c in ("user", "item") and n != c})
+        return frame.rename(columns={c: n for c, n in names.items() if c in ("time", "user", "item") and n != c})

@@ -22,7 +22,8 @@ class Columns:
     #: The input's index values (None: the default 0..n-1 index).
     index: np.ndarray | None
     index_name: Any = None
-    decoders: dict[str, Any] = field(default_factory=dict)
+    #: The input's user/item columns when recoded (results show these original values).
+    originals: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def _to_frame(data: Any) -> Any:
@@ -101,11 +102,12 @@ def prepare(data: Any, columns: Mapping[str, str], recode: bool) -> Columns:
     if n == 0:
         raise DataError("the input stream is empty")
     arrays: dict[str, np.ndarray | None] = {}
-    decoders: dict[str, Any] = {}
+    originals: dict[str, np.ndarray] = {}
     for c in ("user", "item"):
-        arrays[c], decoder = _ids(_column(frame, source[c]), c, recode)
+        values = _column(frame, source[c])
+        arrays[c], decoder = _ids(values, c, recode)
         if decoder is not None:
-            decoders[c] = decoder
+            originals[c] = values
     present = {c: source[c] for c in ("time", "score", "eval", "category") if c in source and source[c] in names}
     arrays["time"] = _numbers(_column(frame, present["time"]), "time") if "time" in present else None
     arrays["score"] = _numbers(_column(frame, present["score"]), "score") if "score" in present else None
@@ -127,7 +129,7 @@ def prepare(data: Any, columns: Mapping[str, str], recode: bool) -> Columns:
     else:
         index = None
     index_name = frame.index.name if isinstance(frame, pd.DataFrame) else None
-    return Columns(n=n, arrays=arrays, index=index, index_name=index_name, decoders=decoders)
+    return Columns(n=n, arrays=arrays, index=index, index_name=index_name, originals=originals)
 
 
 def record_ids(index: np.ndarray) -> np.ndarray | None:

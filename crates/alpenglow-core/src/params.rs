@@ -35,8 +35,21 @@ pub trait ParamType: Sized {
     fn to_value(&self) -> Value;
 }
 
+impl std::fmt::Display for Value {
+    /// Python's repr of the value.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::None => f.write_str("None"),
+            Value::Bool(b) => f.write_str(if *b { "True" } else { "False" }),
+            Value::Int(i) => write!(f, "{i}"),
+            Value::Float(x) => write!(f, "{x:?}"),
+            Value::Str(s) => write!(f, "'{}'", s.replace('\\', "\\\\").replace('\'', "\\'")),
+        }
+    }
+}
+
 fn expected(type_name: &str, v: &Value) -> String {
-    format!("expected {type_name}, got {} {v:?}", v.kind())
+    format!("expected {type_name}, got {} {v}", v.kind())
 }
 
 impl ParamType for f64 {
@@ -289,7 +302,9 @@ mod tests {
     #[test]
     fn wrong_type_names_parameter_and_types() {
         let err = DemoParameters::from_kwargs("Demo", &kw(&[("mode", Value::Int(3))])).unwrap_err();
-        assert_eq!(err.to_string(), "Demo: parameter 'mode': expected str, got int Int(3)");
+        assert_eq!(err.to_string(), "Demo: parameter 'mode': expected str, got int 3");
+        let err = DemoParameters::from_kwargs("Demo", &kw(&[("dimension", Value::Str("x".into()))])).unwrap_err();
+        assert_eq!(err.to_string(), "Demo: parameter 'dimension': expected int, got str 'x'");
         let err = DemoParameters::from_kwargs("Demo", &kw(&[("dimension", Value::Float(2.5))])).unwrap_err();
         assert!(err.to_string().contains("expected int"));
         assert!(DemoParameters::from_kwargs("Demo", &kw(&[("use_sigmoid", Value::Str("x".into()))])).is_err());

@@ -23,7 +23,8 @@ impl Default for Random {
 }
 
 impl Random {
-    /// Seeds like the original: a signed 32-bit seed converted to u64 (negative seeds sign-extend).
+    /// Seeds like the original: a signed 32-bit seed converted to u64 (negative seeds
+    /// sign-extend). Components check the range with [`check_seed`] first.
     pub fn new(seed: i64) -> Self {
         let seed32 = seed as i32;
         Random { state: seed32 as i64 as u64 }
@@ -96,9 +97,35 @@ impl Random {
     }
 }
 
+/// Checks a seed parameter: a signed 32-bit integer that does not make the generator
+/// degenerate (0 or a multiple of 2^31 - 1, whose outputs are all 0).
+pub fn check_seed(component: &str, name: &str, seed: i64) -> crate::Result<()> {
+    if i32::try_from(seed).is_err() {
+        return Err(crate::Error::parameter(format!(
+            "{component}: parameter '{name}' must be a 32-bit integer (-2147483648..=2147483647), got {seed}"
+        )));
+    }
+    if Random::new(seed).is_degenerate() {
+        return Err(crate::Error::parameter(format!(
+            "{component}: parameter '{name}' must not be 0 (or a multiple of 2^31-1): the generator would only give 0"
+        )));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn seeds_out_of_range_or_degenerate_are_rejected() {
+        assert!(check_seed("X", "seed", 5).is_ok());
+        assert!(check_seed("X", "seed", -1).is_ok());
+        let e = check_seed("X", "seed", (1 << 32) + 5).unwrap_err().to_string();
+        assert!(e.contains("must be a 32-bit integer"), "{e}");
+        assert!(check_seed("X", "seed", 0).unwrap_err().to_string().contains("must not be 0"));
+        assert!(check_seed("X", "seed", 2_147_483_647).is_err());
+    }
 
     fn ints(seed: i64, max: usize, n: usize) -> Vec<usize> {
         let mut r = Random::new(seed);

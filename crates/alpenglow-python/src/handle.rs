@@ -6,7 +6,7 @@ use alpenglow_core::data::RecDat;
 use alpenglow_core::params::Value;
 use alpenglow_core::{registry, Error};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyList, PyString};
+use pyo3::types::{PyBool, PyDict, PyInt, PyList, PyString};
 
 use crate::error::PyResultA;
 
@@ -26,6 +26,11 @@ fn to_value(component: &str, name: &str, obj: &Bound<'_, PyAny>) -> PyResultA<Va
     }
     if obj.is_instance_of::<PyString>() {
         return Ok(Value::Str(obj.extract::<String>().unwrap_or_default()));
+    }
+    if obj.is_instance_of::<PyInt>() {
+        return obj.extract::<i64>().map(Value::Int).map_err(|_| {
+            Error::parameter(format!("{component}: parameter '{name}': integer {obj} is out of range")).into()
+        });
     }
     if let Ok(i) = obj.extract::<i64>() {
         return Ok(Value::Int(i));

@@ -64,7 +64,7 @@ fn data_length(data: &PyHandle) -> PyResultA<usize> {
 fn gather_columns<'py>(
     py: Python<'py>,
     data: &PyHandle,
-    record_index: numpy::PyReadonlyArray1<'py, isize>,
+    record_index: numpy::PyReadonlyArray1<'py, i64>,
 ) -> PyResultA<Bound<'py, pyo3::types::PyDict>> {
     use numpy::IntoPyArray;
     let shared = data
@@ -74,7 +74,7 @@ fn gather_columns<'py>(
     let idx = record_index.as_slice().map_err(|e| alpenglow_core::Error::data(e.to_string()))?;
     let gathered = shared.with(|d| {
         let v = d.view();
-        let pick = |i: &isize| v.record((*i).clamp(0, d.len().saturating_sub(1) as isize) as usize);
+        let pick = |i: &i64| v.record((*i).clamp(0, d.len().saturating_sub(1) as i64) as usize);
         let recs: Vec<_> = idx.iter().map(pick).collect();
         (
             recs.iter().map(|r| r.time).collect::<Vec<f64>>(),

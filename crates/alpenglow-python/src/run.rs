@@ -46,7 +46,8 @@ pub fn released<T: Send>(py: Python<'_>, job: impl FnOnce() -> Result<T> + Send)
                 .cloned()
                 .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
                 .unwrap_or_default();
-            Err(Error::InUse(format!("internal error in alpenglow (please report): {msg}")).into())
+            let msg = format!("internal error in alpenglow (please report it): {msg}");
+            Err(Error::External(alpenglow_core::error::ExternalError(Box::new(()), msg)).into())
         }
     }
 }

@@ -55,9 +55,6 @@ pub struct TopPopContainer<I: PositionIndex = DenseIndex> {
     boundary: Vec<u32>,
     /// `run_len[c]` = number of items with count c.
     run_len: Vec<u32>,
-    /// False once an item was appended behind 0-count items (possible only with pre-filled ids
-    /// beyond the data's max id); the order is then not sorted and shortcuts must not rely on it.
-    unsorted: bool,
     /// Rolling hash of the sequence of increments; equal fingerprints mean equal histories.
     fingerprint: u64,
 }
@@ -101,9 +98,9 @@ impl<I: PositionIndex> TopPopContainer<I> {
     pub fn fingerprint(&self) -> u64 {
         self.fingerprint
     }
-    /// Whether counts are non-increasing along the list (always, unless see `unsorted`).
+    /// Whether counts are non-increasing along the list: always (see `increase`).
     pub fn is_sorted(&self) -> bool {
-        !self.unsorted
+        true
     }
     /// Number of items with exactly `count`.
     #[inline]
@@ -148,13 +145,17 @@ impl<I: PositionIndex> TopPopContainer<I> {
     }
 
     /// Adds one to the item's count, keeping the list sorted.
+    ///
+    /// Fix: the original appended a new item behind pre-filled 0-count items (ids above the
+    /// pre-filled range), which broke the order and its run bookkeeping; here such an item
+    /// enters as a 0-count item first, so the list stays sorted.
     pub fn increase(&mut self, item: u32) {
+        if self.index.get(item).is_none() && self.run_len(0) > 0 {
+            self.create(item);
+        }
         self.fingerprint = fingerprint_step(self.fingerprint, item);
         let Some(x) = self.index.get(item) else {
             let pos = self.items.len() as u32;
-            if self.run_len(0) > 0 {
-                self.unsorted = true;
-            }
             self.add_run_len(1, 1);
             self.items.push(item);
             self.counts.push(1);

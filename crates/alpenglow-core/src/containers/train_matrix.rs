@@ -9,7 +9,8 @@ pub type Row = FxHashSet<u32>;
 
 #[derive(Debug, Clone, Default)]
 pub struct TrainMatrix {
-    rows: Vec<Row>,
+    /// Boxed so that an id without a row costs one pointer.
+    rows: Vec<Option<Box<Row>>>,
 }
 
 impl TrainMatrix {
@@ -18,9 +19,9 @@ impl TrainMatrix {
     pub fn insert(&mut self, user: u32, item: u32) -> bool {
         let u = user as usize;
         if u >= self.rows.len() {
-            self.rows.resize_with(u + 1, Row::default);
+            self.rows.resize_with(u + 1, || None);
         }
-        self.rows[u].insert(item)
+        self.rows[u].get_or_insert_with(Default::default).insert(item)
     }
 
     #[inline]
@@ -30,7 +31,7 @@ impl TrainMatrix {
 
     #[inline]
     pub fn row(&self, user: u32) -> Option<&Row> {
-        self.rows.get(user as usize)
+        self.rows.get(user as usize).and_then(|r| r.as_deref())
     }
 
     pub fn row_size(&self, user: u32) -> usize {

@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use crate::error::{Error, Result};
 
-/// Largest accepted user or item id. Ids are dense array indices; larger (sparse) ids must be
-/// recoded first (`recode=True` in Python).
-pub const MAX_ID: i64 = 100_000_000;
+/// Largest accepted user or item id (2^24 - 1). Ids are dense array indices, so per-id storage
+/// grows with the largest id; sparse or larger ids must be recoded first (`recode=True`).
+pub const MAX_ID: i64 = (1 << 24) - 1;
 
 /// Anything that can lend a contiguous slice for as long as it lives.
 pub trait ColumnSource<T>: Send + Sync {

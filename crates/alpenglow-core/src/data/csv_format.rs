@@ -5,7 +5,7 @@
 //! line 1).
 
 use crate::data::columns::OwnedColumns;
-use crate::data::formats::{float_field, int_field, quote, reserve, time_field};
+use crate::data::formats::{check_record, float_field, int_field, quote, reserve, time_field};
 use crate::error::{Error, Result};
 
 const REQUIRED: &[&str] = &["user", "item"];
@@ -84,6 +84,7 @@ pub(crate) fn read_csv(bytes: &[u8], termination_time: f64, source: &str) -> Res
         };
         let eval = int_or(eval_col, "eval", 1)?;
         let category = int_or(category_col, "category", 1)?;
+        check_record(&out, (time, user, item, score), source, line)?;
         out.push(time, user, item, id, score, eval, category);
     }
     Ok(out)
@@ -130,6 +131,7 @@ fn line_at(bytes: &[u8], start: usize) -> &[u8] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::columns::MAX_ID;
     use proptest::prelude::*;
 
     fn read(text: &str) -> Result<OwnedColumns> {
@@ -220,11 +222,12 @@ mod tests {
         #[test]
         fn round_trip(
             with_optional in prop::collection::vec(any::<bool>(), OPTIONAL.len()),
-            recs in prop::collection::vec(
-                (-1e12..1e12f64, any::<i64>(), any::<i64>(), -1e6..1e6f64, 0..2i64, any::<i64>(), any::<i64>()),
+            mut recs in prop::collection::vec(
+                (-1e12..1e12f64, 0..=MAX_ID, 0..=MAX_ID, -1e6..1e6f64, 0..2i64, any::<i64>(), any::<i64>()),
                 0..20,
             ),
         ) {
+            recs.sort_by(|a, b| a.0.total_cmp(&b.0));
             // Optional columns (time, score, eval, id, category) first, then user and item.
             let cols: Vec<&str> = OPTIONAL.iter().zip(&with_optional).filter(|(_, w)| **w).map(|(n, _)| *n)
                 .chain(REQUIRED.iter().copied()).collect();

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::io::Read;
 use std::path::Path;
 
-use crate::data::columns::OwnedColumns;
+use crate::data::columns::{OwnedColumns, MAX_ID};
 use crate::error::{Error, Result};
 
 /// All accepted format names.
@@ -151,6 +151,7 @@ fn read_tokens(bytes: &[u8], layout: &Layout, termination_time: f64, source: &st
             break;
         }
         let id = id.unwrap_or(out.len() as i64);
+        check_record(&out, (time, user, item, score), source, line_no)?;
         out.push(time, user, item, id, score, eval, category);
     }
     Ok(out)
@@ -169,6 +170,36 @@ pub(crate) fn reserve(out: &mut OwnedColumns, bytes: &[u8]) {
 }
 
 /// Parses a time value: a float that is not NaN.
+/// Value checks that need the record's place in the file: dense ids and time order, so that
+/// the error can name the file and line (the container would only know the row).
+pub(crate) fn check_record(
+    out: &OwnedColumns,
+    (time, user, item, score): (f64, i64, i64, f64),
+    source: &str,
+    line: usize,
+) -> Result<()> {
+    if score.is_nan() {
+        return Err(Error::data(format!("{source}, line {line}, field 'score': score is NaN")));
+    }
+    for (name, id) in [("user", user), ("item", item)] {
+        if !(0..=MAX_ID).contains(&id) {
+            let why = if id < 0 { "is negative" } else { "is too large" };
+            return Err(Error::data(format!(
+                "{source}, line {line}, field '{name}': id {id} {why}; ids must be integers in 0..={MAX_ID}"
+            )));
+        }
+    }
+    if let Some(&previous) = out.time.last() {
+        if time < previous {
+            return Err(Error::data(format!(
+                "{source}, line {line}, field 'time': {time} is earlier than the previous record's {previous}; \
+                 the file must be sorted by time"
+            )));
+        }
+    }
+    Ok(())
+}
+
 pub(crate) fn time_field(tok: &[u8], source: &str, line: usize) -> Result<f64> {
     let t = float_field(tok, "time", source, line)?;
     if t.is_nan() {
@@ -308,7 +339,7 @@ mod tests {
 
     #[test]
     fn termination_time() {
-        let text = "1 0 0 1 1\n2 0 0 1 1\n3 0 0 1 1\n2 0 0 1 1\n";
+        let text = "1 0 0 1 1\n2 0 0 1 1\n3 0 0 1 1\n4 0 0 1 1\n";
         let c = read_bytes(text.as_bytes(), "online", 3.0, "t").unwrap();
         assert_eq!(c.time, vec![1.0, 2.0]);
         let c = read_bytes(b"1 0 0 1\n2 0 0 1\n", "offlineTimestamp", 1.5, "t").unwrap();
@@ -349,7 +380,12 @@ mod tests {
         assert!(err("1 1 3 99999999999999999999 1", "online_id_noeval").contains("out of the 64-bit"));
         assert!(err("1 1 1e300 1 1", "online").contains("too large"));
         assert_eq!(read("1 1 1e3 1 1", "online").unwrap().item, vec![1000]);
-        assert_eq!(read("1 -9223372036854775808 1 1 1", "online").unwrap().user, vec![i64::MIN]);
+        assert_eq!(
+            err("1 -9223372036854775808 1 1 1", "online"),
+            "test.txt, line 1, field 'user': id -9223372036854775808 is negative; ids must be integers in 0..=16777215"
+        );
+        assert!(err("1 1 1 1 1\n\n1 1 16777216 1 1", "online").starts_with("test.txt, line 3, field 'item': id"));
+        assert!(err("5 1 1 1 1\n4 1 1 1 1", "online").starts_with("test.txt, line 2, field 'time': 4 is earlier"));
     }
 
     #[test]
@@ -417,11 +453,12 @@ mod tests {
         #[test]
         fn round_trip(
             layout_index in 0..LAYOUTS.len(),
-            recs in prop::collection::vec(
-                (-1e12..1e12f64, any::<i64>(), any::<i64>(), any::<i64>(), -1e6..1e6f64, 0..2i64, any::<i64>()),
+            mut recs in prop::collection::vec(
+                (-1e12..1e12f64, 0..=MAX_ID, 0..=MAX_ID, any::<i64>(), -1e6..1e6f64, 0..2i64, any::<i64>()),
                 0..20,
             ),
         ) {
+            recs.sort_by(|a, b| a.0.total_cmp(&b.0));
             let layout = &LAYOUTS[layout_index];
             let c = read(&write(layout, &recs), layout.name).unwrap();
             prop_assert_eq!(c.len(), recs.len());

@@ -2,7 +2,7 @@
 
 use super::recommender_data::RecommenderData;
 use crate::component::{slot, Component, Link};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::experiment::Environment;
 use crate::random::Random;
 
@@ -89,9 +89,7 @@ impl Component for ShuffleIterator {
     type Params = ShuffleIteratorParameters;
     type Wiring = IteratorWiring;
     fn new(params: Self::Params) -> Result<Self> {
-        if Random::new(params.seed).is_degenerate() {
-            return Err(Error::parameter("ShuffleIterator: parameter 'seed' must not be 0 (or a multiple of 2^31-1)"));
-        }
+        crate::random::check_seed(Self::NAME, "seed", params.seed)?;
         Ok(ShuffleIterator { params, wiring: IteratorWiring::default(), order: Vec::new() })
     }
     crate::component_accessors!();

@@ -71,12 +71,13 @@ impl Component for OnlineExperiment {
     type Params = OnlineExperimentParameters;
     type Wiring = OnlineExperimentWiring;
     fn new(params: Self::Params) -> Result<Self> {
-        if params.top_k <= 0 {
+        if params.top_k <= 0 || params.top_k > i32::MAX as i64 {
             return Err(Error::parameter(format!(
-                "OnlineExperiment: parameter 'top_k' must be positive, got {}",
+                "OnlineExperiment: parameter 'top_k' must be in 1..=2147483647, got {}",
                 params.top_k
             )));
         }
+        crate::random::check_seed(Self::NAME, "random_seed", params.random_seed)?;
         if params.experiment_termination_time > 0.0
             && params.evaluation_start_time >= params.experiment_termination_time
         {

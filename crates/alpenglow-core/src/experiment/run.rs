@@ -44,7 +44,9 @@ pub fn collect_graph(root: &Handle) -> Result<Vec<Handle>> {
         if !seen.insert(h.id()) {
             continue;
         }
-        let mut children = h.node.children()?;
+        let mut children = h.node.children().map_err(|_| {
+            Error::InUse(format!("{} is in use by another running experiment (or another thread)", h.name()))
+        })?;
         children.reverse();
         stack.extend(children);
         out.push(h);

@@ -40,8 +40,8 @@ crate::wiring! {
 /// The in-memory log: one entry per evaluated record, in processing order.
 #[derive(Debug, Clone, Default)]
 pub struct RankingLogs {
-    /// Position of the record in its data container.
-    pub record_index: Vec<u64>,
+    /// Position of the record in its data container (i64: numpy's index type, no conversion).
+    pub record_index: Vec<i64>,
     /// Raw rank code (>= top_k: not ranked).
     pub rank: Vec<u32>,
     pub prediction: Vec<f64>,
@@ -80,7 +80,7 @@ impl Logger for MemoryRankingLogger {
         let prediction = model.prediction(rec);
         drop(model);
         if self.params.memory_log {
-            self.logs.record_index.push(rec.index as u64);
+            self.logs.record_index.push(rec.index as i64);
             self.logs.rank.push(rank as u32);
             self.logs.prediction.push(prediction);
         }
@@ -114,12 +114,13 @@ impl Component for MemoryRankingLogger {
     type Params = MemoryRankingLoggerParameters;
     type Wiring = MemoryRankingLoggerWiring;
     fn new(params: Self::Params) -> Result<Self> {
-        if params.top_k == 0 || params.top_k < -1 {
+        if params.top_k == 0 || params.top_k < -1 || params.top_k > i32::MAX as i64 {
             return Err(Error::parameter(format!(
-                "MemoryRankingLogger: parameter 'top_k' must be positive (or -1 for the experiment's), got {}",
+                "MemoryRankingLogger: parameter 'top_k' must be in 1..=2147483647 (or -1 for the experiment's), got {}",
                 params.top_k
             )));
         }
+        crate::random::check_seed(Self::NAME, "random_seed", params.random_seed)?;
         Ok(MemoryRankingLogger {
             rank_computer: RankComputer::new(1, false, params.random_seed),
             evaluation_start_time: params.evaluation_start_time,

@@ -29,7 +29,7 @@ crate::wiring! {
 /// Flat top lists: one row per (record, position).
 #[derive(Debug, Clone, Default)]
 pub struct Predictions {
-    pub record_index: Vec<u64>,
+    pub record_index: Vec<i64>,
     pub item: Vec<u32>,
     /// 1-based position in the list.
     pub rank: Vec<u32>,
@@ -79,7 +79,7 @@ impl Logger for PredictionLogger {
         let exclude = if self.exclude_known { env.train_matrix().row(rec.user) } else { None };
         let list = top_list(&*model, rec, env, self.top_k, exclude);
         for (pos, (item, score)) in list.into_iter().enumerate() {
-            self.predictions.record_index.push(rec.index as u64);
+            self.predictions.record_index.push(rec.index as i64);
             self.predictions.item.push(item);
             self.predictions.rank.push(pos as u32 + 1);
             self.predictions.score.push(score);
@@ -93,9 +93,9 @@ impl Component for PredictionLogger {
     type Params = PredictionLoggerParameters;
     type Wiring = PredictionLoggerWiring;
     fn new(params: Self::Params) -> Result<Self> {
-        if params.top_k == 0 || params.top_k < -1 {
+        if params.top_k == 0 || params.top_k < -1 || params.top_k > i32::MAX as i64 {
             return Err(Error::parameter(format!(
-                "PredictionLogger: parameter 'top_k' must be positive (or -1), got {}",
+                "PredictionLogger: parameter 'top_k' must be in 1..=2147483647 (or -1 for the experiment's), got {}",
                 params.top_k
             )));
         }

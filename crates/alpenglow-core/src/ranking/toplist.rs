@@ -37,7 +37,8 @@ pub struct TopList {
 
 impl TopList {
     pub fn new(k: usize) -> Self {
-        TopList { k, heap: BinaryHeap::with_capacity(k + 1) }
+        // The capacity grows with use: k may be far larger than the number of items.
+        TopList { k, heap: BinaryHeap::with_capacity(k.min(1024) + 1) }
     }
 
     #[inline]

@@ -22,7 +22,8 @@ crate::parameters! {
 pub struct PersonalPopularityModel {
     params: PersonalPopularityModelParameters,
     wiring: NoWiring,
-    personal: Vec<FxHashMap<u32, f64>>,
+    /// Per user: item -> sum of scores (boxed: a user without events costs one pointer).
+    personal: Vec<Option<Box<FxHashMap<u32, f64>>>>,
     global: PopContainer,
     highest_pop: u32,
     user_top_item: Vec<Option<u32>>,
@@ -31,8 +32,12 @@ pub struct PersonalPopularityModel {
 }
 
 impl PersonalPopularityModel {
+    fn row(&self, user: u32) -> Option<&FxHashMap<u32, f64>> {
+        self.personal.get(user as usize).and_then(|r| r.as_deref())
+    }
+
     fn personal(&self, user: u32, item: u32) -> f64 {
-        self.personal.get(user as usize).and_then(|r| r.get(&item)).copied().unwrap_or(0.0)
+        self.row(user).and_then(|r| r.get(&item)).copied().unwrap_or(0.0)
     }
 
     fn top_value(&self, user: u32) -> f64 {
@@ -45,7 +50,7 @@ impl PersonalPopularityModel {
     pub(super) fn add_event(&mut self, rec: &RecDat) {
         let u = rec.user as usize;
         if u >= self.personal.len() {
-            self.personal.resize_with(u + 1, Default::default);
+            self.personal.resize_with(u + 1, || None);
             self.user_top_item.resize(u + 1, None);
         }
         let g = self.global.increase(rec.item);
@@ -55,7 +60,7 @@ impl PersonalPopularityModel {
             self.ln_count.push(((c + 1) as f64).ln());
         }
         let value = {
-            let v = self.personal[u].entry(rec.item).or_insert(0.0);
+            let v = self.personal[u].get_or_insert_with(Default::default).entry(rec.item).or_insert(0.0);
             *v += rec.score;
             *v
         };
@@ -97,19 +102,24 @@ impl PersonalPopularityModel {
                 candidates.push((position, item, own));
             }
         }
-        let (mut better_total, mut ties_total) = (0, 0);
+        let (mut better_total, mut ties_total, mut non_finite) = (0, 0, false);
         for &(_, item, own) in &candidates {
             match self.compare(own, item, target, q.score, denominator) {
-                None => return Some(RankCount::NonFinite),
+                None => non_finite = true,
                 Some(Ordering::Greater) => better_total += 1,
                 Some(Ordering::Equal) => ties_total += 1,
                 Some(Ordering::Less) => {}
             }
         }
         if better_total < q.top_k {
-            return Some(RankCount::Counted { better: better_total, ties: ties_total });
+            // The walk visits every item: a non-finite score anywhere is reached.
+            return Some(if non_finite {
+                RankCount::NonFinite
+            } else {
+                RankCount::Counted { better: better_total, ties: ties_total }
+            });
         }
-        if ties_total == 0 {
+        if ties_total == 0 && !non_finite {
             return Some(RankCount::Counted { better: q.top_k, ties: 0 });
         }
         {
@@ -144,12 +154,14 @@ impl PersonalPopularityModel {
         own + g + 1.0
     }
 
-    /// Compares a candidate's score with the target's exactly as the scores would compare,
-    /// computing the logarithm only when the arguments are too close to decide by themselves.
+    /// Compares a candidate's score with the target's exactly as the scores would compare
+    /// (`None`: the candidate's score is not finite), computing the logarithm only when the
+    /// arguments are too close to decide by themselves. Needs a positive denominator and a
+    /// positive target argument (the target's score is finite and non-zero).
     #[inline]
     fn compare(&self, own: f64, item: u32, target: f64, target_score: f64, denominator: f64) -> Option<Ordering> {
         let x = self.argument(own, self.global.get(item));
-        if (x - target).abs() > 1e-9 * target.abs() {
+        if x > 0.0 && (x - target).abs() > 1e-9 * target.abs() {
             return x.partial_cmp(&target);
         }
         let s = x.ln() / denominator;
@@ -166,8 +178,13 @@ impl Model for PersonalPopularityModel {
     /// The brute-force walk with the same comparisons, but the user's row and the denominator
     /// looked up once, and logarithms taken only where needed (see `compare`).
     fn count_ranked(&self, q: &RankQuery<'_>) -> Option<RankCount> {
-        let row = self.personal.get(q.rec.user as usize);
+        let row = self.row(q.rec.user);
         let denominator = (self.top_value(q.rec.user) + 2.0).ln();
+        if !(denominator > 0.0) {
+            // Negative scores pushed the user's top sum below -1: scores decrease with the
+            // argument, so the shortcuts below do not apply.
+            return None;
+        }
         if let Some(count) = self.count_own_items_only(q, row, denominator) {
             return Some(count);
         }

@@ -20,7 +20,8 @@ pub type TransitionRow = TopPopContainer<SparseIndex>;
 pub struct TransitionProbabilityModel {
     params: TransitionProbabilityModelParameters,
     wiring: NoWiring,
-    pub(super) rows: Vec<TransitionRow>,
+    /// Boxed so that an entity without transitions costs one pointer.
+    pub(super) rows: Vec<Option<Box<TransitionRow>>>,
     /// The user's last entity, -1 before the user's first record.
     pub(super) last_entity: Vec<i64>,
     pub(super) last_raw_item: Vec<i64>,
@@ -29,7 +30,7 @@ pub struct TransitionProbabilityModel {
 impl TransitionProbabilityModel {
     fn row_of_user(&self, user: u32) -> Option<&TransitionRow> {
         let e = *self.last_entity.get(user as usize)?;
-        if e < 0 { None } else { self.rows.get(e as usize) }
+        if e < 0 { None } else { self.rows.get(e as usize).and_then(|r| r.as_deref()) }
     }
 
     pub(super) fn increase(&mut self, from: i64, to: u32) {
@@ -38,9 +39,9 @@ impl TransitionProbabilityModel {
         }
         let f = from as usize;
         if f >= self.rows.len() {
-            self.rows.resize_with(f + 1, TransitionRow::default);
+            self.rows.resize_with(f + 1, || None);
         }
-        self.rows[f].increase(to);
+        self.rows[f].get_or_insert_with(Default::default).increase(to);
     }
 
     pub fn clear(&mut self) {
