@@ -78,6 +78,35 @@ def _prediction(self: Component, rec_dat: Any) -> float:
     return self._handle.prediction(rec_dat)
 
 
+def _write(self: Component, file_name: Any) -> None:
+    """Save the model's learned state to ``file_name`` (load it with :meth:`read`)."""
+    import os
+
+    self._handle.write_model(os.fspath(file_name))
+
+
+def _read(self: Component, file_name: Any) -> None:
+    """Load state saved by :meth:`write` into this model (same kind and dimension)."""
+    import os
+
+    self._handle.read_model(os.fspath(file_name))
+
+
+def _reduce_model(self: Component) -> tuple:
+    try:
+        state = self._handle.model_bytes()
+    except TypeError:
+        state = None
+    return (_rebuild_model, (type(self)._component, self._params, state))
+
+
+def _rebuild_model(name: str, params: dict, state: bytes | None) -> Component:
+    model = _rebuild(name, params)
+    if state is not None:
+        model._handle.load_model_bytes(state)
+    return model
+
+
 def _docstring(info: dict) -> str:
     lines = [info["doc"].strip(), ""]
     if info["params"]:
@@ -117,7 +146,7 @@ def build_classes(infos: list[dict]) -> dict[str, type]:
         for call in info["calls"]:
             namespace[call["call"]] = _wiring_method(call["call"], call["expects"], call["doc"])
         if "model" in info["roles"]:
-            namespace["prediction"] = _prediction
+            namespace.update(prediction=_prediction, write=_write, read=_read, __reduce__=_reduce_model)
         classes[info["name"]] = type(info["name"], (Component,), namespace)
         classes[info["name"] + "Parameters"] = _parameters_class(info)
     return classes

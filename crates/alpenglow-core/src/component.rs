@@ -19,6 +19,9 @@ use parking_lot::{Mutex, MutexGuard};
 use crate::data::DataIterator;
 use crate::error::{Error, Result};
 use crate::experiment::{Environment, Logger, Updater};
+use crate::gradient::GradientUpdater;
+use crate::objectives::{PairWiseObjective, PointWiseObjective};
+use crate::models::recency::Recency;
 use crate::models::Model;
 use crate::params::{Parameters, Value};
 
@@ -187,6 +190,10 @@ pub struct Roles {
     pub updater: Option<Arc<Shared<dyn Updater>>>,
     pub logger: Option<Arc<Shared<dyn Logger>>>,
     pub iterator: Option<Arc<Shared<dyn DataIterator>>>,
+    pub gradient_updater: Option<Arc<Shared<dyn GradientUpdater>>>,
+    pub objective: Option<Arc<Shared<dyn PointWiseObjective>>>,
+    pub pairwise_objective: Option<Arc<Shared<dyn PairWiseObjective>>>,
+    pub recency: Option<Arc<Shared<dyn Recency>>>,
 }
 
 /// A reference to any component: what Python objects and wiring slots hold.
@@ -267,6 +274,10 @@ role_link!(Model, model, "a model");
 role_link!(Updater, updater, "an updater");
 role_link!(Logger, logger, "a logger");
 role_link!(DataIterator, iterator, "a data iterator");
+role_link!(GradientUpdater, gradient_updater, "a gradient updater");
+role_link!(PointWiseObjective, objective, "a point-wise objective");
+role_link!(PairWiseObjective, pairwise_objective, "a pair-wise objective");
+role_link!(Recency, recency, "a recency");
 
 /// How many components a wiring call takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

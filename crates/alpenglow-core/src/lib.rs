@@ -11,11 +11,14 @@ pub mod containers;
 pub mod data;
 pub mod error;
 pub mod experiment;
+pub mod gradient;
 pub mod loggers;
 pub mod models;
+pub mod objectives;
 pub mod params;
 pub mod random;
 pub mod ranking;
 pub mod registry;
+pub mod sampling;
 
 pub use error::{Error, Result};

@@ -78,7 +78,10 @@ pub fn registry() -> &'static [ComponentInfo] {
         let mut all = Vec::new();
         all.extend(crate::data::components());
         all.extend(crate::experiment::components());
-        all.extend(crate::models::components());
+        all.extend(crate::models::all_components());
+        all.extend(crate::gradient::components());
+        all.extend(crate::objectives::components());
+        all.extend(crate::sampling::components());
         all.extend(crate::loggers::components());
         all
     })

@@ -140,6 +140,16 @@ fn record_from(obj: &Bound<'_, PyAny>) -> PyResult<RecDat> {
     })
 }
 
+impl PyHandle {
+    fn model(&self) -> PyResult<&std::sync::Arc<alpenglow_core::component::Shared<dyn alpenglow_core::models::Model>>> {
+        self.handle
+            .roles
+            .model
+            .as_ref()
+            .ok_or_else(|| pyo3::exceptions::PyTypeError::new_err(format!("{} is not a model", self.handle.name())))
+    }
+}
+
 #[pymethods]
 impl PyHandle {
     /// Name of the component class.
@@ -175,11 +185,39 @@ impl PyHandle {
         Ok(self.handle.node.check_wiring()?)
     }
 
+    /// The model's learned state as bytes (the format of `write_model`).
+    fn model_bytes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyBytes>> {
+        let model = self.model()?;
+        let mut buf = Vec::new();
+        model.with(|m| m.write(&mut buf)).map_err(crate::error::PyAlpenglowError)?.map_err(crate::error::PyAlpenglowError)?;
+        Ok(pyo3::types::PyBytes::new(py, &buf))
+    }
+
+    /// Restores state produced by `model_bytes`.
+    fn load_model_bytes(&self, data: &[u8]) -> PyResult<()> {
+        let model = self.model()?;
+        let mut input = data;
+        model.with_mut(|m| m.read(&mut input)).map_err(crate::error::PyAlpenglowError)?.map_err(crate::error::PyAlpenglowError)?;
+        Ok(())
+    }
+
+    /// Saves the model's learned state to a file.
+    fn write_model(&self, py: Python<'_>, path: std::path::PathBuf) -> PyResult<()> {
+        let bytes = self.model_bytes(py)?;
+        std::fs::write(&path, bytes.as_bytes())
+            .map_err(|e| crate::error::PyAlpenglowError(Error::io(path.display().to_string(), e)).into())
+    }
+
+    /// Loads state saved by `write_model` from a file.
+    fn read_model(&self, path: std::path::PathBuf) -> PyResult<()> {
+        let data = std::fs::read(&path)
+            .map_err(|e| PyErr::from(crate::error::PyAlpenglowError(Error::io(path.display().to_string(), e))))?;
+        self.load_model_bytes(&data)
+    }
+
     /// The model's prediction for a record-like object (attributes user, item, time, score, id).
     fn prediction(&self, rec: &Bound<'_, PyAny>) -> PyResult<f64> {
-        let Some(model) = &self.handle.roles.model else {
-            return Err(pyo3::exceptions::PyTypeError::new_err(format!("{} is not a model", self.handle.name())));
-        };
+        let model = self.model()?;
         let rec = record_from(rec)?;
         Ok(model.with(|m| m.prediction(&rec)).map_err(crate::error::PyAlpenglowError)?)
     }

@@ -1,6 +1,12 @@
 //! Models: the `Model` role and one folder per model family.
 
+pub mod asymmetric;
+pub mod factor;
+pub mod fm;
 pub mod popularity;
+pub mod recency;
+pub mod serialization;
+pub mod svdpp;
 pub mod transition;
 
 use crate::containers::train_matrix::Row;
@@ -44,6 +50,26 @@ pub trait Model: Send + Sync {
     fn top_list(&self, _user: u32, _k: usize, _exclude: Option<&Row>) -> Vec<(u32, f64)> {
         Vec::new()
     }
+
+    /// Saves the model's learned state (start with `serialization::write_header`).
+    fn write(&self, _out: &mut dyn std::io::Write) -> crate::Result<()> {
+        Err(crate::Error::parameter("this model cannot be saved"))
+    }
+
+    /// Loads state saved by `write` (check it with `serialization::read_header`).
+    fn read(&mut self, _input: &mut dyn std::io::Read) -> crate::Result<()> {
+        Err(crate::Error::parameter("this model cannot be loaded"))
+    }
+}
+
+/// The components of every model family.
+pub fn all_components() -> Vec<crate::registry::ComponentInfo> {
+    let mut all = components();
+    all.extend(factor::components());
+    all.extend(asymmetric::components());
+    all.extend(svdpp::components());
+    all.extend(fm::components());
+    all
 }
 
 crate::component_list! {

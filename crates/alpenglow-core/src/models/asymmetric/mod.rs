@@ -1,0 +1,3 @@
+//! asymmetric models.
+
+crate::component_list! {}

@@ -1,0 +1,3 @@
+//! fm models.
+
+crate::component_list! {}

@@ -1,0 +1,3 @@
+//! svdpp models.
+
+crate::component_list! {}
