@@ -106,7 +106,7 @@ def test_list(capsys):
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["run", "Populr"], "Available: PersonalPopularityExperiment"),
+        (["run", "Populr"], "PersonalPopularityExperiment"),
         (["run", "popularity"], "unknown experiment"),
         (["run", "Popularity", "--set", "tau"], "--set expects name=value"),
         (["run", "Popularity", "--set", "no_such=1"], "Unused parameters: no_such"),

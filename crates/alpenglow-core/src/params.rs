@@ -71,6 +71,7 @@ impl ParamType for i64 {
     fn from_value(v: &Value) -> std::result::Result<Self, String> {
         match v {
             Value::Int(i) => Ok(*i),
+            Value::Bool(b) => Ok(*b as i64),
             Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(*f as i64),
             _ => Err(expected(Self::TYPE_NAME, v)),
         }

@@ -1,13 +1,23 @@
 """Ready-made online experiments."""
 
+from .AsymmetricFactorExperiment import AsymmetricFactorExperiment
+from .FactorExperiment import FactorExperiment
+from .FmExperiment import FmExperiment
 from .PersonalPopularityExperiment import PersonalPopularityExperiment
 from .PopularityExperiment import PopularityExperiment
 from .PopularityTimeframeExperiment import PopularityTimeframeExperiment
+from .PosSamplingFactorExperiment import PosSamplingFactorExperiment
+from .SvdppExperiment import SvdppExperiment
 from .TransitionProbabilityExperiment import TransitionProbabilityExperiment
 
 __all__ = [
+    "AsymmetricFactorExperiment",
+    "FactorExperiment",
+    "FmExperiment",
     "PersonalPopularityExperiment",
     "PopularityExperiment",
     "PopularityTimeframeExperiment",
+    "PosSamplingFactorExperiment",
+    "SvdppExperiment",
     "TransitionProbabilityExperiment",
 ]
