@@ -63,6 +63,9 @@ class OnlineExperiment(ParameterDefaults):
         Also write every evaluated record to this text file (wins over ``run(out_file=...)``).
     network_mode : bool, default False
         The data has ``source``/``target`` columns instead of ``user``/``item``.
+    reference_ranking : bool, default False
+        Rank by scoring every item instead of the model's fast path: much slower, identical
+        results (for checking fast paths and benchmarking them).
     **parameters
         Hyper-parameters of the subclass. A parameter that the experiment does not use raises
         :class:`alpenglow.errors.ParameterError` (a ``TypeError``) when ``run`` starts.
@@ -151,6 +154,7 @@ class OnlineExperiment(ParameterDefaults):
         seed = self.parameter_default("seed", DEFAULT_SEED)
         top_k = self.parameter_default("top_k", 100)
         ranking_seed = self.parameter_default("ranking_seed", RANKING_SEED)
+        reference_ranking = bool(self.parameter_default("reference_ranking", False))
         network_mode = self.parameter_default("network_mode", False)
         out_file = self.parameter_default("out_file", out_file)
         if isinstance(top_k, bool) or not isinstance(top_k, (int, np.integer)) or not 0 < top_k < 2**31:
@@ -190,7 +194,7 @@ class OnlineExperiment(ParameterDefaults):
                 experiment.add_logger(logger)
             ranking_logger = rs.MemoryRankingLogger(
                 out_file=os.fspath(out_file) if out_file else "", memory_log=bool(memory_log), top_k=top_k,
-                random_seed=ranking_seed,
+                random_seed=ranking_seed, reference_ranking=reference_ranking,
             )
             ranking_logger.set_model(model)
             experiment.add_logger(ranking_logger)

@@ -282,3 +282,46 @@ proptest::proptest! {
         }
     }
 }
+
+/// The reference ranking (score every item) gives exactly the fast paths' ranks and draws on
+/// the popularity family and the transition model.
+#[test]
+fn reference_ranking_matches_fast_paths() {
+    use alpenglow_core::data::OwnedColumns;
+    use alpenglow_core::random::Random;
+    let mut rng = Random::new(4242);
+    let mut cols = OwnedColumns::default();
+    for i in 0..400 {
+        let user = rng.get_int(12) as i64;
+        let item = (rng.get().powi(2) * 40.0) as i64;
+        cols.push((i / 3) as f64, user, item, i, 1.0, 1, 1);
+    }
+    for (model, updater) in [
+        ("PopularityModel", "PopularityModelUpdater"),
+        ("PersonalPopularityModel", "PersonalPopularityModelUpdater"),
+        ("TransitionProbabilityModel", "TransitionProbabilityModelUpdater"),
+    ] {
+        for exclude_known in [false, true] {
+            let ranks = |reference: bool| {
+                let data = registry::wrap(RecommenderData::from_owned(cols.clone()).unwrap(), |_, _| {});
+                let it = build("SimpleIterator", &[]);
+                wire(&it, "set_recommender_data", &data);
+                let exp = build("OnlineExperiment", &[("top_k", Value::Int(5)), ("exclude_known", Value::Bool(exclude_known))]);
+                wire(&exp, "set_recommender_data_iterator", &it);
+                let m = build(model, &[]);
+                let u = build(updater, &[]);
+                wire(&u, "set_model", &m);
+                let logger = build(
+                    "MemoryRankingLogger",
+                    &[("random_seed", Value::Int(43211234)), ("reference_ranking", Value::Bool(reference))],
+                );
+                wire(&logger, "set_model", &m);
+                wire(&exp, "add_logger", &logger);
+                wire(&exp, "add_updater", &u);
+                alpenglow_core::experiment::run(&exp, &mut NoHooks).unwrap();
+                logger.downcast::<MemoryRankingLogger>().unwrap().with(|l| l.logs().rank.clone()).unwrap()
+            };
+            assert_eq!(ranks(false), ranks(true), "{model}, exclude_known={exclude_known}");
+        }
+    }
+}

@@ -27,6 +27,9 @@ crate::parameters! {
         pub top_k: i64 = -1,
         /// Seed of the tie-breaking generator (the Python experiments use 43211234).
         pub random_seed: i64 = -1,
+        /// Rank by scoring every item (a slow reference with identical results, to check and
+        /// benchmark the models' fast ranking paths).
+        pub reference_ranking: bool = false,
     }
 }
 
@@ -135,6 +138,7 @@ impl Component for MemoryRankingLogger {
     fn initialize(&mut self, env: &Environment) -> Result<()> {
         let top_k = if self.params.top_k > 0 { self.params.top_k as usize } else { env.top_k() };
         self.rank_computer = RankComputer::new(top_k, env.exclude_known(), self.params.random_seed);
+        self.rank_computer.reference = self.params.reference_ranking;
         self.evaluation_start_time = if self.params.evaluation_start_time >= 0.0 {
             self.params.evaluation_start_time
         } else {

@@ -1,6 +1,6 @@
 //! Computes the raw rank code of an evaluated record (see the module docs of `ranking`).
 
-use super::walk::{brute_force, iterator_walk};
+use super::walk::{brute_force, iterator_walk, score_every_item, score_every_item_descending};
 use super::{RankCount, RankQuery};
 use crate::data::RecDat;
 use crate::experiment::Environment;
@@ -17,13 +17,15 @@ pub const NEW_ITEM: usize = 5;
 pub struct RankComputer {
     pub top_k: usize,
     pub exclude_known: bool,
+    /// Score every item instead of the model's fast path (a slow reference; same results).
+    pub reference: bool,
     /// Breaks ties: one draw per ranked record that has ties.
     rng: Random,
 }
 
 impl RankComputer {
     pub fn new(top_k: usize, exclude_known: bool, seed: i64) -> Self {
-        RankComputer { top_k, exclude_known, rng: Random::new(seed) }
+        RankComputer { top_k, exclude_known, reference: false, rng: Random::new(seed) }
     }
 
     /// The raw rank code of `rec` under `model`.
@@ -34,7 +36,7 @@ impl RankComputer {
         }
         let exclude = if self.exclude_known { env.train_matrix().row(rec.user) } else { None };
         let path = model.rank_path();
-        if path == RankPath::TopList {
+        if path == RankPath::TopList && !self.reference {
             let list = model.top_list(rec.user, top_k, exclude);
             return list.iter().position(|&(i, _)| i == rec.item).unwrap_or(top_k + NOT_IN_TOP);
         }
@@ -46,13 +48,31 @@ impl RankComputer {
             return top_k + ZERO_PREDICTION;
         }
         let q = RankQuery { rec, score, top_k, exclude, env };
-        let count = model.count_ranked(&q).unwrap_or_else(|| match path {
+        let count = if self.reference {
+            let predict = |item| model.prediction(&rec.with_item(item));
+            match path {
+                RankPath::Iterator => score_every_item_descending(&q, predict),
+                _ => score_every_item(&q, predict),
+            }
+        } else {
+            self.fast_count(model, &q, path)
+        };
+        self.finish(count)
+    }
+
+    fn fast_count(&self, model: &dyn Model, q: &RankQuery<'_>, path: RankPath) -> RankCount {
+        let rec = q.rec;
+        model.count_ranked(q).unwrap_or_else(|| match path {
             RankPath::Iterator => match model.ranking_iterator(rec.user) {
-                Some(mut it) => iterator_walk(&q, it.as_mut()),
-                None => brute_force(&q, |item| model.prediction(&rec.with_item(item))),
+                Some(mut it) => iterator_walk(q, it.as_mut()),
+                None => brute_force(q, |item| model.prediction(&rec.with_item(item))),
             },
-            _ => brute_force(&q, |item| model.prediction(&rec.with_item(item))),
-        });
+            _ => brute_force(q, |item| model.prediction(&rec.with_item(item))),
+        })
+    }
+
+    fn finish(&mut self, count: RankCount) -> usize {
+        let top_k = self.top_k;
         match count {
             RankCount::NonFinite => top_k + NON_FINITE,
             RankCount::Counted { better, ties } => {

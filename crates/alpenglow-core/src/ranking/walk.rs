@@ -51,6 +51,59 @@ pub fn brute_force(q: &RankQuery<'_>, predict: impl Fn(u32) -> f64) -> RankCount
     })
 }
 
+/// The reference for checking and benchmarking fast paths: scores every item in popularity
+/// order (no early exit), keeping the counts the early-exit walk would have stopped with, so
+/// ranks and tie draws are identical to the brute-force walk's.
+pub fn score_every_item(q: &RankQuery<'_>, predict: impl Fn(u32) -> f64) -> RankCount {
+    let order = q.env.popularity_sorted();
+    let (mut better, mut ties, mut stopped) = (0, 0, None);
+    for k in 0..order.len() {
+        let item = order.item_at(k);
+        if q.is_skipped(item) {
+            continue;
+        }
+        let s = predict(item);
+        if stopped.is_some() {
+            continue;
+        }
+        if !s.is_finite() {
+            return RankCount::NonFinite;
+        }
+        if s > q.score {
+            better += 1;
+            if better == q.top_k {
+                stopped = Some((better, ties));
+            }
+        } else if s == q.score {
+            ties += 1;
+        }
+    }
+    let (better, ties) = stopped.unwrap_or((better, ties));
+    RankCount::Counted { better, ties }
+}
+
+/// The reference for iterator-path models: scores every item, then counts as a walk in
+/// descending score order would (it stops at `top_k` better items before meeting any tie).
+/// Ranks equal the iterator walk's; tie draws can differ only for items outside the top list
+/// when the iterator's order is coarser than exact (LEMP buckets).
+pub fn score_every_item_descending(q: &RankQuery<'_>, predict: impl Fn(u32) -> f64) -> RankCount {
+    let order = q.env.popularity_sorted();
+    let (mut better, mut ties) = (0, 0);
+    for k in 0..order.len() {
+        let item = order.item_at(k);
+        if q.is_skipped(item) {
+            continue;
+        }
+        let s = predict(item);
+        if s > q.score {
+            better += 1;
+        } else if s == q.score {
+            ties += 1;
+        }
+    }
+    if better >= q.top_k { RankCount::Counted { better: q.top_k, ties: 0 } } else { RankCount::Counted { better, ties } }
+}
+
 /// The iterator path.
 pub fn iterator_walk(q: &RankQuery<'_>, it: &mut dyn RankingScoreIterator) -> RankCount {
     let s = q.score;
