@@ -20,14 +20,23 @@ from pathlib import Path
 
 EXPERIMENTS = ("PopularityExperiment", "PopularityTimeframeExperiment",
                "PersonalPopularityExperiment", "TransitionProbabilityExperiment")
+FACTOR_EXPERIMENTS = ("FactorExperiment", "PosSamplingFactorExperiment", "AsymmetricFactorExperiment",
+                      "SvdppExperiment", "FmExperiment")
 DATASETS = {"ml-100k": "movielens_100k.csv.gz", "ml-latest-small": "movielens_latest_small_2016.csv.gz"}
+EPINIONS = ("epinions 200k", "epinions_ratings_11periods.csv.gz", 200_000)
 TOP_K = 100
 SYNTHETIC = {"n_events": 10_000_000, "n_users": 100_000, "n_items": 50_000, "seed": 0}
 #: Speed of the original C++ framework on ml-100k (top_k=100, exclude_known off), events/s.
 ORIGINAL_SPEED = {"PopularityExperiment": 87_000, "PopularityTimeframeExperiment": 110_000,
-                  "TransitionProbabilityExperiment": 175_000}
-#: DCG@100 of the original's PopularityExperiment on ml-100k.
-ORIGINAL_DCG = {("ml-100k", "PopularityExperiment"): 0.0682}
+                  "TransitionProbabilityExperiment": 175_000, "FactorExperiment": 9_200}
+#: DCG@100 of the original (PopularityExperiment with shuffle on; the factor rows as stated in
+#: the issue: FactorExperiment with shuffle on, the others with shuffle_same_time=False).
+ORIGINAL_DCG = {("ml-100k", "PopularityExperiment"): 0.0682, ("ml-100k", "FactorExperiment"): 0.0947,
+                ("ml-latest-small", "FactorExperiment"): 0.0519,
+                ("ml-100k", "AsymmetricFactorExperiment", "no shuffle"): 0.1096,
+                ("ml-100k", "SvdppExperiment", "no shuffle"): 0.1020,
+                ("ml-100k", "PosSamplingFactorExperiment", "no shuffle"): 0.0039}
+ORIGINAL_SPEED_LATEST = {"FactorExperiment": 8_400}
 
 
 def default_data_dir() -> Path:
@@ -64,13 +73,15 @@ def child(spec: dict) -> dict:
         data = datasets.synthetic_stream(**spec["synthetic"])
     else:
         data = datasets.load_csv(spec["path"])
+        if spec.get("max_events"):
+            data = data.iloc[: spec["max_events"]]
     loaded = time.perf_counter() - started
     cls = getattr(experiments, spec["experiment"])
     best = float("inf")
     row: dict = {}
     for attempt in range(spec["repeat"]):
-        exp = cls(top_k=TOP_K)
-        results = exp.run(data, verbose=False, exclude_known=spec["exclude_known"])
+        exp = cls(top_k=TOP_K, **spec.get("params", {}))
+        results = exp.run(data, verbose=False, exclude_known=spec["exclude_known"], **spec.get("run", {}))
         best = min(best, exp.run_seconds)
         if attempt == 0:
             row = {"rows": len(results), "dcg": float(DcgScore(results).mean()),
@@ -109,7 +120,32 @@ def measure(spec: dict) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def plan(data_dir: Path, quick: bool, repeat: int) -> list[dict]:
+def factor_plan(data_dir: Path, repeat: int) -> list[dict]:
+    """Specs of the factor experiments: each dataset with shuffle on, ml-100k also with the
+    same-time shuffle off (the original's reference setting for three of them), the reference
+    ranking (score every item) beside the fast path, and FactorExperiment on Epinions."""
+    specs = []
+    for label, name in DATASETS.items():
+        path = data_dir / name
+        if not path.is_file():
+            continue
+        for experiment in FACTOR_EXPERIMENTS:
+            base = {"dataset": label, "path": str(path), "experiment": experiment, "exclude_known": False,
+                    "repeat": repeat}
+            specs.append(base)
+            if label == "ml-100k":
+                specs.append(base | {"variant": "no shuffle", "run": {"shuffle_same_time": False}})
+                specs.append(base | {"variant": "no shuffle, reference ranking", "repeat": 1,
+                                     "run": {"shuffle_same_time": False}, "params": {"reference_ranking": True}})
+    label, name, limit = EPINIONS
+    if (data_dir / name).is_file():
+        base = {"dataset": label, "path": str(data_dir / name), "max_events": limit,
+                "experiment": "FactorExperiment", "exclude_known": False, "repeat": 1}
+        specs += [base, base | {"variant": "reference ranking", "params": {"reference_ranking": True}}]
+    return specs
+
+
+def plan(data_dir: Path, quick: bool, repeat: int, group: str = "all") -> list[dict]:
     """Return the list of benchmark specs (datasets that exist, then the synthetic row).
 
     Parameters
@@ -126,7 +162,11 @@ def plan(data_dir: Path, quick: bool, repeat: int) -> list[dict]:
     list of dict
         Specs with a ``dataset`` label.
     """
-    specs = []
+    specs: list[dict] = []
+    if data_dir.is_dir() and group in ("all", "factor"):
+        specs += factor_plan(data_dir, repeat)
+    if group == "factor":
+        return specs
     if data_dir.is_dir():
         for label, name in DATASETS.items():
             path = data_dir / name
@@ -158,13 +198,19 @@ def markdown(rows: list[dict]) -> str:
     str
         The tables.
     """
-    lines = ["| dataset | experiment | exclude_known | rows | DCG@100 | recall@100 | events/s (run) "
-             "| peak RSS MiB | total s |", "|---|---|---|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| dataset | experiment | variant | exclude_known | rows | DCG@100 | recall@100 | events/s (run) "
+             "| peak RSS MiB | total s | original DCG@100 |", "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
-        lines.append(f"| {r['dataset']} | {r['experiment']} | {'on' if r['exclude_known'] else 'off'} "
+        variant = r.get("variant", "")
+        original = ORIGINAL_DCG.get((r["dataset"], r["experiment"], variant)) if variant else None
+        if original is None and not variant:
+            original = ORIGINAL_DCG.get((r["dataset"], r["experiment"]))
+        if r["exclude_known"]:
+            original = None
+        lines.append(f"| {r['dataset']} | {r['experiment']} | {variant} | {'on' if r['exclude_known'] else 'off'} "
                      f"| {r['rows']:,} | {r['dcg']:.4f} | {r['recall']:.4f} | {r['events_per_s']:,.0f} "
-                     f"| {r['peak_rss_mib']:.0f} | {r['total_s']:.2f} |")
-    reference = [r for r in rows if r["dataset"] == "ml-100k" and not r["exclude_known"]
+                     f"| {r['peak_rss_mib']:.0f} | {r['total_s']:.2f} | {f'{original:.4f}' if original else '–'} |")
+    reference = [r for r in rows if r["dataset"] == "ml-100k" and not r["exclude_known"] and not r.get("variant")
                  and (r["experiment"] in ORIGINAL_SPEED or ("ml-100k", r["experiment"]) in ORIGINAL_DCG)]
     if reference:
         lines += ["", "Against the original C++ Alpenglow (ml-100k, top_k=100, exclude_known off):", "",
@@ -198,6 +244,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="directory with movielens_100k.csv.gz and movielens_latest_small_2016.csv.gz "
                              "(default: %(default)s)")
     parser.add_argument("--quick", action="store_true", help="skip the 10-million-event synthetic row")
+    parser.add_argument("--group", choices=("all", "engine", "factor"), default="all",
+                        help="engine: popularity and transition rows; factor: factor-model rows (default: all)")
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs per dataset row; events/s uses the fastest (default: 3)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also save the rows as JSON")
@@ -209,10 +257,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
     rows = []
-    for spec in plan(args.data_dir, args.quick, args.repeat):
+    for spec in plan(args.data_dir, args.quick, args.repeat, args.group):
         print(f"running {spec['dataset']} {spec['experiment']} exclude_known={spec['exclude_known']} ...",
               file=sys.stderr, flush=True)
-        rows.append({k: v for k, v in spec.items() if k not in ("path", "synthetic", "repeat")} | measure(spec))
+        rows.append({k: v for k, v in spec.items() if k not in ("path", "synthetic", "repeat", "run", "params")}
+                    | measure(spec))
     if not rows:
         print("nothing to run", file=sys.stderr)
         return 1
