@@ -227,13 +227,26 @@ fn update_is_the_squared_error_gradient_step() {
         for k in 0..2 {
             for j in 0..3 {
                 let (got_u, got_i) = (m.user_factor(ua[k]).unwrap()[j], m.item_factor(ia[k]).unwrap()[j]);
-                assert!((got_u - expected_u[k][j]).abs() < 1e-8, "U[{}][{j}] = {got_u}, expected {}", ua[k], expected_u[k][j]);
-                assert!((got_i - expected_i[k][j]).abs() < 1e-8, "I[{}][{j}] = {got_i}, expected {}", ia[k], expected_i[k][j]);
+                assert!(
+                    (got_u - expected_u[k][j]).abs() < 1e-8,
+                    "U[{}][{j}] = {got_u}, expected {}",
+                    ua[k],
+                    expected_u[k][j]
+                );
+                assert!(
+                    (got_i - expected_i[k][j]).abs() < 1e-8,
+                    "I[{}][{j}] = {got_i}, expected {}",
+                    ia[k],
+                    expected_i[k][j]
+                );
             }
         }
         assert_eq!(m.item_factor(1).unwrap(), &other_item_attribute[..], "not an attribute of the sample");
     });
-    assert!((fm.predict(0, 1) - p).abs() > 0.01 && fm.predict(0, 1) > p, "the step moves the prediction towards the score");
+    assert!(
+        (fm.predict(0, 1) - p).abs() > 0.01 && fm.predict(0, 1) > p,
+        "the step moves the prediction towards the score"
+    );
 }
 
 /// The exact formula on one-hot factors: U += lr·d·I_old, I += lr·d·U_old.
@@ -348,7 +361,10 @@ fn runs_are_deterministic_and_follow_the_seed() {
         let a = run_experiment(745578, with_files);
         let b = run_experiment(745578, with_files);
         assert_eq!(a.rank, b.rank);
-        assert_eq!(a.prediction.iter().map(|p| p.to_bits()).collect::<Vec<_>>(), b.prediction.iter().map(|p| p.to_bits()).collect::<Vec<_>>());
+        assert_eq!(
+            a.prediction.iter().map(|p| p.to_bits()).collect::<Vec<_>>(),
+            b.prediction.iter().map(|p| p.to_bits()).collect::<Vec<_>>()
+        );
         assert_eq!(a.prediction[0], 0.0, "nothing added before the first record");
         assert!(a.rank.iter().any(|&r| r < 5), "the model learns something: {:?}", &a.rank[..40]);
         let c = run_experiment(12345, with_files);
@@ -391,7 +407,8 @@ fn wiring_is_checked() {
 // ---------------------------------------------------------------- save / load
 
 fn trained(with_files: bool) -> (Fm, Option<(Handle, Handle)>) {
-    let files = with_files.then(|| (container("save_u", "0:1 3:0.5\n1:1\n2:1 0:0.2\n"), container("save_i", "0:1\n1:1 2:0.3\n2:1\n")));
+    let files = with_files
+        .then(|| (container("save_u", "0:1 3:0.5\n1:1\n2:1 0:0.2\n"), container("save_i", "0:1\n1:1 2:0.3\n2:1\n")));
     let (u, i) = files.as_ref().map_or((None, None), |(u, i)| (Some(u), Some(i)));
     let fm = Fm::new(&[("dimension", Value::Int(3))], 0.3, u, i);
     fm.initialize();
