@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pickle
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -18,8 +20,11 @@ from alpenglow.utils import DataframeData
 NOT_COMPONENTS = {"RecommenderData", "LegacyRecommenderData"}
 COMPONENTS = sorted(n for n in cpp.__all__ if not n.endswith("Parameters") and n not in NOT_COMPONENTS)
 
+_ATTRIBUTES = Path(tempfile.mkdtemp()) / "attributes.txt"
+_ATTRIBUTES.write_text("0:1 3:0.5\n1:1\n")
 # Components whose defaults are deliberately invalid (the parameter must be chosen), with valid values.
-REQUIRED = {"PopularityTimeFrameModelUpdater": {"tau": 3600.0}}
+REQUIRED = {"PopularityTimeFrameModelUpdater": {"tau": 3600.0},
+            "SparseAttributeContainer": {"file_name": str(_ATTRIBUTES)}}
 # A non-default, valid value per parameter type, to check that keywords reach the component.
 SAMPLE = {"float": 12.5, "int": 17, "bool": True, "str": "normal"}
 
