@@ -21,18 +21,21 @@ pub fn popularity_walk<K: PartialOrd + Copy>(
 /// (`None`: the candidate's score is not finite).
 #[inline]
 pub fn popularity_walk_by(q: &RankQuery<'_>, mut compare: impl FnMut(u32) -> Option<Ordering>) -> RankCount {
-    let order = q.env.popularity_sorted();
+    let candidates = q.env.popularity_sorted().items().iter().filter(|&&item| !q.is_skipped(item));
+    count_in_order(candidates.map(|&item| compare(item)), q.top_k)
+}
+
+/// Counts better and tied candidates from comparisons in walk order, stopping at `top_k`
+/// better ones (later comparisons are not evaluated: the iterator is lazy).
+#[inline]
+pub fn count_in_order(comparisons: impl Iterator<Item = Option<Ordering>>, top_k: usize) -> RankCount {
     let (mut better, mut ties) = (0, 0);
-    for k in 0..order.len() {
-        let item = order.item_at(k);
-        if q.is_skipped(item) {
-            continue;
-        }
-        match compare(item) {
+    for comparison in comparisons {
+        match comparison {
             None => return RankCount::NonFinite,
             Some(Ordering::Greater) => {
                 better += 1;
-                if better == q.top_k {
+                if better == top_k {
                     break;
                 }
             }

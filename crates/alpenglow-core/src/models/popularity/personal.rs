@@ -8,7 +8,7 @@ use crate::containers::PopContainer;
 use crate::data::RecDat;
 use crate::error::Result;
 use crate::models::Model;
-use crate::ranking::walk::popularity_walk_by;
+use crate::ranking::walk::{count_in_order, popularity_walk_by};
 use crate::ranking::{RankCount, RankQuery};
 
 crate::parameters! {
@@ -122,25 +122,10 @@ impl PersonalPopularityModel {
         if ties_total == 0 && !non_finite {
             return Some(RankCount::Counted { better: q.top_k, ties: 0 });
         }
-        {
-            // The walk stops at the top_k-th better item: only then does the order matter.
-            candidates.sort_unstable_by_key(|&(position, _, _)| position);
-        }
-        let (mut better, mut ties) = (0, 0);
-        for &(_, item, own) in &candidates {
-            match self.compare(own, item, target, q.score, denominator) {
-                None => return Some(RankCount::NonFinite),
-                Some(Ordering::Greater) => {
-                    better += 1;
-                    if better == q.top_k {
-                        break;
-                    }
-                }
-                Some(Ordering::Equal) => ties += 1,
-                Some(Ordering::Less) => {}
-            }
-        }
-        Some(RankCount::Counted { better, ties })
+        // The walk stops at the top_k-th better item: only then does the order matter.
+        candidates.sort_unstable_by_key(|&(position, _, _)| position);
+        let comparisons = candidates.iter().map(|&(_, item, own)| self.compare(own, item, target, q.score, denominator));
+        Some(count_in_order(comparisons, q.top_k))
     }
 
     /// The argument of the logarithm in the score: `own + g + 1`.
