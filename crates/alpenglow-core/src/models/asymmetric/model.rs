@@ -20,6 +20,8 @@ crate::parameters! {
     /// `AsymmetricFactorModelUpdater` (appends each record to its user's history; add it
     /// after the gradient chain so that a step sees the history without the current record).
     /// Item factors q use `seed`, history factors h `seed + 1`.
+    /// The model keeps its state from one run to the next (the original cleared it at the
+    /// start of every run), so a loaded model continues where it was saved.
     ///
     /// Fix: the user-vector cache is keyed exactly by (user, time, id); the original truncated
     /// the time, so fractional times never hit it.

@@ -19,6 +19,8 @@ crate::parameters! {
     /// gradient computer) and `SvdppModelUpdater` (appends each record to its user's history;
     /// add it after the gradient chain). User factors p use `seed`, item factors q `seed + 1`,
     /// history factors h `seed + 2`.
+    /// The model keeps its state from one run to the next (the original cleared it at the
+    /// start of every run), so a loaded model continues where it was saved.
     ///
     /// Fix: the user-vector cache is keyed exactly by (user, time, id); the original truncated
     /// the time, so fractional times never hit it.
