@@ -1,3 +1,24 @@
-//! asymmetric models.
+//! Asymmetric factor model: users represented by the history factors of their items. The
+//! shared machinery (histories, walk, cache, gradient step, cumulative cycle) is also used by
+//! the SVD++ family.
 
-crate::component_list! {}
+pub mod history;
+pub mod model;
+pub mod shared;
+pub mod step;
+pub mod updater;
+pub mod validate;
+
+pub use history::{NormType, UserHistory};
+pub use model::{AsymmetricFactorModel, AsymmetricFactorModelParameters};
+pub use shared::HistoryFactorCore;
+pub use updater::{
+    AsymmetricFactorModelGradientUpdater, AsymmetricFactorModelGradientUpdaterParameters, AsymmetricFactorModelUpdater,
+    AsymmetricFactorModelUpdaterParameters, GradientCycle,
+};
+
+crate::component_list! {
+    AsymmetricFactorModel => [model],
+    AsymmetricFactorModelUpdater => [updater],
+    AsymmetricFactorModelGradientUpdater => [gradient_updater],
+}

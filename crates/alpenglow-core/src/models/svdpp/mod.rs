@@ -1,3 +1,16 @@
-//! svdpp models.
+//! SVD++: user factors plus the history factors of the user's items. Shares its machinery
+//! with the asymmetric family (`models::asymmetric::shared`).
 
-crate::component_list! {}
+pub mod model;
+pub mod updater;
+
+pub use model::{SvdppModel, SvdppModelParameters};
+pub use updater::{
+    SvdppModelGradientUpdater, SvdppModelGradientUpdaterParameters, SvdppModelUpdater, SvdppModelUpdaterParameters,
+};
+
+crate::component_list! {
+    SvdppModel => [model],
+    SvdppModelUpdater => [updater],
+    SvdppModelGradientUpdater => [gradient_updater],
+}

@@ -1,0 +1,172 @@
+//! The asymmetric factor model: users are represented by the items they interacted with.
+
+use super::shared::{CoreConfig, HistoryFactorCore};
+use super::validate::validate;
+use crate::component::{Component, NoWiring};
+use crate::data::RecDat;
+use crate::error::Result;
+use crate::experiment::Environment;
+use crate::models::Model;
+
+crate::parameters! {
+    /// Asymmetric factor model: no user vectors. The user vector is
+    /// `norm · Σ_k w_k · h[item_k]` over the user's history (newest first, repeats included),
+    /// the score `dot(user vector, q[item])`, then the sigmoid if `use_sigmoid`; 0 for an item
+    /// never added. Weights and norm by `norm_type`: "disabled" (w = 1, norm 1), "constant"
+    /// (w = 1, norm |H|^-1/2), "recency" (w = 604800/(604800 + age); the walk stops at the
+    /// first w < 0.01; norm |H|^-1/2), "exponential" (w = gamma^k for the k-th newest, norm
+    /// (Σ_k gamma^k)^-1/2), "youngest" (only the newest event, norm 1).
+    /// Trained by `AsymmetricFactorModelGradientUpdater` (through a gradient computer) and
+    /// `AsymmetricFactorModelUpdater` (appends each record to its user's history; add it
+    /// after the gradient chain so that a step sees the history without the current record).
+    /// Item factors q use `seed`, history factors h `seed + 1`.
+    /// The model keeps its state from one run to the next (the original cleared it at the
+    /// start of every run), so a loaded model continues where it was saved.
+    ///
+    /// Fix: the user-vector cache is keyed exactly by (user, time, id); the original truncated
+    /// the time, so fractional times never hit it.
+    /// Fix: the model can be saved and loaded (`write`/`read`), user histories included.
+    /// Fix: "exponential" with gamma = 1 normalises by |H|^-1/2 (the original divided 0 by 0).
+    /// Fix: under "recency" an event later than the scored record counts with weight 1
+    /// instead of aborting the program.
+    pub struct AsymmetricFactorModelParameters {
+        /// Length of the factor vectors (>= 1).
+        pub dimension: i64 = 10,
+        /// Lower end of the uniform random initial factor values.
+        pub begin_min: f64 = -0.1,
+        /// Upper end of the uniform random initial factor values (>= begin_min).
+        pub begin_max: f64 = 0.1,
+        /// Apply the logistic sigmoid to the score.
+        pub use_sigmoid: bool = false,
+        /// "disabled", "constant", "recency", "exponential" or "youngest" (see above).
+        pub norm_type: String = "constant".to_string(),
+        /// Decay of the "exponential" weights (>= 0).
+        pub gamma: f64 = 0.8,
+        /// Seed of the item factors; the history factors use seed + 1.
+        pub seed: i64 = 745578,
+        /// Initialise the factors of items 0..=max_item at the start of a run: 1 yes, 0 no,
+        /// -1 as the experiment says.
+        pub initialize_all: i64 = -1,
+        /// Largest item id for initialize_all; -1: the experiment's.
+        pub max_item: i64 = -1,
+    }
+}
+
+pub struct AsymmetricFactorModel {
+    params: AsymmetricFactorModelParameters,
+    wiring: NoWiring,
+    core: HistoryFactorCore,
+}
+
+impl AsymmetricFactorModel {
+    pub fn core(&self) -> &HistoryFactorCore {
+        &self.core
+    }
+    pub fn core_mut(&mut self) -> &mut HistoryFactorCore {
+        &mut self.core
+    }
+    /// Forgets everything learned and reseeds (a fresh model).
+    pub fn clear(&mut self) {
+        self.core.clear();
+    }
+}
+
+impl Model for AsymmetricFactorModel {
+    fn prediction(&self, rec: &RecDat) -> f64 {
+        self.core.prediction(rec)
+    }
+    fn add(&mut self, rec: &RecDat) {
+        self.core.add(rec);
+    }
+    fn write(&self, out: &mut dyn std::io::Write) -> Result<()> {
+        self.core.write(out)
+    }
+    fn read(&mut self, input: &mut dyn std::io::Read) -> Result<()> {
+        self.core.read(input)
+    }
+}
+
+/// Resolves initialize_all / a max id parameter against the experiment's values.
+pub(crate) fn resolve_initialize_all(own: i64, env: &Environment) -> bool {
+    if own < 0 { env.params.initialize_all } else { own == 1 }
+}
+
+impl Component for AsymmetricFactorModel {
+    const NAME: &'static str = "AsymmetricFactorModel";
+    type Params = AsymmetricFactorModelParameters;
+    type Wiring = NoWiring;
+    fn new(params: Self::Params) -> Result<Self> {
+        let p = &params;
+        let norm_type = validate(
+            Self::NAME,
+            p.dimension,
+            p.begin_min,
+            p.begin_max,
+            &p.norm_type,
+            p.gamma,
+            p.seed,
+            2,
+            p.initialize_all,
+            &[("max_item", p.max_item)],
+        )?;
+        let core = HistoryFactorCore::new(CoreConfig {
+            kind: Self::NAME,
+            dimension: p.dimension as usize,
+            begin_min: p.begin_min,
+            begin_max: p.begin_max,
+            use_sigmoid: p.use_sigmoid,
+            norm_type,
+            gamma: p.gamma,
+            user_vector_weight: 0.0,
+            history_weight: 1.0,
+            user_seed: None,
+            item_seed: p.seed,
+            history_seed: p.seed + 1,
+        });
+        Ok(AsymmetricFactorModel { params, wiring: NoWiring, core })
+    }
+
+    /// Keeps what the model has learned (so a loaded or trained model continues); with
+    /// initialize_all, creates the missing vectors of items 0..=max_item (q, then h, per item).
+    fn initialize(&mut self, env: &Environment) -> Result<()> {
+        if resolve_initialize_all(self.params.initialize_all, env) {
+            let max_item = if self.params.max_item >= 0 { self.params.max_item } else { env.params.max_item };
+            self.core.initialize_all(-1, max_item);
+        }
+        Ok(())
+    }
+
+    crate::component_accessors!();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experiment::environment::EnvironmentParameters;
+
+    #[test]
+    fn initialize_all_follows_the_experiment_and_max_item() {
+        let env = Environment::new(
+            EnvironmentParameters {
+                top_k: 10,
+                exclude_known: false,
+                initialize_all: true,
+                max_user: 3,
+                max_item: 4,
+                evaluation_start_time: 0.0,
+                experiment_termination_time: 0.0,
+            },
+            0,
+        );
+        let mut m = AsymmetricFactorModel::new(Default::default()).unwrap();
+        m.initialize(&env).unwrap();
+        assert!(m.core().item_factor(4).is_some() && m.core().history_factor(4).is_some());
+        assert!(m.core().item_factor(5).is_none());
+        let mut m =
+            AsymmetricFactorModel::new(AsymmetricFactorModelParameters { max_item: 1, ..Default::default() }).unwrap();
+        m.initialize(&env).unwrap();
+        assert!(m.core().item_factor(1).is_some() && m.core().item_factor(2).is_none());
+        // An initialised item scores dot(0, q) = 0 for a user without history.
+        assert_eq!(m.prediction(&RecDat { item: 1, ..RecDat::default() }), 0.0);
+    }
+}

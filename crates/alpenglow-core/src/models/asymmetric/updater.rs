@@ -1,0 +1,206 @@
+//! Training of the asymmetric factor model: the history bookkeeping updater and the gradient
+//! updater, plus the cumulative-cycle logic shared with SVD++.
+
+use super::AsymmetricFactorModel;
+use super::shared::HistoryFactorCore;
+use super::step::StepScratch;
+use crate::component::{Component, slot};
+use crate::data::RecDat;
+use crate::error::{Error, Result};
+use crate::experiment::{Environment, Updater, UpdaterMessage};
+use crate::gradient::GradientUpdater;
+
+crate::parameters! {
+    /// History bookkeeping of an `AsymmetricFactorModel`: creates the record's vectors and
+    /// appends (item, time) to its user's history. In an experiment it comes after the
+    /// negative sampler / gradient chain, so a gradient step sees the history without the
+    /// record being learned.
+    pub struct AsymmetricFactorModelUpdaterParameters {}
+}
+
+crate::wiring! {
+    pub struct AsymmetricFactorModelUpdaterWiring {
+        /// The model whose histories to extend.
+        set_model => model: required AsymmetricFactorModel,
+    }
+}
+
+pub struct AsymmetricFactorModelUpdater {
+    params: AsymmetricFactorModelUpdaterParameters,
+    wiring: AsymmetricFactorModelUpdaterWiring,
+}
+
+impl Updater for AsymmetricFactorModelUpdater {
+    fn update(&mut self, rec: &RecDat, _env: &Environment) -> Result<()> {
+        let mut model = slot(&self.wiring.model, Self::NAME, "set_model")?.borrow_mut()?;
+        let core = model.core_mut();
+        core.add(rec);
+        core.push_history(rec);
+        Ok(())
+    }
+}
+
+impl Component for AsymmetricFactorModelUpdater {
+    const NAME: &'static str = "AsymmetricFactorModelUpdater";
+    type Params = AsymmetricFactorModelUpdaterParameters;
+    type Wiring = AsymmetricFactorModelUpdaterWiring;
+    fn new(params: Self::Params) -> Result<Self> {
+        Ok(AsymmetricFactorModelUpdater { params, wiring: Default::default() })
+    }
+    crate::component_accessors!();
+}
+
+/// The gradient-updater state shared by the asymmetric and SVD++ gradient updaters: the
+/// learning rate and the cumulative cycle (between StartOfImplicitUpdateCycle and
+/// EndOfImplicitUpdateCycle the history gradients are summed and applied once at the end).
+#[derive(Debug, Default)]
+pub struct GradientCycle {
+    learning_rate: f64,
+    cumulative: bool,
+    in_cycle: bool,
+    first: Option<RecDat>,
+    acc: Vec<f64>,
+    scratch: StepScratch,
+}
+
+impl GradientCycle {
+    /// Checks the parameters (named as in `component`'s parameter struct).
+    pub fn new(component: &str, learning_rate: f64, cumulative: bool) -> Result<Self> {
+        if !(learning_rate >= 0.0 && learning_rate.is_finite()) {
+            return Err(Error::parameter(format!(
+                "{component}: parameter 'learning_rate' must be a finite number >= 0, got {learning_rate}"
+            )));
+        }
+        Ok(GradientCycle { learning_rate, cumulative, ..Default::default() })
+    }
+
+    pub fn update(&mut self, core: &mut HistoryFactorCore, rec: &RecDat, gradient: f64) {
+        let defer = if self.cumulative && self.in_cycle {
+            if self.first.is_none() {
+                self.first = Some(*rec);
+            }
+            Some(&mut self.acc)
+        } else {
+            None
+        };
+        core.gradient_step(rec, gradient, self.learning_rate, defer, &mut self.scratch);
+    }
+
+    /// Handles a message; returns true if the model must be passed to [`GradientCycle::finish`].
+    pub fn message(&mut self, message: UpdaterMessage) -> bool {
+        match message {
+            UpdaterMessage::StartOfImplicitUpdateCycle if self.cumulative => {
+                self.in_cycle = true;
+                self.first = None;
+                self.acc.iter_mut().for_each(|a| *a = 0.0);
+                false
+            }
+            UpdaterMessage::EndOfImplicitUpdateCycle if self.in_cycle => {
+                self.in_cycle = false;
+                self.first.is_some()
+            }
+            _ => false,
+        }
+    }
+
+    /// Applies the accumulated history gradient with the first sample's weights and norm.
+    pub fn finish(&mut self, core: &mut HistoryFactorCore) {
+        if let Some(first) = self.first.take() {
+            core.apply_history_gradient(&first, -self.learning_rate, &self.acc);
+        }
+    }
+
+    /// Forgets an unfinished cycle (start of a run).
+    pub fn reset(&mut self) {
+        self.in_cycle = false;
+        self.first = None;
+    }
+}
+
+crate::parameters! {
+    /// Gradient step of an `AsymmetricFactorModel`, fed by a gradient computer with
+    /// g = dLoss/dPrediction for a (user, item) sample. With the user vector v (before the
+    /// step), the weights w_k and norm of the user's history walk and lr = learning_rate:
+    /// `h[item_k] -= lr·g·w_k·norm·q_item` for each history event, and
+    /// `q_item -= lr·g·v`. With use_sigmoid, g is first multiplied by σ'(raw score).
+    /// With cumulative_item_updates, inside an implicit update cycle (a negative sampler's
+    /// positive and negatives) the history steps g·q_item are summed and applied once, with
+    /// the weights of the cycle's first sample, at the end of the cycle.
+    ///
+    /// Fix: the sigmoid derivative is taken at the raw score (the original took it at the
+    /// sigmoid output, i.e. σ'(σ(x))).
+    /// Fix: in cumulative mode, a sample outside an update cycle is applied at once (the
+    /// original accumulated it forever).
+    pub struct AsymmetricFactorModelGradientUpdaterParameters {
+        /// Step size (>= 0).
+        pub learning_rate: f64 = 0.1,
+        /// Sum the history updates over an implicit update cycle and apply them at its end.
+        pub cumulative_item_updates: bool = false,
+    }
+}
+
+crate::wiring! {
+    pub struct AsymmetricFactorModelGradientUpdaterWiring {
+        /// The model to train.
+        set_model => model: required AsymmetricFactorModel,
+    }
+}
+
+pub struct AsymmetricFactorModelGradientUpdater {
+    params: AsymmetricFactorModelGradientUpdaterParameters,
+    wiring: AsymmetricFactorModelGradientUpdaterWiring,
+    cycle: GradientCycle,
+}
+
+impl GradientUpdater for AsymmetricFactorModelGradientUpdater {
+    fn update(&mut self, rec: &RecDat, gradient: f64, _env: &Environment) -> Result<()> {
+        let mut model = slot(&self.wiring.model, Self::NAME, "set_model")?.borrow_mut()?;
+        self.cycle.update(model.core_mut(), rec, gradient);
+        Ok(())
+    }
+
+    fn message(&mut self, message: UpdaterMessage) -> Result<()> {
+        if self.cycle.message(message) {
+            let mut model = slot(&self.wiring.model, Self::NAME, "set_model")?.borrow_mut()?;
+            self.cycle.finish(model.core_mut());
+        }
+        Ok(())
+    }
+}
+
+impl Component for AsymmetricFactorModelGradientUpdater {
+    const NAME: &'static str = "AsymmetricFactorModelGradientUpdater";
+    type Params = AsymmetricFactorModelGradientUpdaterParameters;
+    type Wiring = AsymmetricFactorModelGradientUpdaterWiring;
+    fn new(params: Self::Params) -> Result<Self> {
+        let cycle = GradientCycle::new(Self::NAME, params.learning_rate, params.cumulative_item_updates)?;
+        Ok(AsymmetricFactorModelGradientUpdater { params, wiring: Default::default(), cycle })
+    }
+    fn initialize(&mut self, _env: &Environment) -> Result<()> {
+        self.cycle.reset();
+        Ok(())
+    }
+    crate::component_accessors!();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cycle_messages() {
+        let mut c = GradientCycle::new("X", 0.1, true).unwrap();
+        assert!(!c.message(UpdaterMessage::EndOfImplicitUpdateCycle), "no open cycle");
+        assert!(!c.message(UpdaterMessage::StartOfImplicitUpdateCycle));
+        assert!(!c.message(UpdaterMessage::EndOfImplicitUpdateCycle), "nothing accumulated");
+        c.message(UpdaterMessage::StartOfImplicitUpdateCycle);
+        c.first = Some(RecDat::default());
+        assert!(!c.message(UpdaterMessage::StartOfOfflineUpdate));
+        assert!(c.message(UpdaterMessage::EndOfImplicitUpdateCycle));
+        let mut plain = GradientCycle::new("X", 0.1, false).unwrap();
+        plain.message(UpdaterMessage::StartOfImplicitUpdateCycle);
+        assert!(!plain.in_cycle, "non-cumulative updaters never defer");
+        let e = GradientCycle::new("X", f64::NAN, false).unwrap_err().to_string();
+        assert_eq!(e, "X: parameter 'learning_rate' must be a finite number >= 0, got NaN");
+    }
+}
