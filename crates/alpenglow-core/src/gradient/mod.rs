@@ -55,7 +55,7 @@ pub(crate) mod testing {
     use std::sync::{Arc, Mutex};
 
     use super::GradientUpdater;
-    use crate::component::{slot, Component, Handle, NoWiring};
+    use crate::component::{Component, Handle, NoWiring, slot};
     use crate::data::RecDat;
     use crate::error::Result;
     use crate::experiment::{Environment, UpdaterMessage};

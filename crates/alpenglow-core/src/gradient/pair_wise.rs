@@ -1,7 +1,7 @@
 //! Pair-wise gradient computation over implicit update cycles (makes ObjectiveBPR usable).
 
-use super::{apply_gradient, forward_message, GradientUpdater};
-use crate::component::{slot, Component};
+use super::{GradientUpdater, apply_gradient, forward_message};
+use crate::component::{Component, slot};
 use crate::data::RecDat;
 use crate::error::Result;
 use crate::experiment::{Environment, Updater, UpdaterMessage};
@@ -52,7 +52,8 @@ impl Updater for GradientComputerImplicitPairWise {
             model.add(rec);
             (model.prediction(&positive), model.prediction(rec))
         };
-        let (g_pos, g_neg) = slot(&self.wiring.objective, Self::NAME, "set_objective")?.borrow()?.gradient(p_pos, p_neg);
+        let (g_pos, g_neg) =
+            slot(&self.wiring.objective, Self::NAME, "set_objective")?.borrow()?.gradient(p_pos, p_neg);
         apply_gradient(&self.wiring.gradient_updaters, &positive, g_pos, env)?;
         apply_gradient(&self.wiring.gradient_updaters, rec, g_neg, env)
     }
@@ -82,7 +83,7 @@ impl Component for GradientComputerImplicitPairWise {
 #[cfg(test)]
 mod tests {
     use crate::experiment::UpdaterMessage::{EndOfImplicitUpdateCycle as End, StartOfImplicitUpdateCycle as Start};
-    use crate::gradient::testing::{model, step, weights, Seen};
+    use crate::gradient::testing::{Seen, model, step, weights};
     use crate::sampling::testing::{env, rec};
 
     #[test]

@@ -1,7 +1,7 @@
 //! Point-wise gradient computation: one sample, one gradient.
 
-use super::{apply_gradient, forward_message, GradientUpdater};
-use crate::component::{slot, Component};
+use super::{GradientUpdater, apply_gradient, forward_message};
+use crate::component::{Component, slot};
 use crate::data::RecDat;
 use crate::error::Result;
 use crate::experiment::{Environment, Updater, UpdaterMessage};
@@ -41,7 +41,8 @@ impl Updater for GradientComputerPointWise {
             model.add(rec);
             model.prediction(rec)
         };
-        let gradient = slot(&self.wiring.objective, Self::NAME, "set_objective")?.borrow()?.gradient(rec.score, prediction);
+        let gradient =
+            slot(&self.wiring.objective, Self::NAME, "set_objective")?.borrow()?.gradient(rec.score, prediction);
         apply_gradient(&self.wiring.gradient_updaters, rec, gradient, env)
     }
 
@@ -63,9 +64,9 @@ impl Component for GradientComputerPointWise {
 #[cfg(test)]
 mod tests {
     use crate::component::Handle;
-    use crate::gradient::testing::{model, step, weights, Seen};
-    use crate::sampling::testing::{env, rec};
     use crate::experiment::UpdaterMessage;
+    use crate::gradient::testing::{Seen, model, step, weights};
+    use crate::sampling::testing::{env, rec};
 
     fn computer(model: &Handle) -> Handle {
         let gc = crate::registry::build("GradientComputerPointWise", &[]).unwrap();

@@ -3,12 +3,12 @@
 use std::cmp::Ordering;
 
 use super::{below, check_rate, emit_cycle, fill_implicit_samples, forward_message};
-use crate::component::{slot, Component};
+use crate::component::{Component, slot};
 use crate::data::RecDat;
 use crate::error::Result;
 use crate::experiment::{Environment, Updater, UpdaterMessage};
 use crate::models::Model;
-use crate::random::{check_seed, Random};
+use crate::random::{Random, check_seed};
 
 crate::parameters! {
     /// Trains its sub-updaters on implicit data: each record (the positive) followed by the
@@ -83,10 +83,11 @@ impl HighPredictionNegativeSampleGenerator {
         let mut available = self.items.len();
         while below(self.candidates.len(), self.params.full_negative_rate) && available > 0 {
             let idx = self.rng.get_int(available).min(available - 1);
-            if let Some(&item) = self.items.get(idx) {
-                if item != rec.item && !train.has(rec.user, item) {
-                    self.candidates.push((item, model.prediction(&rec.with_item(item))));
-                }
+            if let Some(&item) = self.items.get(idx)
+                && item != rec.item
+                && !train.has(rec.user, item)
+            {
+                self.candidates.push((item, model.prediction(&rec.with_item(item))));
             }
             self.items.swap(idx, available - 1);
             available -= 1;
@@ -146,10 +147,11 @@ mod tests {
     use super::*;
     use crate::component::Handle;
     use crate::params::Value;
-    use crate::sampling::testing::{env, rec, recorder, sample_items, table_model, update, Event};
+    use crate::sampling::testing::{Event, env, rec, recorder, sample_items, table_model, update};
 
     fn build(rate: i64, full: i64) -> Handle {
-        let kw = [("negative_rate".to_string(), Value::Int(rate)), ("full_negative_rate".to_string(), Value::Int(full))];
+        let kw =
+            [("negative_rate".to_string(), Value::Int(rate)), ("full_negative_rate".to_string(), Value::Int(full))];
         crate::registry::build("HighPredictionNegativeSampleGenerator", &kw).unwrap()
     }
 
@@ -208,7 +210,7 @@ mod tests {
 
     #[test]
     fn nan_scores_go_last() {
-        let mut c = vec![(3, f64::NAN), (1, 0.5), (2, f64::NEG_INFINITY), (0, f64::NAN), (5, 0.5)];
+        let mut c = [(3, f64::NAN), (1, 0.5), (2, f64::NEG_INFINITY), (0, f64::NAN), (5, 0.5)];
         c.sort_unstable_by(by_score);
         let ids: Vec<u32> = c.iter().map(|x| x.0).collect();
         assert_eq!(ids, vec![1, 5, 2, 0, 3]);

@@ -5,7 +5,7 @@ use crate::component::Component;
 use crate::data::RecDat;
 use crate::error::{Error, Result};
 use crate::experiment::{Environment, Updater, UpdaterMessage};
-use crate::random::{check_seed, Random};
+use crate::random::{Random, check_seed};
 
 crate::parameters! {
     /// Trains its sub-updaters on past positives: keeps a pool of up to `pool_size` earlier
@@ -123,7 +123,7 @@ impl Component for PooledPositiveSampleGenerator {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sampling::testing::{env, rec, recorder, update, Event};
+    use crate::sampling::testing::{Event, env, rec, recorder, update};
 
     fn sampler(pool_size: i64, rate: f64) -> PooledPositiveSampleGenerator {
         let p = PooledPositiveSampleGeneratorParameters { pool_size, positive_rate: rate, ..Default::default() };

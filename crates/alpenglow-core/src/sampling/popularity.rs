@@ -5,7 +5,7 @@ use crate::component::Component;
 use crate::data::RecDat;
 use crate::error::Result;
 use crate::experiment::{Environment, Updater, UpdaterMessage};
-use crate::random::{check_seed, Random};
+use crate::random::{Random, check_seed};
 
 crate::parameters! {
     /// Trains its sub-updaters on implicit data: each record (the positive) followed by up to
@@ -37,41 +37,104 @@ pub struct PopularityNegativeSampleGenerator {
     params: PopularityNegativeSampleGeneratorParameters,
     wiring: PopularityNegativeSampleGeneratorWiring,
     rng: Random,
-    /// Per position of the item list: still drawable for the current record.
-    available: Vec<bool>,
+    /// Position + 1 of each item id in the environment's item list (0: not listed).
+    position: Vec<u32>,
+    /// Number of items of the environment's list already in `position`.
+    synced: usize,
+    weights: Fenwick,
     negatives: Vec<u32>,
     samples: Vec<RecDat>,
 }
 
+/// Prefix sums of the weights of the item positions (a Fenwick tree, 1-based). Finding the first
+/// position whose running sum reaches t is exactly the original's linear scan, in O(log n).
+#[derive(Default)]
+struct Fenwick {
+    tree: Vec<u64>,
+}
+
+impl Fenwick {
+    /// Linear-time build from the weights already stored at `tree[1..]`.
+    fn build(&mut self) {
+        let n = self.tree.len().saturating_sub(1);
+        for i in 1..=n {
+            let j = i + (i & i.wrapping_neg());
+            if j <= n {
+                self.tree[j] += self.tree[i];
+            }
+        }
+    }
+
+    /// Subtracts `w` from the weight of 0-based position `k`.
+    fn subtract(&mut self, k: usize, w: u64) {
+        let mut i = k + 1;
+        while let Some(t) = self.tree.get_mut(i) {
+            *t -= w;
+            i += i & i.wrapping_neg();
+        }
+    }
+
+    /// The first 0-based position whose running sum reaches `target` (>= 1).
+    fn find(&self, target: u64) -> Option<usize> {
+        let n = self.tree.len().saturating_sub(1);
+        let (mut pos, mut rest) = (0, target);
+        let mut step = if n == 0 { 0 } else { 1 << n.ilog2() };
+        while step > 0 {
+            if let Some(&t) = self.tree.get(pos + step)
+                && t < rest
+            {
+                pos += step;
+                rest -= t;
+            }
+            step >>= 1;
+        }
+        (pos < n).then_some(pos)
+    }
+}
+
 impl PopularityNegativeSampleGenerator {
+    fn sync_positions(&mut self, items: &[u32]) {
+        if self.synced > items.len() {
+            // Another environment than the one the positions were taken from.
+            self.position.clear();
+            self.synced = 0;
+        }
+        for (k, &item) in items.iter().enumerate().skip(self.synced) {
+            let i = item as usize;
+            if i >= self.position.len() {
+                self.position.resize(i + 1, 0);
+            }
+            self.position[i] = k as u32 + 1;
+        }
+        self.synced = items.len();
+    }
+
     /// The negative items for `rec`, in the order they were drawn.
     pub fn generate(&mut self, rec: &RecDat, env: &Environment) -> &[u32] {
         self.negatives.clear();
         let items = env.items();
-        let train = env.train_matrix();
         let pop = env.popularity();
-        self.available.clear();
-        self.available.extend(items.iter().map(|&i| !train.has(rec.user, i)));
-        let mut total: u64 =
-            items.iter().zip(&self.available).filter(|(_, a)| **a).map(|(&i, _)| u64::from(pop.get(i))).sum();
+        self.sync_positions(items);
+        let tree = &mut self.weights.tree;
+        tree.clear();
+        tree.push(0);
+        tree.extend(items.iter().map(|&i| u64::from(pop.get(i))));
+        for &known in env.train_matrix().row(rec.user).into_iter().flatten() {
+            let p = self.position.get(known as usize).copied().unwrap_or(0) as usize;
+            if let Some(w) = tree.get_mut(p).filter(|_| p > 0) {
+                *w = 0;
+            }
+        }
+        let mut total: u64 = tree.iter().sum();
+        self.weights.build();
         while below(self.negatives.len(), self.params.negative_rate) && total > 0 {
             let target = self.rng.get_int(total as usize) as u64 + 1;
-            let mut sum = 0u64;
-            let mut chosen = None;
-            for (k, (&item, &available)) in items.iter().zip(&self.available).enumerate() {
-                if available {
-                    sum += u64::from(pop.get(item));
-                    if sum >= target {
-                        chosen = Some((k, item));
-                        break;
-                    }
-                }
-            }
-            let Some((k, item)) = chosen else { break };
-            total -= u64::from(pop.get(item));
-            if let Some(a) = self.available.get_mut(k) {
-                *a = false;
-            }
+            let Some((k, &item)) = self.weights.find(target).and_then(|k| items.get(k).map(|i| (k, i))) else {
+                break;
+            };
+            let w = u64::from(pop.get(item));
+            self.weights.subtract(k, w);
+            total -= w;
             self.negatives.push(item);
         }
         &self.negatives
@@ -101,7 +164,9 @@ impl Component for PopularityNegativeSampleGenerator {
             rng: Random::new(params.seed),
             params,
             wiring: Default::default(),
-            available: Vec::new(),
+            position: Vec::new(),
+            synced: 0,
+            weights: Fenwick::default(),
             negatives: Vec::new(),
             samples: Vec::new(),
         })
@@ -110,6 +175,8 @@ impl Component for PopularityNegativeSampleGenerator {
     /// Every run starts from the seed.
     fn initialize(&mut self, _env: &Environment) -> Result<()> {
         self.rng = Random::new(self.params.seed);
+        self.position.clear();
+        self.synced = 0;
         Ok(())
     }
 }
@@ -146,6 +213,50 @@ mod tests {
         assert_eq!(s.generate(&rec(9, 3), &e), &[2, 0, 1]);
         let mut s = sampler(1.0);
         assert_eq!(s.generate(&rec(9, 3), &e), &[2]);
+    }
+
+    /// The original's algorithm: a linear scan over the available items per draw.
+    fn naive(rng: &mut Random, rate: usize, rec: &RecDat, env: &Environment) -> Vec<u32> {
+        let items = env.items();
+        let train = env.train_matrix();
+        let pop = |i: u32| u64::from(env.popularity().get(i));
+        let mut available: Vec<bool> = items.iter().map(|&i| !train.has(rec.user, i)).collect();
+        let mut total: u64 = items.iter().map(|&i| pop(i)).sum();
+        total -= train.row(rec.user).map_or(0, |r| r.iter().map(|&i| pop(i)).sum());
+        let mut out = Vec::new();
+        while out.len() < rate && total > 0 {
+            let t = rng.get_int(total as usize) as u64 + 1;
+            let mut sum = 0;
+            for (k, &i) in items.iter().enumerate() {
+                if available[k] {
+                    sum += pop(i);
+                    if sum >= t {
+                        available[k] = false;
+                        total -= pop(i);
+                        out.push(i);
+                        break;
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn equals_the_linear_scan_of_the_original() {
+        let mut data = Random::new(99);
+        let mut e = env();
+        let mut s = sampler(7.0);
+        let mut reference = Random::new(745578);
+        for n in 0..3000 {
+            // Skewed items (ids up to 300, in scrambled first-occurrence order), 40 users.
+            let item = (data.get_int(300) * data.get_int(300) / 300 * 7919 % 300) as u32;
+            let r = rec(data.get_int(40) as u32, item);
+            e.update(&r);
+            let got = s.generate(&r, &e).to_vec();
+            assert_eq!(got, naive(&mut reference, 7, &r, &e), "record {n}");
+        }
+        assert!(e.items().len() > 200);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use crate::component::Component;
 use crate::data::RecDat;
 use crate::error::Result;
 use crate::experiment::{Environment, Updater, UpdaterMessage};
-use crate::random::{check_seed, Random};
+use crate::random::{Random, check_seed};
 
 crate::parameters! {
     /// Trains its sub-updaters on implicit data: each record (the positive) followed by
@@ -69,10 +69,10 @@ impl UniformNegativeSampleGenerator {
         let rate = self.params.negative_rate;
         while below(self.negatives.len(), rate) && self.negatives.len() < limit {
             let idx = self.rng.get_int(items.len());
-            if let Some(&item) = items.get(idx) {
-                if !train.has(rec.user, item) {
-                    self.negatives.push(item);
-                }
+            if let Some(&item) = items.get(idx)
+                && !train.has(rec.user, item)
+            {
+                self.negatives.push(item);
             }
         }
     }
@@ -88,10 +88,10 @@ impl UniformNegativeSampleGenerator {
         let mut available = items.len();
         while below(self.negatives.len(), self.params.negative_rate) && available > 0 {
             let k = self.rng.get_int(available).min(available - 1);
-            if let Some(&item) = self.indices.get(k).and_then(|&i| items.get(i)) {
-                if !train.has(rec.user, item) {
-                    self.negatives.push(item);
-                }
+            if let Some(&item) = self.indices.get(k).and_then(|&i| items.get(i))
+                && !train.has(rec.user, item)
+            {
+                self.negatives.push(item);
             }
             self.indices.swap(k, available - 1);
             available -= 1;
@@ -140,7 +140,7 @@ impl Component for UniformNegativeSampleGenerator {
 mod tests {
     use super::*;
     use crate::params::Parameters;
-    use crate::sampling::testing::{env, message, rec, recorder, update, Event};
+    use crate::sampling::testing::{Event, env, message, rec, recorder, update};
 
     fn sampler(rate: f64, filter_repeats: bool) -> UniformNegativeSampleGenerator {
         let p = UniformNegativeSampleGeneratorParameters { negative_rate: rate, filter_repeats, ..Default::default() };
@@ -233,8 +233,12 @@ mod tests {
         let mut e = env();
         e.update(&rec(0, 1));
         update(&s, &rec(0, 1), &e).unwrap();
-        let expected =
-            vec![Event::Other(UpdaterMessage::StartOfOfflineUpdate), Event::Start, Event::Sample(rec(0, 1)), Event::End];
+        let expected = vec![
+            Event::Other(UpdaterMessage::StartOfOfflineUpdate),
+            Event::Start,
+            Event::Sample(rec(0, 1)),
+            Event::End,
+        ];
         assert_eq!(*log_a.lock().unwrap(), expected);
         assert_eq!(*log_b.lock().unwrap(), expected);
     }
@@ -243,7 +247,8 @@ mod tests {
     fn bad_parameters() {
         let err = |kw: &[(&str, crate::params::Value)]| {
             let kw: Vec<_> = kw.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
-            let p = UniformNegativeSampleGeneratorParameters::from_kwargs("UniformNegativeSampleGenerator", &kw).unwrap();
+            let p =
+                UniformNegativeSampleGeneratorParameters::from_kwargs("UniformNegativeSampleGenerator", &kw).unwrap();
             UniformNegativeSampleGenerator::new(p).err().map(|e| e.to_string()).unwrap_or_default()
         };
         use crate::params::Value;
