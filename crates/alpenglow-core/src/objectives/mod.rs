@@ -1,5 +1,13 @@
 //! Objectives: the derivative of a loss with respect to the model's predictions.
 
+pub mod list_wise;
+pub mod pair_wise;
+pub mod point_wise;
+
+pub use list_wise::ObjectiveListRank;
+pub use pair_wise::ObjectiveBPR;
+pub use point_wise::{ObjectiveMSE, ObjectiveSigmoidMSE};
+
 /// Point-wise: one (target score, prediction) pair.
 pub trait PointWiseObjective: Send + Sync {
     /// dLoss/dPrediction.
@@ -12,4 +20,18 @@ pub trait PairWiseObjective: Send + Sync {
     fn gradient(&self, positive: f64, negative: f64) -> (f64, f64);
 }
 
-crate::component_list! {}
+/// List-wise: the (target score, prediction) pairs of one implicit update cycle.
+///
+/// Not yet usable in a pipeline (ObjectiveListRank is therefore not registered): a list-wise
+/// gradient computer must train at EndOfImplicitUpdateCycle, and `Updater::message` does not
+/// receive the environment that gradient updaters need.
+pub trait ListWiseObjective: Send + Sync {
+    /// Writes dLoss/dPrediction of every entry of `list` into `gradients` (same length).
+    fn gradient(&self, list: &[(f64, f64)], gradients: &mut Vec<f64>);
+}
+
+crate::component_list! {
+    ObjectiveMSE => [objective],
+    ObjectiveSigmoidMSE => [objective],
+    ObjectiveBPR => [pairwise_objective],
+}
