@@ -24,7 +24,11 @@ _ATTRIBUTES = Path(tempfile.mkdtemp()) / "attributes.txt"
 _ATTRIBUTES.write_text("0:1 3:0.5\n1:1\n")
 # Components whose defaults are deliberately invalid (the parameter must be chosen), with valid values.
 REQUIRED = {"PopularityTimeFrameModelUpdater": {"tau": 3600.0},
-            "SparseAttributeContainer": {"file_name": str(_ATTRIBUTES)}}
+            "SparseAttributeContainer": {"file_name": str(_ATTRIBUTES)},
+            "UniformNegativeSampleGenerator": {"negative_rate": 10.0},
+            "PopularityNegativeSampleGenerator": {"negative_rate": 10.0},
+            "HighPredictionNegativeSampleGenerator": {"negative_rate": 2.0, "full_negative_rate": 10.0},
+            "PooledPositiveSampleGenerator": {"pool_size": 100.0, "positive_rate": 3.0}}
 # A non-default, valid value per parameter type, to check that keywords reach the component.
 SAMPLE = {"float": 12.5, "int": 17, "bool": True, "str": "normal"}
 

@@ -20,6 +20,41 @@ class RecommenderData(Component):
 class LegacyRecommenderData(RecommenderData):
     def __init__(self, file_name: str | os.PathLike[str] = ..., type: str = ..., experiment_termination_time: float = ...) -> None: ...
 
+class AsymmetricFactorModelParameters:
+    dimension: int
+    begin_min: float
+    begin_max: float
+    use_sigmoid: bool
+    norm_type: str
+    gamma: float
+    seed: int
+    initialize_all: int
+    max_item: int
+    def __init__(self, *, dimension: int = 10, begin_min: float = -0.1, begin_max: float = 0.1, use_sigmoid: bool = False, norm_type: str = 'constant', gamma: float = 0.8, seed: int = 745578, initialize_all: int = -1, max_item: int = -1) -> None: ...
+
+class AsymmetricFactorModel(Component):
+    """Asymmetric factor model: no user vectors. The user vector is `norm · Σ_k w_k · h[item_k]` over the user's history (newest first, repeats included), the score `dot(user vector, q[item])`, then the sigmoid if `use_sigmoid`; 0 for an item never added. Weights and norm by `norm_type`: "disabled" (w = 1, norm 1), "constant" (w = 1, norm |H|^-1/2), "recency" (w = 604800/(604800 + age); the walk stops at the first w < 0.01; norm |H|^-1/2), "exponential" (w = gamma^k for the k-th newest, norm (Σ_k gamma^k)^-1/2), "youngest" (only the newest event, norm 1). Trained by `AsymmetricFactorModelGradientUpdater` (through a gradient computer) and `AsymmetricFactorModelUpdater` (appends each record to its user's history; add it after the gradient chain so that a step sees the history without the current record). Item factors q use `seed`, history factors h `seed + 1`. The model keeps its state from one run to the next (the original cleared it at the start of every run), so a loaded model continues where it was saved."""
+    def __init__(self, params: AsymmetricFactorModelParameters | None = None, *, dimension: int = 10, begin_min: float = -0.1, begin_max: float = 0.1, use_sigmoid: bool = False, norm_type: str = 'constant', gamma: float = 0.8, seed: int = 745578, initialize_all: int = -1, max_item: int = -1) -> None: ...
+    def prediction(self, rec_dat: Any) -> float: ...
+
+class AsymmetricFactorModelGradientUpdaterParameters:
+    learning_rate: float
+    cumulative_item_updates: bool
+    def __init__(self, *, learning_rate: float = 0.1, cumulative_item_updates: bool = False) -> None: ...
+
+class AsymmetricFactorModelGradientUpdater(Component):
+    """Gradient step of an `AsymmetricFactorModel`, fed by a gradient computer with g = dLoss/dPrediction for a (user, item) sample. With the user vector v (before the step), the weights w_k and norm of the user's history walk and lr = learning_rate: `h[item_k] -= lr·g·w_k·norm·q_item` for each history event, and `q_item -= lr·g·v`. With use_sigmoid, g is first multiplied by σ'(raw score). With cumulative_item_updates, inside an implicit update cycle (a negative sampler's positive and negatives) the history steps g·q_item are summed and applied once, with the weights of the cycle's first sample, at the end of the cycle."""
+    def __init__(self, params: AsymmetricFactorModelGradientUpdaterParameters | None = None, *, learning_rate: float = 0.1, cumulative_item_updates: bool = False) -> None: ...
+    def set_model(self, other: Component) -> None: ...
+
+class AsymmetricFactorModelUpdaterParameters:
+    def __init__(self) -> None: ...
+
+class AsymmetricFactorModelUpdater(Component):
+    """History bookkeeping of an `AsymmetricFactorModel`: creates the record's vectors and appends (item, time) to its user's history. In an experiment it comes after the negative sampler / gradient chain, so a gradient step sees the history without the record being learned."""
+    def __init__(self, params: AsymmetricFactorModelUpdaterParameters | None = None) -> None: ...
+    def set_model(self, other: Component) -> None: ...
+
 class FmModelParameters:
     dimension: int
     begin_min: float
@@ -43,6 +78,38 @@ class FmModelUpdater(Component):
     def __init__(self, params: FmModelUpdaterParameters | None = None, *, learning_rate: float = 0.1) -> None: ...
     def set_model(self, other: Component) -> None: ...
 
+class GradientComputerImplicitPairWiseParameters:
+    def __init__(self) -> None: ...
+
+class GradientComputerImplicitPairWise(Component):
+    """Trains a model by pair-wise gradient steps (e.g. BPR) on the implicit update cycles of a negative sample generator: put it behind the generator with `add_updater`. The first sample of a cycle is the positive; every following sample is a negative paired with it. For each pair it calls the model's `add` on both, takes the predictions p₊ and p₋, computes (g₊, g₋) with the objective, and hands (positive, g₊) to every gradient updater, then (negative, g₋) to every gradient updater, in the order they were added. Pairs are processed in turn, so later pairs see the model updated by earlier ones. A cycle with no negative trains nothing. The positive is forgotten at StartOfImplicitUpdateCycle and EndOfImplicitUpdateCycle; messages are forwarded to the gradient updaters."""
+    def __init__(self, params: GradientComputerImplicitPairWiseParameters | None = None) -> None: ...
+    def set_model(self, other: Component) -> None: ...
+    def set_objective(self, other: Component) -> None: ...
+    def add_gradient_updater(self, other: Component) -> None: ...
+
+class GradientComputerPointWiseParameters:
+    def __init__(self) -> None: ...
+
+class GradientComputerPointWise(Component):
+    """Trains a model by gradient steps, one sample at a time: for every sample it calls the model's `add` (creating per-entity state), takes the prediction p, computes g = dLoss/dp with the objective against the sample's score, and hands (sample, g) to its gradient updaters in the order they were added. Samples of one implicit update cycle (the positive, then its negatives) are processed in turn, so later samples see the model already updated by earlier ones. Messages are forwarded to the gradient updaters."""
+    def __init__(self, params: GradientComputerPointWiseParameters | None = None) -> None: ...
+    def set_model(self, other: Component) -> None: ...
+    def set_objective(self, other: Component) -> None: ...
+    def add_gradient_updater(self, other: Component) -> None: ...
+
+class HighPredictionNegativeSampleGeneratorParameters:
+    negative_rate: float
+    full_negative_rate: float
+    seed: int
+    def __init__(self, *, negative_rate: float = -1.0, full_negative_rate: float = -1.0, seed: int = 744478) -> None: ...
+
+class HighPredictionNegativeSampleGenerator(Component):
+    """Trains its sub-updaters on implicit data: each record (the positive) followed by the `negative_rate` best-scored of `full_negative_rate` random candidates. The candidates are drawn without replacement by a partial Fisher–Yates (one random number per draw) over the generator's own copy of the item list, which stays permuted from record to record (new items are appended); a drawn item is a candidate if it is not the record's item and the user has not interacted with it earlier, and is then scored by the model. The candidates are sorted by score (higher first, ties by lower item id, NaN last) and the best `negative_rate` are sent, in that order, as copies of the record with the item replaced and score 0. The samples go to the sub-updaters as one implicit update cycle (Start, positive, negatives, End)."""
+    def __init__(self, params: HighPredictionNegativeSampleGeneratorParameters | None = None, *, negative_rate: float = -1.0, full_negative_rate: float = -1.0, seed: int = 744478) -> None: ...
+    def set_model(self, other: Component) -> None: ...
+    def add_updater(self, other: Component) -> None: ...
+
 class MemoryRankingLoggerParameters:
     out_file: str
     memory_log: bool
@@ -56,6 +123,27 @@ class MemoryRankingLogger(Component):
     """Evaluates the model before it trains on a record: computes the raw rank code of the record's item for its user (see `ranking`) and the model's prediction, for records with eval set and time >= evaluation_start_time. Keeps them in memory and/or writes lines `int(time) rank prediction user item score id` to `out_file`."""
     def __init__(self, params: MemoryRankingLoggerParameters | None = None, *, out_file: str = '', memory_log: bool = True, evaluation_start_time: float = -1.0, top_k: int = -1, random_seed: int = -1, reference_ranking: bool = False) -> None: ...
     def set_model(self, other: Component) -> None: ...
+
+class ObjectiveBPRParameters:
+    def __init__(self) -> None: ...
+
+class ObjectiveBPR(Component):
+    """Bayesian personalised ranking: loss −ln σ(p₁ − p₂) of a positive prediction p₁ against a negative prediction p₂. Gradient g = −1/(1 + exp(p₁ − p₂)) for the positive and −g for the negative. Use it with GradientComputerImplicitPairWise behind a negative sampler."""
+    def __init__(self, params: ObjectiveBPRParameters | None = None) -> None: ...
+
+class ObjectiveMSEParameters:
+    def __init__(self) -> None: ...
+
+class ObjectiveMSE(Component):
+    """Squared error: loss ½(p − y)² of prediction p against the record's score y; gradient p − y. Use it with GradientComputerPointWise."""
+    def __init__(self, params: ObjectiveMSEParameters | None = None) -> None: ...
+
+class ObjectiveSigmoidMSEParameters:
+    def __init__(self) -> None: ...
+
+class ObjectiveSigmoidMSE(Component):
+    """Squared error after a sigmoid, for models whose prediction p = σ(z) is already a sigmoid output: loss ½(σ(z) − y)²; the gradient (p − y)·p·(1 − p) is its derivative with respect to the logit z. Use it with GradientComputerPointWise."""
+    def __init__(self, params: ObjectiveSigmoidMSEParameters | None = None) -> None: ...
 
 class OnlineExperimentParameters:
     top_k: int
@@ -92,6 +180,17 @@ class PersonalPopularityModelUpdater(Component):
     def __init__(self, params: PersonalPopularityModelUpdaterParameters | None = None) -> None: ...
     def set_model(self, other: Component) -> None: ...
 
+class PooledPositiveSampleGeneratorParameters:
+    pool_size: int
+    positive_rate: float
+    seed: int
+    def __init__(self, *, pool_size: int = -1, positive_rate: float = -1.0, seed: int = 134235) -> None: ...
+
+class PooledPositiveSampleGenerator(Component):
+    """Trains its sub-updaters on past positives: keeps a pool of up to `pool_size` earlier records and, for each record, sends `positive_rate` records drawn from the pool (one implicit update cycle: Start, the drawn records in order, End). The current record itself is not sent (train on it with another updater); it enters the pool instead: after each draw of position k it is appended while the pool is not full, otherwise it replaces the drawn entry k. When the pool is empty (the first record) nothing is sent and the record is put into the pool `positive_rate` times. The pool holds copies of the records."""
+    def __init__(self, params: PooledPositiveSampleGeneratorParameters | None = None, *, pool_size: int = -1, positive_rate: float = -1.0, seed: int = 134235) -> None: ...
+    def add_updater(self, other: Component) -> None: ...
+
 class PopularityModelParameters:
     def __init__(self) -> None: ...
 
@@ -107,6 +206,16 @@ class PopularityModelUpdater(Component):
     """Trains a `PopularityModel`: every record adds one to its item's count."""
     def __init__(self, params: PopularityModelUpdaterParameters | None = None) -> None: ...
     def set_model(self, other: Component) -> None: ...
+
+class PopularityNegativeSampleGeneratorParameters:
+    negative_rate: float
+    seed: int
+    def __init__(self, *, negative_rate: float = -1.0, seed: int = 745578) -> None: ...
+
+class PopularityNegativeSampleGenerator(Component):
+    """Trains its sub-updaters on implicit data: each record (the positive) followed by up to `negative_rate` negatives drawn proportionally to their popularity (number of earlier records of the item, the environment's counts), without replacement, among the items the user has not interacted with earlier (so never the record's own item). A negative is a copy of the record with the item replaced and score 0; the samples go to the sub-updaters as one implicit update cycle (Start, positive, negatives in drawn order, End)."""
+    def __init__(self, params: PopularityNegativeSampleGeneratorParameters | None = None, *, negative_rate: float = -1.0, seed: int = 745578) -> None: ...
+    def add_updater(self, other: Component) -> None: ...
 
 class PopularityTimeFrameModelUpdaterParameters:
     tau: float
@@ -159,6 +268,44 @@ class SparseAttributeContainer(Component):
     """Sparse attributes of users or items for `FmModel`, loaded from `file_name` when the component is built. Line n (0-based) of the file lists the attributes of entity id n as `index:value` tokens separated by whitespace; an empty line (or an id beyond the last line) means no attributes. Indices are integers in 0..=16777215, values finite numbers. A repeated index on one line keeps the last value (as the original's map did)."""
     def __init__(self, params: SparseAttributeContainerParameters | None = None, *, file_name: str = '') -> None: ...
 
+class SvdppModelParameters:
+    dimension: int
+    begin_min: float
+    begin_max: float
+    use_sigmoid: bool
+    norm_type: str
+    gamma: float
+    user_vector_weight: float
+    history_weight: float
+    seed: int
+    initialize_all: int
+    max_item: int
+    max_user: int
+    def __init__(self, *, dimension: int = 10, begin_min: float = -0.1, begin_max: float = 0.1, use_sigmoid: bool = False, norm_type: str = 'constant', gamma: float = 0.8, user_vector_weight: float = 1.0, history_weight: float = 1.0, seed: int = 745578, initialize_all: int = -1, max_item: int = -1, max_user: int = -1) -> None: ...
+
+class SvdppModel(Component):
+    """SVD++ model. The user vector is `history_weight · norm · Σ_k w_k · h[item_k] + user_vector_weight · p[user]` over the user's history (newest first, repeats included), the score `dot(user vector, q[item])`, then the sigmoid if `use_sigmoid`; 0 for an item never added. Weights and norm by `norm_type` exactly as in `AsymmetricFactorModel`: "disabled", "constant", "recency", "exponential" or "youngest". Trained by `SvdppModelGradientUpdater` (through a gradient computer) and `SvdppModelUpdater` (appends each record to its user's history; add it after the gradient chain). User factors p use `seed`, item factors q `seed + 1`, history factors h `seed + 2`. The model keeps its state from one run to the next (the original cleared it at the start of every run), so a loaded model continues where it was saved."""
+    def __init__(self, params: SvdppModelParameters | None = None, *, dimension: int = 10, begin_min: float = -0.1, begin_max: float = 0.1, use_sigmoid: bool = False, norm_type: str = 'constant', gamma: float = 0.8, user_vector_weight: float = 1.0, history_weight: float = 1.0, seed: int = 745578, initialize_all: int = -1, max_item: int = -1, max_user: int = -1) -> None: ...
+    def prediction(self, rec_dat: Any) -> float: ...
+
+class SvdppModelGradientUpdaterParameters:
+    learning_rate: float
+    cumulative_item_updates: bool
+    def __init__(self, *, learning_rate: float = 0.1, cumulative_item_updates: bool = False) -> None: ...
+
+class SvdppModelGradientUpdater(Component):
+    """Gradient step of an `SvdppModel`, fed by a gradient computer with g = dLoss/dPrediction for a (user, item) sample. With the user vector v (before the step), the weights w_k and norm of the user's history walk and lr = learning_rate, in this order: `p_user -= lr·g·user_vector_weight·q_item`; `h[item_k] -= lr·g·w_k·norm·history_weight·q_item` for each history event; `q_item -= lr·g·v`. With use_sigmoid, g is first multiplied by σ'(raw score). With cumulative_item_updates, inside an implicit update cycle (a negative sampler's positive and negatives) the history steps g·q_item are summed and applied once, with the weights of the cycle's first sample, at the end of the cycle."""
+    def __init__(self, params: SvdppModelGradientUpdaterParameters | None = None, *, learning_rate: float = 0.1, cumulative_item_updates: bool = False) -> None: ...
+    def set_model(self, other: Component) -> None: ...
+
+class SvdppModelUpdaterParameters:
+    def __init__(self) -> None: ...
+
+class SvdppModelUpdater(Component):
+    """History bookkeeping of an `SvdppModel`: creates the record's vectors and appends (item, time) to its user's history. In an experiment it comes after the negative sampler / gradient chain, so a gradient step sees the history without the record being learned."""
+    def __init__(self, params: SvdppModelUpdaterParameters | None = None) -> None: ...
+    def set_model(self, other: Component) -> None: ...
+
 class TransitionProbabilityModelParameters:
     def __init__(self) -> None: ...
 
@@ -178,3 +325,14 @@ class TransitionProbabilityModelUpdater(Component):
     """Trains a `TransitionProbabilityModel`. A user's first record only sets the user's last item; every later record counts the transition last item -> item ("normal"), item -> last item ("inverted") or both ("symmetric")."""
     def __init__(self, params: TransitionProbabilityModelUpdaterParameters | None = None, *, filter_freq_updates: bool = False, mode: str = '', label_transition_mode: bool = False, label_file_name: str = '') -> None: ...
     def set_model(self, other: Component) -> None: ...
+
+class UniformNegativeSampleGeneratorParameters:
+    negative_rate: float
+    filter_repeats: bool
+    seed: int
+    def __init__(self, *, negative_rate: float = -1.0, filter_repeats: bool = False, seed: int = 67439852) -> None: ...
+
+class UniformNegativeSampleGenerator(Component):
+    """Trains its sub-updaters on implicit data: each record (the positive) followed by `negative_rate` negatives drawn uniformly from the items seen so far, among the items the user has not interacted with earlier (the environment is updated before the updaters, so the record's own item is known and never a negative). A negative is a copy of the record with the item replaced and score 0. Every record is sent to the sub-updaters as one implicit update cycle: StartOfImplicitUpdateCycle, the positive, the negatives in order, EndOfImplicitUpdateCycle."""
+    def __init__(self, params: UniformNegativeSampleGeneratorParameters | None = None, *, negative_rate: float = -1.0, filter_repeats: bool = False, seed: int = 67439852) -> None: ...
+    def add_updater(self, other: Component) -> None: ...
