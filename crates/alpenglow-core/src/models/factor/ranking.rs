@@ -146,7 +146,8 @@ impl RankingScoreIterator for FactorModelRankingScoreIterator<'_> {
         }
         let d = self.lemp.dimension();
         let u = self.user;
-        self.loaded.extend(bucket.ids.iter().zip(bucket.vecs.chunks_exact(d)).map(|(&i, v)| (i, dot(u, v))));
+        // `+ 0.0` turns a -0.0 into the +0.0 the prediction gives (it adds the zero biases).
+        self.loaded.extend(bucket.ids.iter().zip(bucket.vecs.chunks_exact(d)).map(|(&i, v)| (i, dot(u, v) + 0.0)));
         !self.loaded.is_empty()
     }
 
