@@ -16,7 +16,7 @@ use std::collections::BinaryHeap;
 use parking_lot::RwLockReadGuard;
 
 use super::factors::dot;
-use super::lemp::{Bounds, LempContainer};
+use super::lemp::{LempContainer, length};
 use super::model::FactorModel;
 use crate::containers::train_matrix::Row;
 use crate::models::Model;
@@ -80,7 +80,7 @@ impl FactorModel {
         }
         let u = self.users.get(user)?;
         let lemp = self.synced_lemp()?;
-        let bounds = Bounds::new(u, &lemp).unwrap_or_else(|| Bounds::unbounded());
+        let bounds = Bounds::new(u, &lemp).unwrap_or_else(Bounds::unbounded);
         Some(FactorModelRankingScoreIterator { lemp, user: u, bounds, next_bucket: 0, loaded: Vec::new() })
     }
 
@@ -111,6 +111,43 @@ impl FactorModel {
             }
         }
         heap.into_sorted()
+    }
+}
+
+/// Upper bounds on computed scores: `max_len × ‖u‖`, widened by the worst-case rounding error
+/// of the lengths, the product and the dot product of dimension `d` (plus an absolute term
+/// for underflow), so that `fl(dot(u, q)) <= bound(len(q))` always holds.
+#[derive(Debug, Clone, Copy)]
+pub struct Bounds {
+    norm_u: f64,
+    factor: f64,
+    absolute: f64,
+    exact: bool,
+}
+
+impl Bounds {
+    /// `None` when a bound could overflow (then scores may be non-finite and the caller must
+    /// scan exhaustively).
+    pub fn new(u: &[f64], container: &LempContainer) -> Option<Bounds> {
+        let d = u.len() as f64;
+        let b = Bounds {
+            norm_u: length(u),
+            factor: 1.0 + (4.0 * d + 32.0) * f64::EPSILON,
+            absolute: (d + 1.0) * f64::MIN_POSITIVE,
+            exact: true,
+        };
+        let top = b.bound(container.max_len());
+        (top.is_finite() && container.non_finite() == 0 && u.iter().all(|x| x.is_finite())).then_some(b)
+    }
+
+    /// Bounds that prune nothing.
+    pub fn unbounded() -> Bounds {
+        Bounds { norm_u: 0.0, factor: 0.0, absolute: 0.0, exact: false }
+    }
+
+    #[inline]
+    pub fn bound(&self, max_len: f64) -> f64 {
+        if self.exact { max_len * self.norm_u * self.factor + self.absolute } else { f64::INFINITY }
     }
 }
 

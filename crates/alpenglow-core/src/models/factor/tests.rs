@@ -5,8 +5,8 @@ use super::model::{FactorModelParameters as Params, IntOrBool};
 use super::*;
 use crate::component::{Component, Handle, Wiring};
 use crate::data::RecDat;
-use crate::experiment::environment::EnvironmentParameters;
 use crate::experiment::Environment;
+use crate::experiment::environment::EnvironmentParameters;
 use crate::models::Model;
 use crate::params::{Parameters, Value};
 
@@ -43,7 +43,10 @@ fn error_of(p: Params) -> String {
 #[test]
 fn bad_parameters_name_the_parameter() {
     let d = Params::default;
-    assert_eq!(error_of(Params { dimension: 0, ..d() }), "FactorModel: parameter 'dimension' must be in 1..=1048576, got 0");
+    assert_eq!(
+        error_of(Params { dimension: 0, ..d() }),
+        "FactorModel: parameter 'dimension' must be in 1..=1048576, got 0"
+    );
     assert!(error_of(Params { dimension: -3, ..d() }).contains("'dimension'"));
     assert_eq!(
         error_of(Params { begin_min: 0.5, begin_max: 0.1, ..d() }),
@@ -63,7 +66,9 @@ fn bad_parameters_name_the_parameter() {
     );
     assert!(g(GradParams { regularization_rate: -1.0, ..Default::default() }).contains("'regularization_rate'"));
     assert!(g(GradParams { learning_rate_bias: f64::NAN, ..Default::default() }).contains("'learning_rate_bias'"));
-    assert!(g(GradParams { regularization_rate_bias: -1e-9, ..Default::default() }).contains("'regularization_rate_bias'"));
+    assert!(
+        g(GradParams { regularization_rate_bias: -1e-9, ..Default::default() }).contains("'regularization_rate_bias'")
+    );
 }
 
 #[test]
@@ -91,7 +96,8 @@ fn add_draws_users_from_seed_plus_1_and_items_from_seed_plus_2() {
 
 #[test]
 fn initialize_prefills_users_then_items_once() {
-    let mut m = model(Params { dimension: 2, initialize_all: IntOrBool(-1), use_item_bias: true, ..Default::default() });
+    let mut m =
+        model(Params { dimension: 2, initialize_all: IntOrBool(-1), use_item_bias: true, ..Default::default() });
     m.initialize(&env(true, 2, 3)).unwrap();
     let mut users = Factors::new(2, -0.1, 0.1, 745579);
     let mut items = Factors::new(2, -0.1, 0.1, 745580);
@@ -114,7 +120,8 @@ fn initialize_prefills_users_then_items_once() {
     assert_eq!(m.item_factor(1).unwrap(), &[1.0, 2.0]);
     assert!(m.item_factor(4).is_none());
     // Explicit parameters override the experiment's.
-    let mut m = model(Params { dimension: 2, initialize_all: IntOrBool(1), max_user: 0, max_item: 1, ..Default::default() });
+    let mut m =
+        model(Params { dimension: 2, initialize_all: IntOrBool(1), max_user: 0, max_item: 1, ..Default::default() });
     m.initialize(&env(false, 7, 7)).unwrap();
     assert_eq!((m.user_factors().len(), m.item_factors().len()), (1, 2));
     let mut m = model(Params { dimension: 2, initialize_all: IntOrBool(0), ..Default::default() });
@@ -161,7 +168,12 @@ fn similarity_is_the_cosine() {
 }
 
 /// Central finite difference of the prediction with respect to one parameter.
-fn numeric(m: &mut FactorModel, r: &RecDat, get: &dyn Fn(&FactorModel) -> f64, set: &dyn Fn(&mut FactorModel, f64)) -> f64 {
+fn numeric(
+    m: &mut FactorModel,
+    r: &RecDat,
+    get: &dyn Fn(&FactorModel) -> f64,
+    set: &dyn Fn(&mut FactorModel, f64),
+) -> f64 {
     let h = 1e-6;
     let x = get(m);
     set(m, x + h);
