@@ -100,6 +100,33 @@ impl Factors {
         self.vectors.clear();
     }
 
+    /// Number of ids that have a vector.
+    pub fn len(&self) -> usize {
+        self.vectors.iter().filter(|v| v.is_some()).count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.vectors.iter().all(|v| v.is_none())
+    }
+
+    /// State of the initialisation generator (saved with the model, so that a loaded model
+    /// initialises new entities exactly like the saved one would have).
+    pub fn rng_state(&self) -> u64 {
+        self.rng.state()
+    }
+
+    /// Restores a state from [`Factors::rng_state`]; false if no seed leads to it.
+    pub fn set_rng_state(&mut self, state: u64) -> bool {
+        // Reachable states are sign-extended 32-bit seeds or values below 2^31 - 1, both of
+        // which `Random::new` reproduces from the state read as a signed integer.
+        let r = Random::new(state as i64);
+        let ok = r.state() == state;
+        if ok {
+            self.rng = r;
+        }
+        ok
+    }
+
     /// Writes the original's binary format: i32 count, then per vector (ascending id) u32 id
     /// and `dimension` f64 values, little-endian.
     pub fn write(&self, out: &mut dyn Write) -> std::io::Result<()> {

@@ -1,7 +1,30 @@
-//! Factor models: matrix factorisation trained online by SGD.
+//! Factor models: matrix factorisation trained online by SGD, with exact LEMP ranking.
 
 pub mod factors;
+pub mod global_iterator;
+pub mod gradient_updater;
+mod io;
+pub mod lemp;
+pub mod model;
+pub mod power_law_recency;
+pub mod ranking;
+pub mod updater;
 
 pub use factors::Factors;
+pub use global_iterator::FactorModelGlobalRankingScoreIterator;
+pub use gradient_updater::FactorModelGradientUpdater;
+pub use model::FactorModel;
+pub use power_law_recency::PowerLawRecency;
+pub use ranking::FactorModelRankingScoreIterator;
+pub use updater::FactorModelUpdater;
 
-crate::component_list! {}
+crate::component_list! {
+    FactorModel => [model],
+    FactorModelUpdater => [updater],
+    FactorModelGradientUpdater => [gradient_updater],
+    PowerLawRecency => [recency],
+    FactorModelGlobalRankingScoreIterator => [],
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,385 @@
+//! The factor model: user and item vectors, optional biases and recency weights.
+
+use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use super::factors::{Factors, dot, sigmoid};
+use super::lemp::LempContainer;
+use crate::component::{Component, Link};
+use crate::containers::train_matrix::Row;
+use crate::data::RecDat;
+use crate::error::{Error, Result};
+use crate::experiment::Environment;
+use crate::models::recency::Recency;
+use crate::models::{Model, RankPath};
+use crate::params::{ParamType, Value};
+use crate::ranking::{RankCount, RankQuery, RankingScoreIterator};
+
+/// An int parameter that also accepts a bool (Python passes `initialize_all=False`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct IntOrBool(pub i64);
+
+impl ParamType for IntOrBool {
+    const TYPE_NAME: &'static str = "int";
+    fn from_value(v: &Value) -> std::result::Result<Self, String> {
+        match v {
+            Value::Bool(b) => Ok(IntOrBool(i64::from(*b))),
+            other => i64::from_value(other).map(IntOrBool),
+        }
+    }
+    fn to_value(&self) -> Value {
+        Value::Int(self.0)
+    }
+}
+
+crate::parameters! {
+    /// Matrix factorisation: `prediction = p_u·q_i + b_u + b_i` (the biases only when enabled),
+    /// where the dot product and the user bias are multiplied by the user's recency weight and
+    /// the dot product and the item bias by the item's (when `set_user_recency` /
+    /// `set_item_recency` are wired), then passed through the sigmoid when `use_sigmoid`.
+    /// A user or item without a vector contributes a dot product of 0.
+    /// Trained by `FactorModelGradientUpdater` (vectors and biases, under a gradient computer)
+    /// and `FactorModelUpdater` (the recencies). User vectors are drawn from seed+1, item vectors
+    /// from seed+2, uniformly in [begin_min, begin_max), one draw per dimension.
+    ///
+    /// Without sigmoid, biases and recencies, ranks are computed exactly (ties included) from a
+    /// LEMP container of the item vectors: buckets by vector length, pruned with the
+    /// Cauchy–Schwarz bound.
+    ///
+    /// Fix: the item bias is cleared on initialisation also when the user bias is off.
+    /// Fix: a model that already holds factors keeps them when a run starts (train across runs).
+    /// Fix: the LEMP bound is widened by the rounding error, scores are the exact predictions
+    /// and items unknown to the model are counted exactly, so LEMP ranks equal brute-force ranks.
+    /// Fix: ties in LEMP order and top lists are broken deterministically (higher score, then
+    /// lower item id).
+    pub struct FactorModelParameters {
+        /// Length of the factor vectors (>= 1).
+        pub dimension: i64 = 10,
+        /// Lower end of the uniform initial values.
+        pub begin_min: f64 = -0.1,
+        /// Upper end of the uniform initial values (>= begin_min).
+        pub begin_max: f64 = 0.1,
+        /// Pass the score through the logistic sigmoid.
+        pub use_sigmoid: bool = false,
+        /// Add a learned per-item bias.
+        pub use_item_bias: bool = false,
+        /// Add a learned per-user bias.
+        pub use_user_bias: bool = false,
+        /// Seed of the initial vectors (users use seed+1, items seed+2).
+        pub seed: i64 = 745578,
+        /// Bucket size of the LEMP container used for exact fast ranking (>= 2).
+        pub lemp_bucket_size: i64 = 64,
+        /// Initialise vectors for every id in 0..=max_user and 0..=max_item when the first run
+        /// starts (1), or only on first sight (0); -1 takes the experiment's setting.
+        pub initialize_all: IntOrBool = IntOrBool(-1),
+        /// Largest item id initialised with initialize_all (-1: from the data).
+        pub max_item: i64 = -1,
+        /// Largest user id initialised with initialize_all (-1: from the data).
+        pub max_user: i64 = -1,
+    }
+}
+
+crate::wiring! {
+    pub struct FactorModelWiring {
+        /// Recency weight of users (e.g. `PowerLawRecency`), kept up to date by `FactorModelUpdater`.
+        set_user_recency => user_recency: optional dyn Recency,
+        /// Recency weight of items, kept up to date by `FactorModelUpdater`.
+        set_item_recency => item_recency: optional dyn Recency,
+    }
+}
+
+pub struct FactorModel {
+    pub(super) params: FactorModelParameters,
+    pub(super) wiring: FactorModelWiring,
+    pub(super) dimension: usize,
+    pub(super) users: Factors,
+    pub(super) items: Factors,
+    pub(super) user_bias: Vec<f64>,
+    pub(super) item_bias: Vec<f64>,
+    /// Kept in sync lazily: changes are scheduled with `&mut self`, and applied under the
+    /// write lock when a ranking query (`&self`) needs the container.
+    pub(super) lemp: RwLock<LempContainer>,
+}
+
+/// The parts of a prediction the gradient needs.
+pub(super) struct Parts {
+    /// Recency weights (1 when no recency is wired).
+    pub r_u: f64,
+    pub r_i: f64,
+    /// The score before the sigmoid.
+    pub raw: f64,
+}
+
+fn recency(link: &Option<Link<dyn Recency>>, entity: u32, time: f64) -> Option<f64> {
+    link.as_ref().map(|r| r.borrow().map_or(f64::NAN, |r| r.get(entity, time)))
+}
+
+fn bias(biases: &[f64], id: u32) -> f64 {
+    biases.get(id as usize).copied().unwrap_or(0.0)
+}
+
+pub(super) fn init_bias(biases: &mut Vec<f64>, id: u32) {
+    if id as usize >= biases.len() {
+        biases.resize(id as usize + 1, 0.0);
+    }
+}
+
+impl FactorModel {
+    pub fn dimension(&self) -> usize {
+        self.dimension
+    }
+    pub fn user_factors(&self) -> &Factors {
+        &self.users
+    }
+    pub fn item_factors(&self) -> &Factors {
+        &self.items
+    }
+    pub fn user_factor(&self, user: u32) -> Option<&[f64]> {
+        self.users.get(user)
+    }
+    pub fn item_factor(&self, item: u32) -> Option<&[f64]> {
+        self.items.get(item)
+    }
+    /// The user's bias (0 when unknown or when user biases are off).
+    pub fn user_bias(&self, user: u32) -> f64 {
+        if self.params.use_user_bias { bias(&self.user_bias, user) } else { 0.0 }
+    }
+    pub fn item_bias(&self, item: u32) -> f64 {
+        if self.params.use_item_bias { bias(&self.item_bias, item) } else { 0.0 }
+    }
+
+    /// Sets a user vector (its length must be the dimension).
+    pub fn set_user_factor(&mut self, user: u32, values: &[f64]) -> Result<()> {
+        self.users.set(user, values)
+    }
+
+    /// Sets an item vector (its length must be the dimension) and schedules its LEMP update.
+    pub fn set_item_factor(&mut self, item: u32, values: &[f64]) -> Result<()> {
+        self.items.set(item, values)?;
+        self.lemp.get_mut().schedule(item);
+        Ok(())
+    }
+
+    pub fn set_user_bias(&mut self, user: u32, value: f64) {
+        init_bias(&mut self.user_bias, user);
+        if let Some(b) = self.user_bias.get_mut(user as usize) {
+            *b = value;
+        }
+    }
+    pub fn set_item_bias(&mut self, item: u32, value: f64) {
+        init_bias(&mut self.item_bias, item);
+        if let Some(b) = self.item_bias.get_mut(item as usize) {
+            *b = value;
+        }
+    }
+
+    /// Cosine similarity of two item vectors (0 if either is missing; NaN for a zero vector).
+    pub fn similarity(&self, item1: u32, item2: u32) -> f64 {
+        match (self.items.get(item1), self.items.get(item2)) {
+            (Some(a), Some(b)) => dot(a, b) / (dot(a, a).sqrt() * dot(b, b).sqrt()),
+            _ => 0.0,
+        }
+    }
+
+    /// Forgets every vector and bias (the generators continue where they were).
+    pub fn clear(&mut self) {
+        self.users.clear();
+        self.items.clear();
+        self.user_bias.clear();
+        self.item_bias.clear();
+        self.lemp.get_mut().schedule_rebuild();
+    }
+
+    /// True when scores are raw dot products, which the LEMP container can rank.
+    pub fn lemp_usable(&self) -> bool {
+        !self.params.use_sigmoid
+            && !self.params.use_user_bias
+            && !self.params.use_item_bias
+            && self.wiring.user_recency.is_none()
+            && self.wiring.item_recency.is_none()
+    }
+
+    /// The LEMP container with every scheduled update applied; `None` if it is in use in a way
+    /// that prevents syncing (a caller then scans exhaustively).
+    pub(super) fn synced_lemp(&self) -> Option<RwLockReadGuard<'_, LempContainer>> {
+        if let Some(mut w) = self.lemp.try_write() {
+            if !w.is_synced() {
+                w.sync(&self.items);
+            }
+            return Some(RwLockWriteGuard::downgrade(w));
+        }
+        let r = self.lemp.try_read()?;
+        r.is_synced().then_some(r)
+    }
+
+    pub(super) fn parts(&self, rec: &RecDat) -> Parts {
+        let mut d = match (self.users.get(rec.user), self.items.get(rec.item)) {
+            (Some(p), Some(q)) => dot(p, q),
+            _ => 0.0,
+        };
+        let mut ub = self.user_bias(rec.user);
+        let mut ib = self.item_bias(rec.item);
+        let r_u = recency(&self.wiring.user_recency, rec.user, rec.time);
+        let r_i = recency(&self.wiring.item_recency, rec.item, rec.time);
+        if let Some(r) = r_u {
+            d *= r;
+            ub *= r;
+        }
+        if let Some(r) = r_i {
+            d *= r;
+            ib *= r;
+        }
+        Parts { r_u: r_u.unwrap_or(1.0), r_i: r_i.unwrap_or(1.0), raw: d + ub + ib }
+    }
+
+    /// Creates the user's and the item's vectors (and biases) if missing; returns whether the
+    /// item vector was created.
+    pub(super) fn ensure(&mut self, rec: &RecDat) -> bool {
+        self.users.init(rec.user);
+        let created = self.items.init(rec.item);
+        if self.params.use_user_bias {
+            init_bias(&mut self.user_bias, rec.user);
+        }
+        if self.params.use_item_bias {
+            init_bias(&mut self.item_bias, rec.item);
+        }
+        if created {
+            self.lemp.get_mut().schedule(rec.item);
+        }
+        created
+    }
+
+    fn resolve(param: i64, from_env: i64) -> i64 {
+        if param >= 0 { param } else { from_env }
+    }
+}
+
+impl Model for FactorModel {
+    #[inline]
+    fn prediction(&self, rec: &RecDat) -> f64 {
+        let raw = self.parts(rec).raw;
+        if self.params.use_sigmoid { sigmoid(raw) } else { raw }
+    }
+
+    /// Creates the user vector, then the item vector, then the biases (zero) if missing, and
+    /// schedules a LEMP update of a new item vector.
+    fn add(&mut self, rec: &RecDat) {
+        self.ensure(rec);
+    }
+
+    fn rank_path(&self) -> RankPath {
+        if self.lemp_usable() { RankPath::Iterator } else { RankPath::BruteForce }
+    }
+
+    fn count_ranked(&self, q: &RankQuery<'_>) -> Option<RankCount> {
+        self.lemp_usable().then(|| self.count_with_lemp(q))
+    }
+
+    fn ranking_iterator(&self, user: u32) -> Option<Box<dyn RankingScoreIterator + '_>> {
+        self.lemp_iterator(user).map(|it| Box::new(it) as Box<dyn RankingScoreIterator + '_>)
+    }
+
+    fn top_list(&self, user: u32, k: usize, exclude: Option<&Row>) -> Vec<(u32, f64)> {
+        self.lemp_top_list(user, k, exclude)
+    }
+
+    fn write(&self, out: &mut dyn std::io::Write) -> Result<()> {
+        self.write_state(out)
+    }
+
+    fn read(&mut self, input: &mut dyn std::io::Read) -> Result<()> {
+        self.read_state(input)
+    }
+}
+
+fn invalid(name: &str, why: String) -> Error {
+    Error::parameter(format!("FactorModel: parameter '{name}' {why}"))
+}
+
+impl Component for FactorModel {
+    const NAME: &'static str = "FactorModel";
+    type Params = FactorModelParameters;
+    type Wiring = FactorModelWiring;
+
+    fn new(params: Self::Params) -> Result<Self> {
+        let p = &params;
+        if !(1..=1 << 20).contains(&p.dimension) {
+            return Err(invalid("dimension", format!("must be in 1..=1048576, got {}", p.dimension)));
+        }
+        if !p.begin_min.is_finite() || !p.begin_max.is_finite() {
+            return Err(invalid(
+                "begin_min",
+                format!("and 'begin_max' must be finite, got {} and {}", p.begin_min, p.begin_max),
+            ));
+        }
+        if p.begin_min > p.begin_max {
+            return Err(invalid("begin_min", format!("must be <= begin_max ({}), got {}", p.begin_max, p.begin_min)));
+        }
+        for offset in [0, 1, 2] {
+            crate::random::check_seed(Self::NAME, "seed", p.seed + offset).map_err(|_| {
+                invalid("seed", format!("must be a 32-bit integer such that seed+1 and seed+2 are valid non-degenerate seeds too (not -2, -1, 0, 2147483645..), got {}", p.seed))
+            })?;
+        }
+        if !(2..=1 << 20).contains(&p.lemp_bucket_size) {
+            return Err(invalid("lemp_bucket_size", format!("must be in 2..=1048576, got {}", p.lemp_bucket_size)));
+        }
+        if !(-1..=1).contains(&p.initialize_all.0) {
+            return Err(invalid(
+                "initialize_all",
+                format!("must be -1 (from the experiment), 0 or 1, got {}", p.initialize_all.0),
+            ));
+        }
+        for (name, v) in [("max_item", p.max_item), ("max_user", p.max_user)] {
+            if !(-1..=crate::data::columns::MAX_ID).contains(&v) {
+                return Err(invalid(
+                    name,
+                    format!("must be -1 (from the data) or in 0..={}, got {v}", crate::data::columns::MAX_ID),
+                ));
+            }
+        }
+        let d = p.dimension as usize;
+        Ok(FactorModel {
+            users: Factors::new(d, p.begin_min, p.begin_max, p.seed + 1),
+            items: Factors::new(d, p.begin_min, p.begin_max, p.seed + 2),
+            user_bias: Vec::new(),
+            item_bias: Vec::new(),
+            lemp: RwLock::new(LempContainer::new(d, p.lemp_bucket_size as usize)),
+            dimension: d,
+            params,
+            wiring: Default::default(),
+        })
+    }
+
+    crate::component_accessors!();
+
+    /// On the first run (no vectors yet): with initialize_all, vectors for users
+    /// 0..=max_user in increasing order, then items 0..=max_item, then zero biases.
+    fn initialize(&mut self, env: &Environment) -> Result<()> {
+        if !self.users.is_empty() || !self.items.is_empty() {
+            return Ok(());
+        }
+        self.clear();
+        let all = match self.params.initialize_all.0 {
+            -1 => env.params.initialize_all,
+            v => v == 1,
+        };
+        if !all {
+            return Ok(());
+        }
+        let max_user = Self::resolve(self.params.max_user, env.params.max_user);
+        let max_item = Self::resolve(self.params.max_item, env.params.max_item);
+        for u in 0..=max_user {
+            self.users.init(u as u32);
+        }
+        for i in 0..=max_item {
+            self.items.init(i as u32);
+        }
+        if self.params.use_user_bias && max_user >= 0 {
+            init_bias(&mut self.user_bias, max_user as u32);
+        }
+        if self.params.use_item_bias && max_item >= 0 {
+            init_bias(&mut self.item_bias, max_item as u32);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,349 @@
+//! Unit tests of the factor model, its gradient step and its file format.
+
+use super::gradient_updater::FactorModelGradientUpdaterParameters as GradParams;
+use super::model::{FactorModelParameters as Params, IntOrBool};
+use super::*;
+use crate::component::{Component, Handle, Wiring};
+use crate::data::RecDat;
+use crate::experiment::Environment;
+use crate::experiment::environment::EnvironmentParameters;
+use crate::models::Model;
+use crate::params::{Parameters, Value};
+
+fn rec(user: u32, item: u32, time: f64) -> RecDat {
+    RecDat { user, item, time, score: 1.0, eval: true, ..Default::default() }
+}
+
+fn model(p: Params) -> FactorModel {
+    FactorModel::new(p).unwrap()
+}
+
+fn env(initialize_all: bool, max_user: i64, max_item: i64) -> Environment {
+    let p = EnvironmentParameters {
+        top_k: 10,
+        exclude_known: false,
+        initialize_all,
+        max_user,
+        max_item,
+        evaluation_start_time: 0.0,
+        experiment_termination_time: 0.0,
+    };
+    Environment::new(p, 0)
+}
+
+fn recency_handle(delta_t: f64, exponent: f64) -> Handle {
+    let r = PowerLawRecency::new(power_law_recency::PowerLawRecencyParameters { delta_t, exponent }).unwrap();
+    crate::registry::wrap(r, |s, roles| roles.recency = Some(s.clone()))
+}
+
+fn error_of(p: Params) -> String {
+    FactorModel::new(p).err().map(|e| e.to_string()).unwrap_or_default()
+}
+
+#[test]
+fn bad_parameters_name_the_parameter() {
+    let d = Params::default;
+    assert_eq!(
+        error_of(Params { dimension: 0, ..d() }),
+        "FactorModel: parameter 'dimension' must be in 1..=1048576, got 0"
+    );
+    assert!(error_of(Params { dimension: -3, ..d() }).contains("'dimension'"));
+    assert_eq!(
+        error_of(Params { begin_min: 0.5, begin_max: 0.1, ..d() }),
+        "FactorModel: parameter 'begin_min' must be <= begin_max (0.1), got 0.5"
+    );
+    assert!(error_of(Params { begin_max: f64::NAN, ..d() }).contains("'begin_min' and 'begin_max' must be finite"));
+    for seed in [0, -1, -2, 1 << 40, 2147483645] {
+        assert!(error_of(Params { seed, ..d() }).contains("parameter 'seed'"), "seed {seed}");
+    }
+    assert!(error_of(Params { lemp_bucket_size: 1, ..d() }).contains("'lemp_bucket_size'"));
+    assert!(error_of(Params { initialize_all: IntOrBool(2), ..d() }).contains("'initialize_all'"));
+    assert!(error_of(Params { max_item: -2, ..d() }).contains("'max_item'"));
+    let g = |p: GradParams| FactorModelGradientUpdater::new(p).err().map(|e| e.to_string()).unwrap_or_default();
+    assert_eq!(
+        g(GradParams { learning_rate: -0.1, ..Default::default() }),
+        "FactorModelGradientUpdater: parameter 'learning_rate' must be a finite number >= 0, got -0.1"
+    );
+    assert!(g(GradParams { regularization_rate: -1.0, ..Default::default() }).contains("'regularization_rate'"));
+    assert!(g(GradParams { learning_rate_bias: f64::NAN, ..Default::default() }).contains("'learning_rate_bias'"));
+    assert!(
+        g(GradParams { regularization_rate_bias: -1e-9, ..Default::default() }).contains("'regularization_rate_bias'")
+    );
+}
+
+#[test]
+fn initialize_all_accepts_bools() {
+    let kw = |v: Value| vec![("initialize_all".to_string(), v)];
+    assert_eq!(Params::from_kwargs("FactorModel", &kw(Value::Bool(true))).unwrap().initialize_all, IntOrBool(1));
+    assert_eq!(Params::from_kwargs("FactorModel", &kw(Value::Bool(false))).unwrap().initialize_all, IntOrBool(0));
+    assert_eq!(Params::from_kwargs("FactorModel", &kw(Value::Int(-1))).unwrap().initialize_all, IntOrBool(-1));
+    assert!(Params::from_kwargs("FactorModel", &kw(Value::Str("x".into()))).is_err());
+}
+
+#[test]
+fn add_draws_users_from_seed_plus_1_and_items_from_seed_plus_2() {
+    let mut m = model(Params { dimension: 3, begin_min: -0.01, begin_max: 0.01, ..Default::default() });
+    m.add(&rec(0, 0, 0.0));
+    assert_eq!(m.user_factor(0).unwrap(), &[0.005181541042402387, -0.0018320009484887132, 0.007482399092987179]);
+    assert_eq!(m.item_factor(0).unwrap(), &[0.00518199060112238, -0.00013135196641087497, -0.0004905487969517706]);
+    let before = m.user_factor(0).unwrap().to_vec();
+    m.add(&rec(0, 5, 0.0));
+    assert_eq!(m.user_factor(0).unwrap(), &before[..], "existing vectors are kept");
+    assert!(m.item_factor(5).is_some() && m.item_factor(3).is_none());
+    assert_eq!(m.prediction(&rec(0, 3, 0.0)), 0.0);
+    assert_eq!(m.prediction(&rec(9, 0, 0.0)), 0.0);
+}
+
+#[test]
+fn initialize_prefills_users_then_items_once() {
+    let mut m =
+        model(Params { dimension: 2, initialize_all: IntOrBool(-1), use_item_bias: true, ..Default::default() });
+    m.initialize(&env(true, 2, 3)).unwrap();
+    let mut users = Factors::new(2, -0.1, 0.1, 745579);
+    let mut items = Factors::new(2, -0.1, 0.1, 745580);
+    (0..=2).for_each(|u| {
+        users.init(u);
+    });
+    (0..=3).for_each(|i| {
+        items.init(i);
+    });
+    for u in 0..=2 {
+        assert_eq!(m.user_factor(u), users.get(u));
+    }
+    for i in 0..=3 {
+        assert_eq!(m.item_factor(i), items.get(i));
+    }
+    assert!(m.user_factor(3).is_none() && m.item_factor(4).is_none());
+    // A second run keeps the trained vectors.
+    m.set_item_factor(1, &[1.0, 2.0]).unwrap();
+    m.initialize(&env(true, 5, 5)).unwrap();
+    assert_eq!(m.item_factor(1).unwrap(), &[1.0, 2.0]);
+    assert!(m.item_factor(4).is_none());
+    // Explicit parameters override the experiment's.
+    let mut m =
+        model(Params { dimension: 2, initialize_all: IntOrBool(1), max_user: 0, max_item: 1, ..Default::default() });
+    m.initialize(&env(false, 7, 7)).unwrap();
+    assert_eq!((m.user_factors().len(), m.item_factors().len()), (1, 2));
+    let mut m = model(Params { dimension: 2, initialize_all: IntOrBool(0), ..Default::default() });
+    m.initialize(&env(true, 7, 7)).unwrap();
+    assert!(m.user_factors().is_empty());
+}
+
+#[test]
+fn prediction_with_biases_recency_and_sigmoid() {
+    let mut m = model(Params {
+        dimension: 2,
+        use_user_bias: true,
+        use_item_bias: true,
+        use_sigmoid: true,
+        ..Default::default()
+    });
+    m.set_user_factor(1, &[1.0, 2.0]).unwrap();
+    m.set_item_factor(2, &[3.0, -0.5]).unwrap();
+    m.set_user_bias(1, 0.25);
+    m.set_item_bias(2, -0.75);
+    // dot = 2, raw = 2 + 0.25 - 0.75 = 1.5
+    assert_eq!(m.prediction(&rec(1, 2, 0.0)), 1.0 / (1.0 + (-1.5f64).exp()));
+    let ur = recency_handle(10.0, 2.0);
+    let ir = recency_handle(10.0, 1.0);
+    m.wiring_mut().wire("set_user_recency", &ur).unwrap();
+    m.wiring_mut().wire("set_item_recency", &ir).unwrap();
+    assert_eq!(m.prediction(&rec(1, 2, 100.0)), 0.5, "never seen: weights 0, raw 0");
+    ur.roles.recency.as_ref().unwrap().with_mut(|r| r.update(1, 90.0)).unwrap();
+    ir.roles.recency.as_ref().unwrap().with_mut(|r| r.update(2, 90.0)).unwrap();
+    // r_u = 1 - 2^-2 = 0.75, r_i = 1 - 2^-1 = 0.5; raw = 2*.75*.5 + .25*.75 - .75*.5
+    let raw: f64 = 2.0 * 0.75 * 0.5 + 0.25 * 0.75 - 0.75 * 0.5;
+    assert_eq!(m.prediction(&rec(1, 2, 100.0)), 1.0 / (1.0 + (-raw).exp()));
+    assert!(!m.lemp_usable());
+    assert_eq!(m.rank_path(), crate::models::RankPath::BruteForce);
+}
+
+#[test]
+fn similarity_is_the_cosine() {
+    let mut m = model(Params { dimension: 2, ..Default::default() });
+    m.set_item_factor(0, &[1.0, 0.0]).unwrap();
+    m.set_item_factor(1, &[1.0, 1.0]).unwrap();
+    assert!((m.similarity(0, 1) - std::f64::consts::FRAC_1_SQRT_2).abs() < 1e-15);
+    assert_eq!(m.similarity(0, 7), 0.0);
+}
+
+/// Central finite difference of the prediction with respect to one parameter.
+fn numeric(
+    m: &mut FactorModel,
+    r: &RecDat,
+    get: &dyn Fn(&FactorModel) -> f64,
+    set: &dyn Fn(&mut FactorModel, f64),
+) -> f64 {
+    let h = 1e-6;
+    let x = get(m);
+    set(m, x + h);
+    let up = m.prediction(r);
+    set(m, x - h);
+    let down = m.prediction(r);
+    set(m, x);
+    (up - down) / (2.0 * h)
+}
+
+type Getter = Box<dyn Fn(&FactorModel) -> f64>;
+type Setter = Box<dyn Fn(&mut FactorModel, f64)>;
+
+fn parameters_of(r: &RecDat, d: usize) -> Vec<(String, Getter, Setter)> {
+    let (u, i) = (r.user, r.item);
+    let mut out: Vec<(String, Getter, Setter)> = Vec::new();
+    for k in 0..d {
+        out.push((
+            format!("p[{k}]"),
+            Box::new(move |m| m.user_factor(u).unwrap()[k]),
+            Box::new(move |m, x| {
+                let mut v = m.user_factor(u).unwrap().to_vec();
+                v[k] = x;
+                m.set_user_factor(u, &v).unwrap();
+            }),
+        ));
+        out.push((
+            format!("q[{k}]"),
+            Box::new(move |m| m.item_factor(i).unwrap()[k]),
+            Box::new(move |m, x| {
+                let mut v = m.item_factor(i).unwrap().to_vec();
+                v[k] = x;
+                m.set_item_factor(i, &v).unwrap();
+            }),
+        ));
+    }
+    out.push(("b_u".into(), Box::new(move |m| m.user_bias(u)), Box::new(move |m, x| m.set_user_bias(u, x))));
+    out.push(("b_i".into(), Box::new(move |m| m.item_bias(i)), Box::new(move |m, x| m.set_item_bias(i, x))));
+    out
+}
+
+/// With g = 1 and no regularisation, each parameter moves by -lr * dPrediction/dParameter.
+#[test]
+fn gradient_step_matches_finite_differences() {
+    for (sigmoid, biases, recency) in
+        [(false, false, false), (true, false, false), (false, true, false), (true, true, false), (true, true, true)]
+    {
+        let mut m = model(Params {
+            dimension: 4,
+            begin_min: -1.0,
+            begin_max: 1.0,
+            use_sigmoid: sigmoid,
+            use_user_bias: biases,
+            use_item_bias: biases,
+            ..Default::default()
+        });
+        let r = rec(3, 5, 50.0);
+        if recency {
+            let ur = recency_handle(20.0, 1.5);
+            let ir = recency_handle(5.0, 0.7);
+            ur.roles.recency.as_ref().unwrap().with_mut(|x| x.update(3, 30.0)).unwrap();
+            ir.roles.recency.as_ref().unwrap().with_mut(|x| x.update(5, 45.0)).unwrap();
+            m.wiring_mut().wire("set_user_recency", &ur).unwrap();
+            m.wiring_mut().wire("set_item_recency", &ir).unwrap();
+        }
+        m.add(&r);
+        if biases {
+            m.set_user_bias(3, 0.3);
+            m.set_item_bias(5, -0.2);
+        }
+        let lr = 1e-4;
+        let mut up = FactorModelGradientUpdater::new(GradParams {
+            learning_rate: lr,
+            learning_rate_bias: lr,
+            ..Default::default()
+        })
+        .unwrap();
+        let params = parameters_of(&r, 4);
+        let expected: Vec<f64> = params.iter().map(|(_, get, set)| numeric(&mut m, &r, get, set)).collect();
+        let before: Vec<f64> = params.iter().map(|(_, get, _)| get(&m)).collect();
+        up.step(&mut m, &r, 1.0);
+        for (((name, get, _), want), old) in params.iter().zip(&expected).zip(&before) {
+            let moved = (get(&m) - old) / -lr;
+            let case = format!("sigmoid={sigmoid} biases={biases} recency={recency} {name}");
+            assert!((moved - want).abs() <= 1e-6 * want.abs().max(1e-3), "{case}: step {moved}, numeric {want}");
+            if !biases && name.starts_with('b') {
+                assert_eq!(moved, 0.0, "{case}");
+            }
+        }
+    }
+}
+
+#[test]
+fn regularisation_shrinks_in_proportion() {
+    let mut m = model(Params { dimension: 1, use_user_bias: true, use_item_bias: true, ..Default::default() });
+    m.set_user_factor(0, &[2.0]).unwrap();
+    m.set_item_factor(0, &[4.0]).unwrap();
+    m.set_user_bias(0, 1.0);
+    m.set_item_bias(0, -3.0);
+    let mut up = FactorModelGradientUpdater::new(GradParams {
+        learning_rate: 0.5,
+        regularization_rate: 0.25,
+        learning_rate_bias: 0.5,
+        regularization_rate_bias: 0.25,
+        ..Default::default()
+    })
+    .unwrap();
+    up.step(&mut m, &rec(0, 0, 0.0), 0.0);
+    // g = 0: p -= 0.5*0.25*p, b -= 0.5*0.25*b.
+    assert_eq!(m.user_factor(0).unwrap(), &[1.75]);
+    assert_eq!(m.item_factor(0).unwrap(), &[3.5]);
+    assert_eq!((m.user_bias(0), m.item_bias(0)), (0.875, -2.625));
+    // Simultaneous step with g = 1: p' = p - lr*q_old, q' = q - lr*p_old (plus shrink).
+    let mut up = FactorModelGradientUpdater::new(GradParams { learning_rate: 0.5, ..Default::default() }).unwrap();
+    up.step(&mut m, &rec(0, 0, 0.0), 1.0);
+    assert_eq!(m.user_factor(0).unwrap(), &[1.75 - 0.5 * 3.5]);
+    assert_eq!(m.item_factor(0).unwrap(), &[3.5 - 0.5 * 1.75]);
+}
+
+#[test]
+fn turned_off_parts_do_not_move() {
+    let mut m = model(Params { dimension: 2, use_user_bias: true, use_item_bias: true, ..Default::default() });
+    let r = rec(1, 1, 0.0);
+    m.add(&r);
+    let (p, q) = (m.user_factor(1).unwrap().to_vec(), m.item_factor(1).unwrap().to_vec());
+    let mut up = FactorModelGradientUpdater::new(GradParams {
+        turn_off_user_factor_updates: true,
+        turn_off_item_bias_updates: true,
+        ..Default::default()
+    })
+    .unwrap();
+    up.step(&mut m, &r, 1.0);
+    assert_eq!(m.user_factor(1).unwrap(), &p[..]);
+    assert_ne!(m.item_factor(1).unwrap(), &q[..]);
+    assert_eq!(m.item_bias(1), 0.0);
+    assert_eq!(m.user_bias(1), -0.1);
+}
+
+#[test]
+fn save_and_load_round_trip() {
+    let p = Params { dimension: 3, use_user_bias: true, use_item_bias: true, ..Default::default() };
+    let mut m = model(p.clone());
+    let mut up = FactorModelGradientUpdater::new(GradParams::default()).unwrap();
+    for k in 0..30u32 {
+        up.step(&mut m, &rec(k % 4, (k * 7) % 11, 0.0), if k % 3 == 0 { -1.0 } else { 0.5 });
+    }
+    let mut buf = Vec::new();
+    m.write(&mut buf).unwrap();
+    let mut loaded = model(p.clone());
+    loaded.read(&mut buf.as_slice()).unwrap();
+    for u in 0..6 {
+        for i in 0..13 {
+            assert_eq!(loaded.prediction(&rec(u, i, 0.0)).to_bits(), m.prediction(&rec(u, i, 0.0)).to_bits());
+        }
+    }
+    // The generators continue identically.
+    m.add(&rec(40, 40, 0.0));
+    loaded.add(&rec(40, 40, 0.0));
+    assert_eq!(m.user_factor(40), loaded.user_factor(40));
+    assert_eq!(m.item_factor(40), loaded.item_factor(40));
+
+    let msg = |r: crate::Result<()>| r.err().map(|e| e.to_string()).unwrap_or_default();
+    let mut fresh = model(p.clone());
+    for cut in [5, 30, buf.len() / 2, buf.len() - 20, buf.len() - 1] {
+        let e = msg(fresh.read(&mut &buf[..cut]));
+        assert!(e.contains("truncated") || e.contains("not an alpenglow"), "cut {cut}: {e}");
+    }
+    assert!(fresh.user_factors().is_empty(), "a failed read leaves the model unchanged");
+    let e = msg(model(Params { dimension: 4, ..p.clone() }).read(&mut buf.as_slice()));
+    assert_eq!(e, "the saved FactorModel has dimension 3, this model has dimension 4");
+    let e = msg(model(Params { use_item_bias: false, ..p }).read(&mut buf.as_slice()));
+    assert!(e.contains("use_item_bias=True"), "{e}");
+}
