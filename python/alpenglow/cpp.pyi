@@ -55,6 +55,59 @@ class AsymmetricFactorModelUpdater(Component):
     def __init__(self, params: AsymmetricFactorModelUpdaterParameters | None = None) -> None: ...
     def set_model(self, other: Component) -> None: ...
 
+class FactorModelParameters:
+    dimension: int
+    begin_min: float
+    begin_max: float
+    use_sigmoid: bool
+    use_item_bias: bool
+    use_user_bias: bool
+    seed: int
+    lemp_bucket_size: int
+    initialize_all: int
+    max_item: int
+    max_user: int
+    def __init__(self, *, dimension: int = 10, begin_min: float = -0.1, begin_max: float = 0.1, use_sigmoid: bool = False, use_item_bias: bool = False, use_user_bias: bool = False, seed: int = 745578, lemp_bucket_size: int = 64, initialize_all: int = -1, max_item: int = -1, max_user: int = -1) -> None: ...
+
+class FactorModel(Component):
+    """Matrix factorisation: `prediction = p_u·q_i + b_u + b_i` (the biases only when enabled), where the dot product and the user bias are multiplied by the user's recency weight and the dot product and the item bias by the item's (when `set_user_recency` / `set_item_recency` are wired), then passed through the sigmoid when `use_sigmoid`. A user or item without a vector contributes a dot product of 0. Trained by `FactorModelGradientUpdater` (vectors and biases, under a gradient computer) and `FactorModelUpdater` (the recencies). User vectors are drawn from seed+1, item vectors from seed+2, uniformly in [begin_min, begin_max), one draw per dimension."""
+    def __init__(self, params: FactorModelParameters | None = None, *, dimension: int = 10, begin_min: float = -0.1, begin_max: float = 0.1, use_sigmoid: bool = False, use_item_bias: bool = False, use_user_bias: bool = False, seed: int = 745578, lemp_bucket_size: int = 64, initialize_all: int = -1, max_item: int = -1, max_user: int = -1) -> None: ...
+    def set_user_recency(self, other: Component) -> None: ...
+    def set_item_recency(self, other: Component) -> None: ...
+    def prediction(self, rec_dat: Any) -> float: ...
+
+class FactorModelGlobalRankingScoreIteratorParameters:
+    def __init__(self) -> None: ...
+
+class FactorModelGlobalRankingScoreIterator(Component):
+    """For each user, an upper bound of its score with any item (and for each item, with any user), sorted descending (ties: lower id first): the dot-product bound `Σ_k max(f_k·U⁺_k, f_k·U⁻_k, 0)` from the per-dimension maximum U⁺ and minimum U⁻ over the other side's vectors, plus the entity's own bias and the other side's largest bias, times the entity's own recency weight, through the sigmoid when the model uses it. Users and items are the experiment's unless set with `set_users` / `set_items`."""
+    def __init__(self, params: FactorModelGlobalRankingScoreIteratorParameters | None = None) -> None: ...
+    def set_model(self, other: Component) -> None: ...
+
+class FactorModelGradientUpdaterParameters:
+    turn_off_user_factor_updates: bool
+    turn_off_item_factor_updates: bool
+    turn_off_user_bias_updates: bool
+    turn_off_item_bias_updates: bool
+    learning_rate: float
+    regularization_rate: float
+    learning_rate_bias: float
+    regularization_rate_bias: float
+    def __init__(self, *, turn_off_user_factor_updates: bool = False, turn_off_item_factor_updates: bool = False, turn_off_user_bias_updates: bool = False, turn_off_item_bias_updates: bool = False, learning_rate: float = 0.1, regularization_rate: float = 0.0, learning_rate_bias: float = 0.1, regularization_rate_bias: float = 0.0) -> None: ...
+
+class FactorModelGradientUpdater(Component):
+    """Trains a `FactorModel` by stochastic gradient descent. Given g = dLoss/dPrediction: with `use_sigmoid`, g is multiplied by s(1-s), s = sigmoid(score before the sigmoid); then `b_u -= learning_rate_bias * (g*r_u + regularization_rate_bias * b_u)` (and the same for the item bias with r_i), and with g' = g*r_u*r_i, simultaneously `p_u += -g'*learning_rate*q_i - regularization_rate*learning_rate*p_u` and `q_i += -g'*learning_rate*p_u - regularization_rate*learning_rate*q_i` (old values on the right). r_u, r_i are the recency weights (1 without recency). Missing vectors are created first, as `FactorModel.add` does."""
+    def __init__(self, params: FactorModelGradientUpdaterParameters | None = None, *, turn_off_user_factor_updates: bool = False, turn_off_item_factor_updates: bool = False, turn_off_user_bias_updates: bool = False, turn_off_item_bias_updates: bool = False, learning_rate: float = 0.1, regularization_rate: float = 0.0, learning_rate_bias: float = 0.1, regularization_rate_bias: float = 0.0) -> None: ...
+    def set_model(self, other: Component) -> None: ...
+
+class FactorModelUpdaterParameters:
+    def __init__(self) -> None: ...
+
+class FactorModelUpdater(Component):
+    """Updates the recencies wired into a `FactorModel` (`set_user_recency`, `set_item_recency`) with each training record's user, item and time. The vectors are trained by `FactorModelGradientUpdater`."""
+    def __init__(self, params: FactorModelUpdaterParameters | None = None) -> None: ...
+    def set_model(self, other: Component) -> None: ...
+
 class FmModelParameters:
     dimension: int
     begin_min: float
@@ -225,6 +278,15 @@ class PopularityTimeFrameModelUpdater(Component):
     """Trains a `PopularityModel` on a sliding window: after adding a record, records older than `time - tau` (time of the latest training record) are removed from the counts."""
     def __init__(self, params: PopularityTimeFrameModelUpdaterParameters | None = None, *, tau: float = -1.0) -> None: ...
     def set_model(self, other: Component) -> None: ...
+
+class PowerLawRecencyParameters:
+    delta_t: float
+    exponent: float
+    def __init__(self, *, delta_t: float = -1.0, exponent: float = -1.0) -> None: ...
+
+class PowerLawRecency(Component):
+    """Recency weight `1 - (1 + delta_t/(t - t_last))^(-exponent)` of an entity last seen at `t_last` (by `update`), 0 for an entity never seen. Wire it into a `FactorModel` with `set_user_recency` / `set_item_recency`; `FactorModelUpdater` updates it."""
+    def __init__(self, params: PowerLawRecencyParameters | None = None, *, delta_t: float = -1.0, exponent: float = -1.0) -> None: ...
 
 class PredictionLoggerParameters:
     top_k: int
