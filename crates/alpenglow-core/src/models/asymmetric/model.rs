@@ -78,6 +78,9 @@ impl Model for AsymmetricFactorModel {
     fn add(&mut self, rec: &RecDat) {
         self.core.add(rec);
     }
+    fn count_ranked(&self, q: &crate::ranking::RankQuery<'_>) -> Option<crate::ranking::RankCount> {
+        Some(self.core.count_ranked(q))
+    }
     fn write(&self, out: &mut dyn std::io::Write) -> Result<()> {
         self.core.write(out)
     }

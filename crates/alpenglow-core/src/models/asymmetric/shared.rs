@@ -16,6 +16,9 @@ use std::io::{Read, Write};
 
 use parking_lot::Mutex;
 
+use crate::ranking::walk::popularity_walk;
+use crate::ranking::{RankCount, RankQuery};
+
 use super::history::{NormType, UserHistory, weighted_history_sum};
 use crate::data::RecDat;
 use crate::data::columns::MAX_ID;
@@ -175,6 +178,28 @@ impl HistoryFactorCore {
         }
         let raw = dot(&cache.user_vec, q);
         if self.config.use_sigmoid { sigmoid(raw) } else { raw }
+    }
+
+    /// The brute-force walk with the cache locked once: every candidate shares the evaluated
+    /// record's (user, time, id), so its score is exactly what `prediction` would return.
+    pub fn count_ranked(&self, q: &RankQuery<'_>) -> RankCount {
+        let mut cache = self.cache.lock();
+        if cache.key != Some(key(q.rec)) {
+            let users = self.users.as_ref().map(|s| &s.factors);
+            fill(&self.config, &self.history, &self.history_factors.factors, users, q.rec, &mut cache);
+        }
+        let user_vec = &cache.user_vec;
+        let use_sigmoid = self.config.use_sigmoid;
+        popularity_walk(q, q.score, |item| {
+            let s = match self.items.factors.get(item) {
+                Some(v) => {
+                    let raw = dot(user_vec, v);
+                    if use_sigmoid { sigmoid(raw) } else { raw }
+                }
+                None => 0.0,
+            };
+            s.is_finite().then_some(s)
+        })
     }
 
     /// The user vector for `rec`'s user at `rec`'s time, computed afresh (not cached).
