@@ -1,7 +1,7 @@
 //! One SGD step of a factor model for a given dLoss/dPrediction.
 
 use super::factors::sigmoid;
-use super::model::{FactorModel, init_bias};
+use super::model::{FactorModel, Parts, init_bias};
 use crate::component::{Component, slot};
 use crate::data::RecDat;
 use crate::error::{Error, Result};
@@ -52,32 +52,20 @@ crate::wiring! {
 pub struct FactorModelGradientUpdater {
     params: FactorModelGradientUpdaterParameters,
     wiring: FactorModelGradientUpdaterWiring,
-    scratch: Scratch,
-}
-
-/// Copies of the old vectors (kept to avoid an allocation per step).
-#[derive(Default)]
-struct Scratch {
-    old_p: Vec<f64>,
-    old_q: Vec<f64>,
 }
 
 impl FactorModelGradientUpdater {
     /// The step itself, on an already borrowed model.
     pub fn step(&mut self, model: &mut FactorModel, rec: &RecDat, gradient: f64) {
-        step(&self.params, &mut self.scratch, model, rec, gradient);
+        step(&self.params, model, rec, gradient);
     }
 }
 
-fn step(
-    p: &FactorModelGradientUpdaterParameters,
-    scratch: &mut Scratch,
-    model: &mut FactorModel,
-    rec: &RecDat,
-    gradient: f64,
-) {
+fn step(p: &FactorModelGradientUpdaterParameters, model: &mut FactorModel, rec: &RecDat, gradient: f64) {
     model.ensure(rec);
-    let parts = model.parts(rec);
+    let plain = !model.params.use_sigmoid && model.wiring.user_recency.is_none() && model.wiring.item_recency.is_none();
+    // Without sigmoid and recency the score is not needed and the weights are 1.
+    let parts = if plain { Parts { r_u: 1.0, r_i: 1.0, raw: 0.0 } } else { model.parts(rec) };
     let mut g = gradient;
     if model.params.use_sigmoid {
         let s = sigmoid(parts.raw);
@@ -98,30 +86,32 @@ fn step(
         }
     }
     let g = g * parts.r_u * parts.r_i;
-    let (Some(pu), Some(qi)) = (model.users.get(rec.user), model.items.get(rec.item)) else {
-        return;
-    };
-    scratch.old_p.clear();
-    scratch.old_p.extend_from_slice(pu);
-    scratch.old_q.clear();
-    scratch.old_q.extend_from_slice(qi);
     let step = -g * p.learning_rate;
     let shrink = -p.regularization_rate * p.learning_rate;
-    if !p.turn_off_user_factor_updates {
-        model.users.add(rec.user, &scratch.old_q, step);
-        model.users.add(rec.user, &scratch.old_p, shrink);
+    let (update_p, update_q) = (!p.turn_off_user_factor_updates, !p.turn_off_item_factor_updates);
+    let FactorModel { users, items, lemp, .. } = model;
+    let (Some(pu), Some(qi)) = (users.get_mut(rec.user), items.get_mut(rec.item)) else {
+        return;
+    };
+    // Both from the old values, each as `(x + step * other) + shrink * x`.
+    for (a, b) in pu.iter_mut().zip(qi.iter_mut()) {
+        let (pk, qk) = (*a, *b);
+        if update_p {
+            *a = pk + step * qk + shrink * pk;
+        }
+        if update_q {
+            *b = qk + step * pk + shrink * qk;
+        }
     }
-    if !p.turn_off_item_factor_updates {
-        model.items.add(rec.item, &scratch.old_p, step);
-        model.items.add(rec.item, &scratch.old_q, shrink);
-        model.lemp.get_mut().schedule(rec.item);
+    if update_q {
+        lemp.set(rec.item, qi);
     }
 }
 
 impl GradientUpdater for FactorModelGradientUpdater {
     fn update(&mut self, rec: &RecDat, gradient: f64, _env: &Environment) -> Result<()> {
         let mut model = slot(&self.wiring.model, Self::NAME, "set_model")?.borrow_mut()?;
-        step(&self.params, &mut self.scratch, &mut model, rec, gradient);
+        step(&self.params, &mut model, rec, gradient);
         Ok(())
     }
 }
@@ -143,7 +133,7 @@ impl Component for FactorModelGradientUpdater {
                 )));
             }
         }
-        Ok(FactorModelGradientUpdater { params, wiring: Default::default(), scratch: Scratch::default() })
+        Ok(FactorModelGradientUpdater { params, wiring: Default::default() })
     }
     crate::component_accessors!();
 }

@@ -95,7 +95,7 @@ impl FactorModel {
         self.items = items;
         self.user_bias = user_bias;
         self.item_bias = item_bias;
-        self.lemp.get_mut().schedule_rebuild();
+        self.lemp.rebuild_from(&self.items);
         Ok(())
     }
 }

@@ -1,7 +1,5 @@
 //! The factor model: user and item vectors, optional biases and recency weights.
 
-use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
-
 use super::factors::{Factors, dot, sigmoid};
 use super::lemp::LempContainer;
 use crate::component::{Component, Link};
@@ -43,15 +41,19 @@ crate::parameters! {
     /// from seed+2, uniformly in [begin_min, begin_max), one draw per dimension.
     ///
     /// Without sigmoid, biases and recencies, ranks are computed exactly (ties included) from a
-    /// LEMP container of the item vectors: buckets by vector length, pruned with the
-    /// Cauchy–Schwarz bound.
+    /// LEMP index of the item vectors: buckets by vector length, pruned with the
+    /// Cauchy–Schwarz bound. Their rank semantics is that of a walk in exact descending score
+    /// order: with `better` items scoring above the evaluated one and `ties` equal to it (items
+    /// without a vector score 0), the rank is `top_k` (not ranked, no tie draw) when
+    /// `better >= top_k`, else `better` plus a uniform draw in `0..=ties` if `ties > 0`.
     ///
     /// Fix: the item bias is cleared on initialisation also when the user bias is off.
     /// Fix: a model that already holds factors keeps them when a run starts (train across runs).
     /// Fix: the LEMP bound is widened by the rounding error, scores are the exact predictions
-    /// and items unknown to the model are counted exactly, so LEMP ranks equal brute-force ranks.
-    /// Fix: ties in LEMP order and top lists are broken deterministically (higher score, then
-    /// lower item id).
+    /// and items unknown to the model are counted exactly, so ranks are exact; the tie draw no
+    /// longer depends on the bucket order (the original drew whenever ties were met before an
+    /// early exit).
+    /// Fix: ties in top lists are broken deterministically (higher score, then lower item id).
     pub struct FactorModelParameters {
         /// Length of the factor vectors (>= 1).
         pub dimension: i64 = 10,
@@ -96,9 +98,8 @@ pub struct FactorModel {
     pub(super) items: Factors,
     pub(super) user_bias: Vec<f64>,
     pub(super) item_bias: Vec<f64>,
-    /// Kept in sync lazily: changes are scheduled with `&mut self`, and applied under the
-    /// write lock when a ranking query (`&self`) needs the container.
-    pub(super) lemp: RwLock<LempContainer>,
+    /// Updated with every change of an item vector.
+    pub(super) lemp: LempContainer,
 }
 
 /// The parts of a prediction the gradient needs.
@@ -153,10 +154,10 @@ impl FactorModel {
         self.users.set(user, values)
     }
 
-    /// Sets an item vector (its length must be the dimension) and schedules its LEMP update.
+    /// Sets an item vector (its length must be the dimension).
     pub fn set_item_factor(&mut self, item: u32, values: &[f64]) -> Result<()> {
         self.items.set(item, values)?;
-        self.lemp.get_mut().schedule(item);
+        self.lemp.set(item, values);
         Ok(())
     }
 
@@ -187,10 +188,11 @@ impl FactorModel {
         self.items.clear();
         self.user_bias.clear();
         self.item_bias.clear();
-        self.lemp.get_mut().schedule_rebuild();
+        self.lemp.clear();
     }
 
     /// True when scores are raw dot products, which the LEMP container can rank.
+    #[inline]
     pub fn lemp_usable(&self) -> bool {
         !self.params.use_sigmoid
             && !self.params.use_user_bias
@@ -199,24 +201,21 @@ impl FactorModel {
             && self.wiring.item_recency.is_none()
     }
 
-    /// The LEMP container with every scheduled update applied; `None` if it is in use in a way
-    /// that prevents syncing (a caller then scans exhaustively).
-    pub(super) fn synced_lemp(&self) -> Option<RwLockReadGuard<'_, LempContainer>> {
-        if let Some(mut w) = self.lemp.try_write() {
-            if !w.is_synced() {
-                w.sync(&self.items);
-            }
-            return Some(RwLockWriteGuard::downgrade(w));
-        }
-        let r = self.lemp.try_read()?;
-        r.is_synced().then_some(r)
+    /// The LEMP index of the item vectors.
+    pub fn lemp(&self) -> &LempContainer {
+        &self.lemp
     }
 
+    #[inline]
     pub(super) fn parts(&self, rec: &RecDat) -> Parts {
         let mut d = match (self.users.get(rec.user), self.items.get(rec.item)) {
             (Some(p), Some(q)) => dot(p, q),
             _ => 0.0,
         };
+        if self.lemp_usable() {
+            // The general formula below with zero biases and no recency.
+            return Parts { r_u: 1.0, r_i: 1.0, raw: d + 0.0 + 0.0 };
+        }
         let mut ub = self.user_bias(rec.user);
         let mut ib = self.item_bias(rec.item);
         let r_u = recency(&self.wiring.user_recency, rec.user, rec.time);
@@ -234,17 +233,20 @@ impl FactorModel {
 
     /// Creates the user's and the item's vectors (and biases) if missing; returns whether the
     /// item vector was created.
+    #[inline]
     pub(super) fn ensure(&mut self, rec: &RecDat) -> bool {
-        self.users.init(rec.user);
-        let created = self.items.init(rec.item);
+        if self.users.get(rec.user).is_none() {
+            self.users.init(rec.user);
+        }
+        let created = self.items.get(rec.item).is_none() && self.items.init(rec.item);
         if self.params.use_user_bias {
             init_bias(&mut self.user_bias, rec.user);
         }
         if self.params.use_item_bias {
             init_bias(&mut self.item_bias, rec.item);
         }
-        if created {
-            self.lemp.get_mut().schedule(rec.item);
+        if created && let Some(v) = self.items.get(rec.item) {
+            self.lemp.set(rec.item, v);
         }
         created
     }
@@ -262,7 +264,7 @@ impl Model for FactorModel {
     }
 
     /// Creates the user vector, then the item vector, then the biases (zero) if missing, and
-    /// schedules a LEMP update of a new item vector.
+    /// adds a new item vector to the LEMP index.
     fn add(&mut self, rec: &RecDat) {
         self.ensure(rec);
     }
@@ -343,7 +345,7 @@ impl Component for FactorModel {
             items: Factors::new(d, p.begin_min, p.begin_max, p.seed + 2),
             user_bias: Vec::new(),
             item_bias: Vec::new(),
-            lemp: RwLock::new(LempContainer::new(d, p.lemp_bucket_size as usize)),
+            lemp: LempContainer::new(d, p.lemp_bucket_size as usize),
             dimension: d,
             params,
             wiring: Default::default(),
@@ -374,6 +376,7 @@ impl Component for FactorModel {
         for i in 0..=max_item {
             self.items.init(i as u32);
         }
+        self.lemp.rebuild_from(&self.items);
         if self.params.use_user_bias && max_user >= 0 {
             init_bias(&mut self.user_bias, max_user as u32);
         }

@@ -1,75 +1,120 @@
-//! Exact ranking and top lists of a factor model through its LEMP container (§4.3, §4.4).
+//! Exact ranking and top lists of a factor model through its LEMP index (§4.3, §4.4).
 //!
-//! The counts equal the brute-force walk's: every existing item is compared with the
-//! evaluated score `s`. Items the model has no vector for score 0, so they are better exactly
-//! when `s < 0`; they are counted from the environment's item list (not assumed to be a suffix
-//! of it as in the original). Items the model knows but the environment does not are skipped.
-//! Buckets are visited longest first while their (error-widened) bound reaches `s`; pruned
-//! buckets hold only items scoring below `s`. When a bound could overflow (or a vector is not
-//! finite) the brute-force walk is used, since then which candidate is met first matters.
-//! Both walks stop after `top_k` better items, so their tie counts can differ only when the
-//! rank is `top_k` anyway.
+//! Rank semantics of the factor model's iterator path: an exact walk in descending score
+//! order. Over every existing, non-skipped item, `better` counts the scores above the
+//! evaluated score `s` and `ties` the scores equal to it; items the model has no vector for
+//! score 0 (better exactly when `s < 0`), items the model knows but the environment does not
+//! are skipped. The result is `(top_k, 0)` when `better >= top_k` (such a walk meets `top_k`
+//! better items before any tie), else `(better, ties)`. This does not depend on the order in
+//! which items are met, so the index only has to bound scores: buckets whose (error-widened)
+//! bound is below `s` hold only worse items and are skipped. When a bound could overflow or a
+//! vector is not finite, every item is scored with the prediction instead (same result).
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
-
-use parking_lot::RwLockReadGuard;
 
 use super::factors::dot;
 use super::lemp::{LempContainer, length};
 use super::model::FactorModel;
 use crate::containers::train_matrix::Row;
 use crate::models::Model;
-use crate::ranking::walk::brute_force;
 use crate::ranking::{RankCount, RankQuery, RankingScoreIterator};
 
 impl FactorModel {
-    fn brute_force(&self, q: &RankQuery<'_>) -> RankCount {
-        brute_force(q, |item| self.prediction(&q.rec.with_item(item)))
+    /// The same counts from the prediction of every existing item.
+    fn exact_scan(&self, q: &RankQuery<'_>) -> RankCount {
+        let (s, top_k) = (q.score, q.top_k);
+        let (mut better, mut ties) = (0, 0);
+        for &item in q.env.items() {
+            if q.is_skipped(item) {
+                continue;
+            }
+            let score = self.prediction(&q.rec.with_item(item));
+            if score > s {
+                better += 1;
+                if better >= top_k {
+                    return RankCount::Counted { better: top_k, ties: 0 };
+                }
+            } else if score == s {
+                ties += 1;
+            }
+        }
+        RankCount::Counted { better, ties }
     }
 
     /// Counts for the rank computer; the model must be `lemp_usable`.
     pub(super) fn count_with_lemp(&self, q: &RankQuery<'_>) -> RankCount {
-        let (Some(u), Some(lemp)) = (self.users.get(q.rec.user), self.synced_lemp()) else {
-            return self.brute_force(q);
+        let Some((u, bounds)) = self.users.get(q.rec.user).and_then(|u| Some((u, Bounds::new(u, &self.lemp)?))) else {
+            return self.exact_scan(q);
         };
-        let Some(bounds) = Bounds::new(u, &lemp) else {
-            return self.brute_force(q);
+        let (better, ties) = match u.len() {
+            8 => self.count_in_buckets::<8>(u, &bounds, q),
+            10 => self.count_in_buckets::<10>(u, &bounds, q),
+            16 => self.count_in_buckets::<16>(u, &bounds, q),
+            20 => self.count_in_buckets::<20>(u, &bounds, q),
+            32 => self.count_in_buckets::<32>(u, &bounds, q),
+            _ => self.count_in_buckets::<0>(u, &bounds, q),
         };
-        let (s, top_k, d) = (q.score, q.top_k, self.dimension);
-        let (mut better, mut ties) = (0, 0);
-        if s < 0.0 {
-            for &item in q.env.items() {
-                if self.items.get(item).is_none() && !q.is_skipped(item) {
-                    better += 1;
-                    if better == top_k {
-                        return RankCount::Counted { better, ties };
-                    }
-                }
-            }
+        let full = RankCount::Counted { better: q.top_k, ties: 0 };
+        if better >= q.top_k {
+            return full;
         }
-        for bucket in lemp.buckets() {
-            if s > bounds.bound(bucket.max_len) {
-                break;
-            }
-            for (&item, v) in bucket.ids.iter().zip(bucket.vecs.chunks_exact(d)) {
-                if q.is_skipped(item) || !q.env.is_item_existent(item) {
-                    continue;
-                }
-                let score = dot(u, v);
-                if score > s {
+        let mut better = better;
+        if q.score < 0.0 {
+            for &item in q.env.items() {
+                if !self.lemp.contains(item) && !q.is_skipped(item) {
                     better += 1;
-                    if better == top_k {
-                        return RankCount::Counted { better, ties };
+                    if better >= q.top_k {
+                        return full;
                     }
-                } else if score == s {
-                    ties += 1;
-                } else if !score.is_finite() {
-                    return self.brute_force(q);
                 }
             }
         }
         RankCount::Counted { better, ties }
+    }
+
+    /// Better and tied items among those in the buckets whose bound reaches the score, stopping
+    /// after the bucket where `top_k` better ones were found. `D` is the dimension (0: any;
+    /// a constant lets the dot products unroll; they are the same `dot`, so the same values).
+    #[inline(always)]
+    fn count_in_buckets<const D: usize>(&self, u: &[f64], bounds: &Bounds, q: &RankQuery<'_>) -> (usize, usize) {
+        let (s, top_k) = (q.score, q.top_k);
+        let (mut better, mut ties) = (0, 0);
+        let fixed: Option<&[f64; D]> = if D > 0 { u.try_into().ok() } else { None };
+        for bucket in self.lemp.buckets() {
+            if bounds.bound(bucket.bound()) < s {
+                continue;
+            }
+            let ids = bucket.ids();
+            let mut count = |p: usize, score: f64| {
+                if let Some(&item) = ids.get(p)
+                    && !q.is_skipped(item)
+                    && q.env.is_item_existent(item)
+                {
+                    if score > s { better += 1 } else { ties += 1 }
+                }
+            };
+            if let Some(u) = fixed {
+                let (vecs, _) = bucket.vecs().as_chunks::<D>();
+                for (p, v) in vecs.iter().enumerate() {
+                    let score = dot(u, v);
+                    if score >= s {
+                        count(p, score);
+                    }
+                }
+            } else {
+                for (p, v) in bucket.vecs().chunks_exact(self.dimension).enumerate() {
+                    let score = dot(u, v);
+                    if score >= s {
+                        count(p, score);
+                    }
+                }
+            }
+            if better >= top_k {
+                break;
+            }
+        }
+        (better, ties)
     }
 
     /// The iterator over the LEMP buckets (`None` unless scores are raw dot products and the
@@ -79,9 +124,8 @@ impl FactorModel {
             return None;
         }
         let u = self.users.get(user)?;
-        let lemp = self.synced_lemp()?;
-        let bounds = Bounds::new(u, &lemp).unwrap_or_else(Bounds::unbounded);
-        Some(FactorModelRankingScoreIterator { lemp, user: u, bounds, next_bucket: 0, loaded: Vec::new() })
+        let bounds = Bounds::new(u, &self.lemp).unwrap_or_else(Bounds::unbounded);
+        Some(FactorModelRankingScoreIterator { lemp: &self.lemp, user: u, bounds, next_bucket: 0, loaded: Vec::new() })
     }
 
     /// The best `k` items the model has vectors for, best first (higher score, then lower id),
@@ -90,15 +134,25 @@ impl FactorModel {
     pub(super) fn lemp_top_list(&self, user: u32, k: usize, exclude: Option<&Row>) -> Vec<(u32, f64)> {
         let excluded = |item: u32| exclude.is_some_and(|row| row.contains(&item));
         let mut heap = Heap::new(k);
-        if k == 0 || self.users.get(user).is_none() {
+        let Some(u) = self.users.get(user).filter(|_| k > 0) else {
             return Vec::new();
-        }
-        if let Some(mut it) = self.lemp_iterator(user).filter(|it| it.is_exact()) {
-            let mut limit = f64::NEG_INFINITY;
-            while it.has_next(limit) {
-                let (item, score) = it.next();
-                if !excluded(item) && score.is_finite() && heap.insert(item, score) {
-                    limit = limit.max(heap.min_score());
+        };
+        let lemp = &self.lemp;
+        if let Some(bounds) = Bounds::new(u, lemp).filter(|_| self.lemp_usable()) {
+            let buckets = lemp.buckets();
+            let mut order: Vec<usize> = (0..buckets.len()).collect();
+            order.sort_unstable_by(|&a, &b| buckets[b].bound().total_cmp(&buckets[a].bound()));
+            let d = self.dimension;
+            for bucket in order.into_iter().map(|b| &buckets[b]) {
+                if heap.is_full() && bounds.bound(bucket.bound()) < heap.min_score() {
+                    break;
+                }
+                for (&item, v) in bucket.ids().iter().zip(bucket.vecs().chunks_exact(d)) {
+                    // `+ 0.0` turns a -0.0 into the +0.0 the prediction gives (it adds zero biases).
+                    let score = dot(u, v) + 0.0;
+                    if !excluded(item) && score.is_finite() {
+                        heap.insert(item, score);
+                    }
                 }
             }
         } else if self.wiring.user_recency.is_none() && self.wiring.item_recency.is_none() {
@@ -151,22 +205,15 @@ impl Bounds {
     }
 }
 
-/// Serves (item, raw dot product) bucket by bucket, longest vectors first; within a bucket
-/// from the shortest vector (as the original). `has_next(b)` is false only when no remaining
-/// item can score `>= b`.
+/// Serves (item, raw dot product) bucket by bucket, skipping buckets whose bound is below the
+/// `has_next` bound. `has_next(b)` is false only when no item not yet served can score `>= b`,
+/// provided the bounds passed to it never decrease (as in a rank walk or a top list).
 pub struct FactorModelRankingScoreIterator<'a> {
-    lemp: RwLockReadGuard<'a, LempContainer>,
+    lemp: &'a LempContainer,
     user: &'a [f64],
     bounds: Bounds,
     next_bucket: usize,
     loaded: Vec<(u32, f64)>,
-}
-
-impl FactorModelRankingScoreIterator<'_> {
-    /// False when a vector or a bound is not finite (then the bound test cannot prune).
-    pub fn is_exact(&self) -> bool {
-        Bounds::new(self.user, &self.lemp).is_some()
-    }
 }
 
 impl RankingScoreIterator for FactorModelRankingScoreIterator<'_> {
@@ -174,18 +221,21 @@ impl RankingScoreIterator for FactorModelRankingScoreIterator<'_> {
         if !self.loaded.is_empty() {
             return true;
         }
-        let Some(bucket) = self.lemp.bucket(self.next_bucket) else {
-            return false;
-        };
-        self.next_bucket += 1;
-        if bound > self.bounds.bound(bucket.max_len) {
-            return false;
-        }
         let d = self.lemp.dimension();
         let u = self.user;
-        // `+ 0.0` turns a -0.0 into the +0.0 the prediction gives (it adds the zero biases).
-        self.loaded.extend(bucket.ids.iter().zip(bucket.vecs.chunks_exact(d)).map(|(&i, v)| (i, dot(u, v) + 0.0)));
-        !self.loaded.is_empty()
+        while let Some(bucket) = self.lemp.buckets().get(self.next_bucket) {
+            self.next_bucket += 1;
+            if bound > self.bounds.bound(bucket.bound()) {
+                continue;
+            }
+            // `+ 0.0` turns a -0.0 into the +0.0 the prediction gives (it adds the zero biases).
+            self.loaded
+                .extend(bucket.ids().iter().zip(bucket.vecs().chunks_exact(d)).map(|(&i, v)| (i, dot(u, v) + 0.0)));
+            if !self.loaded.is_empty() {
+                return true;
+            }
+        }
+        false
     }
 
     fn next(&mut self) -> (u32, f64) {
@@ -229,8 +279,12 @@ impl Heap {
         Heap { k, heap: BinaryHeap::with_capacity(k.min(1024) + 1) }
     }
 
-    /// Inserts if among the best `k`; true when the heap is full afterwards.
-    fn insert(&mut self, item: u32, score: f64) -> bool {
+    fn is_full(&self) -> bool {
+        self.heap.len() >= self.k
+    }
+
+    /// Inserts if among the best `k`.
+    fn insert(&mut self, item: u32, score: f64) {
         let e = Entry { score, item };
         if self.heap.len() < self.k {
             self.heap.push(Reverse(e));
@@ -238,7 +292,6 @@ impl Heap {
             self.heap.pop();
             self.heap.push(Reverse(e));
         }
-        self.heap.len() == self.k
     }
 
     fn min_score(&self) -> f64 {
