@@ -1,7 +1,8 @@
 //! The factor model family through the library and the registry: exact LEMP ranks and top
-//! lists against brute force (property tests with duplicate and zero vectors, items unknown to
-//! the model or to the environment, lazy container updates), whole runs, save/load,
-//! determinism, parameter and wiring errors, and a speed comparison (`--nocapture`).
+//! lists against brute force and the exact-descending reference (property tests with duplicate
+//! and zero vectors, items unknown to the model or to the environment, in-place index updates
+//! and rebuilds), whole runs, save/load, determinism, parameter and wiring errors, a speed
+//! comparison (`--nocapture`) and an ignored release benchmark on MovieLens (`bench`).
 
 mod common;
 

@@ -1,12 +1,14 @@
 //! Release-mode timing of the realistic factor workload (Python's `FactorExperiment`: dimension
 //! 10, 100 uniform negatives per record, point-wise MSE, top_k 100) on the MovieLens files of
 //! the shared data directory, without Python. Ignored by default; run with
-//! `cargo test --release -p alpenglow-core --test factor_model bench -- --ignored --nocapture`
-//! (`ALPENGLOW_DATA` overrides the data directory; times are the fastest of
-//! `ALPENGLOW_BENCH_REPEAT` runs, default 3; `ALPENGLOW_BENCH_REFERENCE=1` also runs the
-//! score-every-item reference and asserts equal ranks). Prints events/s of the whole run, of the
-//! training alone, the ranking share and the mean DCG@100, and checks that the fast ranks
-//! equal the score-every-item reference.
+//! `cargo test --release -p alpenglow-core --test factor_model bench -- --ignored --nocapture`.
+//! Prints events/s of the whole run and of the training alone, the ranking share and the mean
+//! DCG@100. Environment variables: `ALPENGLOW_DATA` (data directory), `ALPENGLOW_BENCH_FILES`
+//! (comma-separated CSV files), `ALPENGLOW_BENCH_LIMIT` (keep only the first events),
+//! `ALPENGLOW_BENCH_REPEAT` (times are the fastest of that many runs, default 3),
+//! `ALPENGLOW_BENCH_BUCKET` (the model's `lemp_bucket_size`, default 64) and
+//! `ALPENGLOW_BENCH_REFERENCE=1` (also run the score-every-item reference and assert that
+//! every rank code is equal).
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -22,6 +24,10 @@ use alpenglow_core::registry;
 use super::common::{build, wire};
 
 const SEED: i64 = 254938879;
+
+fn env_or(name: &str, default: usize) -> i64 {
+    std::env::var(name).ok().and_then(|s| s.parse().ok()).unwrap_or(default) as i64
+}
 
 /// Builds the experiment graph; returns the experiment and the ranking logger (if any).
 fn factor_experiment(data: &Handle, rank: Option<bool>) -> (Handle, Option<Handle>) {
@@ -39,6 +45,7 @@ fn factor_experiment(data: &Handle, rank: Option<bool>) -> (Handle, Option<Handl
             ("begin_max", Value::Float(0.01)),
             ("dimension", Value::Int(10)),
             ("initialize_all", Value::Int(0)),
+            ("lemp_bucket_size", Value::Int(env_or("ALPENGLOW_BENCH_BUCKET", 64))),
         ],
     );
     let gu = build("FactorModelGradientUpdater", &[("learning_rate", Value::Float(0.05))]);
@@ -70,7 +77,7 @@ fn factor_experiment(data: &Handle, rank: Option<bool>) -> (Handle, Option<Handl
 /// Runs `ALPENGLOW_BENCH_REPEAT` times (default 3) on fresh graphs; returns the fastest time
 /// in seconds and the rank codes (the same every time).
 fn timed(data: &Handle, rank: Option<bool>) -> (f64, Vec<u32>) {
-    let repeat = std::env::var("ALPENGLOW_BENCH_REPEAT").ok().and_then(|s| s.parse().ok()).unwrap_or(3usize);
+    let repeat = env_or("ALPENGLOW_BENCH_REPEAT", 3);
     let mut best = (f64::INFINITY, Vec::new());
     for _ in 0..repeat.max(1) {
         let (exp, logger) = factor_experiment(data, rank);
@@ -91,10 +98,20 @@ fn mean_dcg(ranks: &[u32]) -> f64 {
 }
 
 fn bench_file(path: &Path) {
-    let Ok(columns) = read_file(path, "csv", 0.0) else {
+    let Ok(mut columns) = read_file(path, "csv", 0.0) else {
         println!("{}: not readable, skipped", path.display());
         return;
     };
+    if let Some(limit) = std::env::var("ALPENGLOW_BENCH_LIMIT").ok().and_then(|s| s.parse().ok()) {
+        let c = &mut columns;
+        c.time.truncate(limit);
+        c.user.truncate(limit);
+        c.item.truncate(limit);
+        c.id.truncate(limit);
+        c.score.truncate(limit);
+        c.eval.truncate(limit);
+        c.category.truncate(limit);
+    }
     let n = columns.time.len() as f64;
     let data = registry::wrap(RecommenderData::from_owned(columns).unwrap(), |_, _| {});
     let (train, _) = timed(&data, None);
@@ -123,7 +140,9 @@ fn bench_file(path: &Path) {
 #[ignore]
 fn bench_factor_experiment_on_movielens() {
     let dir = std::env::var_os("ALPENGLOW_DATA").map_or_else(|| PathBuf::from("/work/shared/data"), PathBuf::from);
-    for file in ["movielens_100k.csv.gz", "movielens_latest_small_2016.csv.gz"] {
+    let files = std::env::var("ALPENGLOW_BENCH_FILES")
+        .unwrap_or_else(|_| "movielens_100k.csv.gz,movielens_latest_small_2016.csv.gz".to_string());
+    for file in files.split(',') {
         bench_file(&dir.join(file));
     }
 }

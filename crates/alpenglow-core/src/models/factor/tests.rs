@@ -347,3 +347,39 @@ fn save_and_load_round_trip() {
     let e = msg(model(Params { use_item_bias: false, ..p }).read(&mut buf.as_slice()));
     assert!(e.contains("use_item_bias=True"), "{e}");
 }
+
+/// Every way an item vector changes keeps the LEMP index equal to the item factors.
+#[test]
+fn lemp_index_follows_every_change() {
+    let p = Params { dimension: 3, lemp_bucket_size: 4, ..Default::default() };
+    let mut m = model(p.clone());
+    let check = |m: &FactorModel, what: &str| {
+        m.lemp().check(m.item_factors()).unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_eq!(m.lemp().len(), m.item_factors().len(), "{what}");
+    };
+    m.initialize(&env(true, 3, 40)).unwrap();
+    check(&m, "initialize_all");
+    let mut up = FactorModelGradientUpdater::new(GradParams { learning_rate: 0.3, ..Default::default() }).unwrap();
+    for k in 0..400u32 {
+        let r = rec(k % 5, (k * 7) % 60, 0.0);
+        m.add(&r);
+        up.step(&mut m, &r, if k % 4 == 0 { -1.0 } else { 0.7 });
+    }
+    check(&m, "training");
+    m.set_item_factor(7, &[f64::NAN, 0.0, 1.0]).unwrap();
+    assert_eq!(m.lemp().non_finite(), 1);
+    check(&m, "non-finite vector");
+    m.set_item_factor(7, &[1.0, 2.0, 3.0]).unwrap();
+    m.set_item_factor(99, &[0.0, 0.0, 0.0]).unwrap();
+    check(&m, "set_item_factor");
+    let mut buf = Vec::new();
+    m.write(&mut buf).unwrap();
+    let mut loaded = model(p);
+    loaded.add(&rec(0, 1000, 0.0));
+    loaded.read(&mut buf.as_slice()).unwrap();
+    check(&loaded, "read");
+    assert!(!loaded.lemp().contains(1000));
+    m.clear();
+    check(&m, "clear");
+    assert!(m.lemp().is_empty());
+}
