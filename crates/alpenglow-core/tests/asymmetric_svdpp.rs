@@ -3,6 +3,8 @@
 //! determinism, save/load, whole runs and exact index ranks against the reference
 //! (core-components.md §2.4).
 
+#[path = "asymmetric_svdpp/bench.rs"]
+mod bench;
 mod common;
 #[path = "asymmetric_svdpp/gradients.rs"]
 mod gradients;

@@ -126,7 +126,8 @@ fn check_setup(s: &Setup) {
     let mut pool: Vec<Vec<f64>> = Vec::new();
     for k in 0..s.events {
         let time = 1000.0 + 5000.0 * (k / 2) as f64 + 0.5;
-        let r = rec(time, rng.get_int(s.users as usize) as u32, rng.get_int(s.env_items as usize) as u32, 1.0, k as i64);
+        let r =
+            rec(time, rng.get_int(s.users as usize) as u32, rng.get_int(s.env_items as usize) as u32, 1.0, k as i64);
         let negatives: Vec<u32> = (0..3).map(|_| rng.get_int(s.model_items as usize) as u32).collect();
         f.train(&r, &negatives, &mut e);
         // Exact ties among items and history factors on small grids.
