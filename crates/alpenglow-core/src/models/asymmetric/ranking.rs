@@ -39,6 +39,13 @@ impl HistoryFactorCore {
             .unwrap_or_else(|| exact_scan(q, score))
     }
 
+    /// Copies the item factor of `item` into the index.
+    pub(super) fn index_item(&mut self, item: u32) {
+        if let Some(v) = self.items.factors.get(item) {
+            self.lemp.set(item, v);
+        }
+    }
+
     /// The LEMP index of the item factors.
     pub fn lemp(&self) -> &LempContainer {
         &self.lemp

@@ -249,13 +249,6 @@ impl HistoryFactorCore {
         self.invalidate();
     }
 
-    /// Copies the item factor of `item` into the index.
-    pub(super) fn index_item(&mut self, item: u32) {
-        if let Some(v) = self.items.factors.get(item) {
-            self.lemp.set(item, v);
-        }
-    }
-
     pub fn history(&self, user: u32) -> &[(u32, f64)] {
         self.history.get(user)
     }
