@@ -1,12 +1,17 @@
 //! Asymmetric factor and SVD++ models, built and wired through the registry: user vectors by
 //! hand for every norm type, gradient steps against finite differences, the cumulative cycle,
-//! determinism, save/load and a whole run (core-components.md §2.4).
+//! determinism, save/load, whole runs and exact index ranks against the reference
+//! (core-components.md §2.4).
 
+#[path = "asymmetric_svdpp/bench.rs"]
+mod bench;
 mod common;
 #[path = "asymmetric_svdpp/gradients.rs"]
 mod gradients;
 #[path = "asymmetric_svdpp/persistence.rs"]
 mod persistence;
+#[path = "asymmetric_svdpp/ranking.rs"]
+mod ranking;
 #[path = "asymmetric_svdpp/run.rs"]
 mod run;
 

@@ -4,6 +4,7 @@
 
 pub mod history;
 pub mod model;
+pub mod ranking;
 pub mod shared;
 pub mod step;
 pub mod updater;

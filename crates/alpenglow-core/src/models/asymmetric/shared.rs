@@ -14,16 +14,14 @@
 
 use std::io::{Read, Write};
 
-use parking_lot::Mutex;
-
-use crate::ranking::walk::popularity_walk;
-use crate::ranking::{RankCount, RankQuery};
+use parking_lot::{Mutex, MutexGuard};
 
 use super::history::{NormType, UserHistory, weighted_history_sum};
 use crate::data::RecDat;
 use crate::data::columns::MAX_ID;
 use crate::error::{Error, Result};
 use crate::models::factor::factors::{Factors, dot, sigmoid};
+use crate::models::factor::lemp::LempContainer;
 use crate::models::serialization::{read_header, write_header};
 use crate::random::Random;
 
@@ -109,7 +107,12 @@ pub struct HistoryFactorCore {
     pub(super) history_factors: FactorStore,
     pub(super) history: UserHistory,
     pub(super) cache: Mutex<Cache>,
+    /// The item factors q, updated with every change of one (see `ranking`).
+    pub(super) lemp: LempContainer,
 }
+
+/// Bucket size of the LEMP index (as `FactorModel`'s default).
+const LEMP_BUCKET_SIZE: usize = 64;
 
 /// Fills `cache` for `rec` from the current state.
 fn fill(
@@ -151,6 +154,7 @@ impl HistoryFactorCore {
             history_factors: store(config.history_seed),
             history: UserHistory::default(),
             cache: Mutex::new(Cache::default()),
+            lemp: LempContainer::new(config.dimension, LEMP_BUCKET_SIZE),
             config,
         }
     }
@@ -167,39 +171,22 @@ impl HistoryFactorCore {
         }
     }
 
-    pub fn prediction(&self, rec: &RecDat) -> f64 {
-        let Some(q) = self.items.factors.get(rec.item) else {
-            return 0.0;
-        };
+    /// The cache, filled for `rec`'s (user, time, id).
+    pub(super) fn cached(&self, rec: &RecDat) -> MutexGuard<'_, Cache> {
         let mut cache = self.cache.lock();
         if cache.key != Some(key(rec)) {
             let users = self.users.as_ref().map(|s| &s.factors);
             fill(&self.config, &self.history, &self.history_factors.factors, users, rec, &mut cache);
         }
-        let raw = dot(&cache.user_vec, q);
-        if self.config.use_sigmoid { sigmoid(raw) } else { raw }
+        cache
     }
 
-    /// The brute-force walk with the cache locked once: every candidate shares the evaluated
-    /// record's (user, time, id), so its score is exactly what `prediction` would return.
-    pub fn count_ranked(&self, q: &RankQuery<'_>) -> RankCount {
-        let mut cache = self.cache.lock();
-        if cache.key != Some(key(q.rec)) {
-            let users = self.users.as_ref().map(|s| &s.factors);
-            fill(&self.config, &self.history, &self.history_factors.factors, users, q.rec, &mut cache);
-        }
-        let user_vec = &cache.user_vec;
-        let use_sigmoid = self.config.use_sigmoid;
-        popularity_walk(q, q.score, |item| {
-            let s = match self.items.factors.get(item) {
-                Some(v) => {
-                    let raw = dot(user_vec, v);
-                    if use_sigmoid { sigmoid(raw) } else { raw }
-                }
-                None => 0.0,
-            };
-            s.is_finite().then_some(s)
-        })
+    pub fn prediction(&self, rec: &RecDat) -> f64 {
+        let Some(q) = self.items.factors.get(rec.item) else {
+            return 0.0;
+        };
+        let raw = dot(&self.cached(rec).user_vec, q);
+        if self.config.use_sigmoid { sigmoid(raw) } else { raw }
     }
 
     /// The user vector for `rec`'s user at `rec`'s time, computed afresh (not cached).
@@ -219,7 +206,9 @@ impl HistoryFactorCore {
     /// Creates the missing vectors of the record: p_u (SVD++), q_i, h_i.
     pub fn add(&mut self, rec: &RecDat) {
         let mut created = self.users.as_mut().is_some_and(|u| u.init(rec.user));
-        self.items.init(rec.item);
+        if self.items.init(rec.item) {
+            self.index_item(rec.item);
+        }
         created |= self.history_factors.init(rec.item);
         if created {
             self.invalidate();
@@ -240,7 +229,9 @@ impl HistoryFactorCore {
             }
         }
         for i in 0..=max_item.min(MAX_ID) {
-            self.items.init(i as u32);
+            if self.items.init(i as u32) {
+                self.index_item(i as u32);
+            }
             self.history_factors.init(i as u32);
         }
         self.invalidate();
@@ -254,6 +245,7 @@ impl HistoryFactorCore {
         self.items.reset();
         self.history_factors.reset();
         self.history.clear();
+        self.lemp.clear();
         self.invalidate();
     }
 
@@ -280,6 +272,9 @@ impl HistoryFactorCore {
         };
         let store = store.ok_or_else(|| Error::parameter(format!("{}: no {which} factors", self.config.kind)))?;
         store.factors.set(id, values)?;
+        if which == "item" {
+            self.index_item(id);
+        }
         self.invalidate();
         Ok(())
     }
@@ -332,6 +327,7 @@ impl HistoryFactorCore {
             self.history_factors = h;
         }
         self.history = history;
+        self.lemp.rebuild_from(&self.items.factors);
         self.invalidate();
         Ok(())
     }

@@ -63,6 +63,7 @@ impl HistoryFactorCore {
             for (qk, x) in q.iter_mut().zip(&scratch.user_vec) {
                 *qk += coef * x;
             }
+            self.lemp.set(rec.item, q);
         }
     }
 

@@ -9,6 +9,9 @@
 //! which items are met, so the index only has to bound scores: buckets whose (error-widened)
 //! bound is below `s` hold only worse items and are skipped. When a bound could overflow or a
 //! vector is not finite, every item is scored with the prediction instead (same result).
+//!
+//! [`count_with_index`] and [`exact_scan`] take the user vector and the index as arguments, so
+//! every model whose scores are such dot products (the asymmetric and SVD++ models) shares them.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
@@ -20,101 +23,125 @@ use crate::containers::train_matrix::Row;
 use crate::models::Model;
 use crate::ranking::{RankCount, RankQuery, RankingScoreIterator};
 
-impl FactorModel {
-    /// The same counts from the prediction of every existing item.
-    fn exact_scan(&self, q: &RankQuery<'_>) -> RankCount {
-        let (s, top_k) = (q.score, q.top_k);
-        let (mut better, mut ties) = (0, 0);
-        for &item in q.env.items() {
-            if q.is_skipped(item) {
-                continue;
+/// The counts of the exact-descending rule (module docs) from the score of every existing,
+/// non-skipped item (`predict`); non-finite scores count as neither better nor tied.
+pub fn exact_scan(q: &RankQuery<'_>, predict: impl Fn(u32) -> f64) -> RankCount {
+    let (s, top_k) = (q.score, q.top_k);
+    let (mut better, mut ties) = (0, 0);
+    for &item in q.env.items() {
+        if q.is_skipped(item) {
+            continue;
+        }
+        let score = predict(item);
+        if score > s {
+            better += 1;
+            if better >= top_k {
+                return RankCount::Counted { better: top_k, ties: 0 };
             }
-            let score = self.prediction(&q.rec.with_item(item));
-            if score > s {
+        } else if score == s {
+            ties += 1;
+        }
+    }
+    RankCount::Counted { better, ties }
+}
+
+/// The counts of the exact-descending rule (module docs) for a model whose score of an item
+/// is `dot(u, v)` for its vector `v` in `lemp` and 0 for an item without one (`has_vector`
+/// false; such items must not be in `lemp`). `None` when the index cannot bound the scores
+/// (a non-finite vector, a possible overflow, a user vector of another dimension): then the
+/// caller must use [`exact_scan`].
+pub fn count_with_index(
+    u: &[f64],
+    lemp: &LempContainer,
+    q: &RankQuery<'_>,
+    has_vector: impl Fn(u32) -> bool,
+) -> Option<RankCount> {
+    if u.len() != lemp.dimension() {
+        return None;
+    }
+    let bounds = Bounds::new(u, lemp)?;
+    let (better, ties) = match u.len() {
+        8 => count_in_buckets::<8>(u, lemp, &bounds, q),
+        10 => count_in_buckets::<10>(u, lemp, &bounds, q),
+        16 => count_in_buckets::<16>(u, lemp, &bounds, q),
+        20 => count_in_buckets::<20>(u, lemp, &bounds, q),
+        32 => count_in_buckets::<32>(u, lemp, &bounds, q),
+        _ => count_in_buckets::<0>(u, lemp, &bounds, q),
+    };
+    let full = RankCount::Counted { better: q.top_k, ties: 0 };
+    if better >= q.top_k {
+        return Some(full);
+    }
+    let mut better = better;
+    if q.score < 0.0 {
+        for &item in q.env.items() {
+            if !has_vector(item) && !q.is_skipped(item) {
                 better += 1;
-                if better >= top_k {
-                    return RankCount::Counted { better: top_k, ties: 0 };
+                if better >= q.top_k {
+                    return Some(full);
                 }
-            } else if score == s {
-                ties += 1;
             }
         }
-        RankCount::Counted { better, ties }
     }
+    Some(RankCount::Counted { better, ties })
+}
 
+/// Better and tied items among those in the buckets whose bound reaches the score, stopping
+/// after the bucket where `top_k` better ones were found. `D` is the dimension (0: any;
+/// a constant lets the dot products unroll; they are the same `dot`, so the same values).
+#[inline(always)]
+fn count_in_buckets<const D: usize>(
+    u: &[f64],
+    lemp: &LempContainer,
+    bounds: &Bounds,
+    q: &RankQuery<'_>,
+) -> (usize, usize) {
+    let (s, top_k) = (q.score, q.top_k);
+    let (mut better, mut ties) = (0, 0);
+    let fixed: Option<&[f64; D]> = if D > 0 { u.try_into().ok() } else { None };
+    for bucket in lemp.buckets() {
+        if bounds.bound(bucket.bound()) < s {
+            continue;
+        }
+        let ids = bucket.ids();
+        let mut count = |p: usize, score: f64| {
+            if let Some(&item) = ids.get(p)
+                && !q.is_skipped(item)
+                && q.env.is_item_existent(item)
+            {
+                if score > s { better += 1 } else { ties += 1 }
+            }
+        };
+        if let Some(u) = fixed {
+            let (vecs, _) = bucket.vecs().as_chunks::<D>();
+            for (p, v) in vecs.iter().enumerate() {
+                let score = dot(u, v);
+                if score >= s {
+                    count(p, score);
+                }
+            }
+        } else {
+            for (p, v) in bucket.vecs().chunks_exact(lemp.dimension()).enumerate() {
+                let score = dot(u, v);
+                if score >= s {
+                    count(p, score);
+                }
+            }
+        }
+        if better >= top_k {
+            break;
+        }
+    }
+    (better, ties)
+}
+
+impl FactorModel {
     /// Counts for the rank computer; the model must be `lemp_usable`.
     pub(super) fn count_with_lemp(&self, q: &RankQuery<'_>) -> RankCount {
-        let Some((u, bounds)) = self.users.get(q.rec.user).and_then(|u| Some((u, Bounds::new(u, &self.lemp)?))) else {
-            return self.exact_scan(q);
-        };
-        let (better, ties) = match u.len() {
-            8 => self.count_in_buckets::<8>(u, &bounds, q),
-            10 => self.count_in_buckets::<10>(u, &bounds, q),
-            16 => self.count_in_buckets::<16>(u, &bounds, q),
-            20 => self.count_in_buckets::<20>(u, &bounds, q),
-            32 => self.count_in_buckets::<32>(u, &bounds, q),
-            _ => self.count_in_buckets::<0>(u, &bounds, q),
-        };
-        let full = RankCount::Counted { better: q.top_k, ties: 0 };
-        if better >= q.top_k {
-            return full;
-        }
-        let mut better = better;
-        if q.score < 0.0 {
-            for &item in q.env.items() {
-                if !self.lemp.contains(item) && !q.is_skipped(item) {
-                    better += 1;
-                    if better >= q.top_k {
-                        return full;
-                    }
-                }
-            }
-        }
-        RankCount::Counted { better, ties }
-    }
-
-    /// Better and tied items among those in the buckets whose bound reaches the score, stopping
-    /// after the bucket where `top_k` better ones were found. `D` is the dimension (0: any;
-    /// a constant lets the dot products unroll; they are the same `dot`, so the same values).
-    #[inline(always)]
-    fn count_in_buckets<const D: usize>(&self, u: &[f64], bounds: &Bounds, q: &RankQuery<'_>) -> (usize, usize) {
-        let (s, top_k) = (q.score, q.top_k);
-        let (mut better, mut ties) = (0, 0);
-        let fixed: Option<&[f64; D]> = if D > 0 { u.try_into().ok() } else { None };
-        for bucket in self.lemp.buckets() {
-            if bounds.bound(bucket.bound()) < s {
-                continue;
-            }
-            let ids = bucket.ids();
-            let mut count = |p: usize, score: f64| {
-                if let Some(&item) = ids.get(p)
-                    && !q.is_skipped(item)
-                    && q.env.is_item_existent(item)
-                {
-                    if score > s { better += 1 } else { ties += 1 }
-                }
-            };
-            if let Some(u) = fixed {
-                let (vecs, _) = bucket.vecs().as_chunks::<D>();
-                for (p, v) in vecs.iter().enumerate() {
-                    let score = dot(u, v);
-                    if score >= s {
-                        count(p, score);
-                    }
-                }
-            } else {
-                for (p, v) in bucket.vecs().chunks_exact(self.dimension).enumerate() {
-                    let score = dot(u, v);
-                    if score >= s {
-                        count(p, score);
-                    }
-                }
-            }
-            if better >= top_k {
-                break;
-            }
-        }
-        (better, ties)
+        self.users
+            .get(q.rec.user)
+            .and_then(|u| count_with_index(u, &self.lemp, q, |item| self.lemp.contains(item)))
+            .unwrap_or_else(|| exact_scan(q, |item| self.prediction(&q.rec.with_item(item))))
     }
 
     /// The iterator over the LEMP buckets (`None` unless scores are raw dot products and the

@@ -22,6 +22,13 @@ crate::parameters! {
     /// The model keeps its state from one run to the next (the original cleared it at the
     /// start of every run), so a loaded model continues where it was saved.
     ///
+    /// Without the sigmoid, ranks are computed exactly from a LEMP index of the item factors
+    /// (as `FactorModel`): the rank semantics is that of a walk in exact descending score
+    /// order: with `better` items scoring above the evaluated one and `ties` equal to it (items
+    /// without factors score 0), the rank is `top_k` (not ranked, no tie draw) when
+    /// `better >= top_k`, else `better` plus a uniform draw in `0..=ties` if `ties > 0`. With
+    /// the sigmoid, candidates are scored in popularity order until `top_k` better ones are met.
+    ///
     /// Fix: the user-vector cache is keyed exactly by (user, time, id); the original truncated
     /// the time, so fractional times never hit it.
     /// Fix: the model can be saved and loaded (`write`/`read`), user histories included (the
@@ -83,6 +90,9 @@ impl Model for SvdppModel {
     }
     fn add(&mut self, rec: &RecDat) {
         self.core.add(rec);
+    }
+    fn rank_path(&self) -> crate::models::RankPath {
+        self.core.rank_path()
     }
     fn count_ranked(&self, q: &crate::ranking::RankQuery<'_>) -> Option<crate::ranking::RankCount> {
         Some(self.core.count_ranked(q))
