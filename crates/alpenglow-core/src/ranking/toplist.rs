@@ -54,6 +54,15 @@ impl TopList {
         }
     }
 
+    pub fn is_full(&self) -> bool {
+        self.heap.len() >= self.k
+    }
+
+    /// The score of the worst entry kept (-inf when empty).
+    pub fn min_score(&self) -> f64 {
+        self.heap.peek().map_or(f64::NEG_INFINITY, |e| e.0.score)
+    }
+
     /// Best first.
     pub fn into_sorted(self) -> Vec<(u32, f64)> {
         let mut v: Vec<Entry> = self.heap.into_iter().map(|r| r.0).collect();

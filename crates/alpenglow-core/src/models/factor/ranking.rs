@@ -13,15 +13,13 @@
 //! [`count_with_index`] and [`exact_scan`] take the user vector and the index as arguments, so
 //! every model whose scores are such dot products (the asymmetric and SVD++ models) shares them.
 
-use std::cmp::{Ordering, Reverse};
-use std::collections::BinaryHeap;
 
 use super::factors::dot;
 use super::lemp::{LempContainer, length};
 use super::model::FactorModel;
 use crate::containers::train_matrix::Row;
 use crate::models::Model;
-use crate::ranking::{RankCount, RankQuery, RankingScoreIterator};
+use crate::ranking::{RankCount, RankQuery, RankingScoreIterator, TopList};
 
 /// The counts of the exact-descending rule (module docs) from the score of every existing,
 /// non-skipped item (`predict`); non-finite scores count as neither better nor tied.
@@ -160,7 +158,7 @@ impl FactorModel {
     /// recency is wired (no time is given).
     pub(super) fn lemp_top_list(&self, user: u32, k: usize, exclude: Option<&Row>) -> Vec<(u32, f64)> {
         let excluded = |item: u32| exclude.is_some_and(|row| row.contains(&item));
-        let mut heap = Heap::new(k);
+        let mut heap = TopList::new(k);
         let Some(u) = self.users.get(user).filter(|_| k > 0) else {
             return Vec::new();
         };
@@ -274,58 +272,3 @@ impl RankingScoreIterator for FactorModelRankingScoreIterator<'_> {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Entry {
-    score: f64,
-    item: u32,
-}
-
-impl Eq for Entry {}
-
-impl Ord for Entry {
-    /// Greater is better: higher score, then lower item id.
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.score.total_cmp(&other.score).then_with(|| other.item.cmp(&self.item))
-    }
-}
-
-impl PartialOrd for Entry {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-/// A min-heap of the best `k` entries.
-struct Heap {
-    k: usize,
-    heap: BinaryHeap<Reverse<Entry>>,
-}
-
-impl Heap {
-    fn new(k: usize) -> Self {
-        Heap { k, heap: BinaryHeap::with_capacity(k.min(1024) + 1) }
-    }
-
-    fn is_full(&self) -> bool {
-        self.heap.len() >= self.k
-    }
-
-    /// Inserts if among the best `k`.
-    fn insert(&mut self, item: u32, score: f64) {
-        let e = Entry { score, item };
-        if self.heap.len() < self.k {
-            self.heap.push(Reverse(e));
-        } else if self.heap.peek().is_some_and(|min| e > min.0) {
-            self.heap.pop();
-            self.heap.push(Reverse(e));
-        }
-    }
-
-    fn min_score(&self) -> f64 {
-        self.heap.peek().map_or(f64::NEG_INFINITY, |e| e.0.score)
-    }
-
-    fn into_sorted(self) -> Vec<(u32, f64)> {
-        self.heap.into_sorted_vec().into_iter().map(|Reverse(e)| (e.item, e.score)).collect()
-    }
-}
