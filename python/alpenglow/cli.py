@@ -113,9 +113,11 @@ def find_experiment(name: str) -> type:
 
 
 def first_line(obj: object) -> str:
-    """Return the first line of ``obj``'s docstring ('' when it has none)."""
+    """Return the first sentence of ``obj``'s docstring ('' when it has none)."""
     doc = (getattr(obj, "__doc__", None) or "").strip()
-    return doc.splitlines()[0] if doc else ""
+    paragraph = " ".join(doc.split("\n\n")[0].split())
+    sentence_end = paragraph.find(". ")
+    return paragraph if sentence_end < 0 else paragraph[: sentence_end + 1]
 
 
 def build_parser() -> argparse.ArgumentParser:
