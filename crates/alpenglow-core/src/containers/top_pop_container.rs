@@ -98,10 +98,6 @@ impl<I: PositionIndex> TopPopContainer<I> {
     pub fn fingerprint(&self) -> u64 {
         self.fingerprint
     }
-    /// Whether counts are non-increasing along the list: always (see `increase`).
-    pub fn is_sorted(&self) -> bool {
-        true
-    }
     /// Number of items with exactly `count`.
     #[inline]
     pub fn run_len(&self, count: u32) -> usize {
@@ -214,6 +210,5 @@ mod tests {
             assert_eq!(c.run_start(c.count_at(k)), Some(first));
             assert_eq!(c.run_len(c.count_at(k)), c.counts().iter().filter(|&&x| x == c.count_at(k)).count());
         }
-        assert!(c.is_sorted());
     }
 }

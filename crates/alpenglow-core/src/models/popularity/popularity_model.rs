@@ -77,7 +77,7 @@ impl PopularityModel {
     fn count_by_keys(&self, q: &RankQuery<'_>) -> RankCount {
         let target = self.freq.get(q.rec.item);
         let order = q.env.popularity_sorted();
-        let same_history = self.fingerprint == order.fingerprint() && order.is_sorted();
+        let same_history = self.fingerprint == order.fingerprint();
         if same_history && self.decrements == 0 {
             let (Some(start), run) = (order.run_start(target), order.run_len(target)) else {
                 return popularity_walk(q, target, |i| Some(self.freq.get(i)));
