@@ -36,6 +36,11 @@ class LegacyRecommenderData(RecommenderData):
 '''
 
 
+# The stub types of role-method argument kinds (see alpenglow-core's role.rs, ArgKind).
+ARG_TYPES = {"None": "None", "bool": "bool", "int": "int", "float": "float", "str": "str",
+             "path": "str | os.PathLike[str]", "bytes": "bytes", "record": "Any"}
+
+
 def render(components: list[dict]) -> str:
     """The stub text for the registry entries."""
     out = [HEADER]
@@ -57,8 +62,11 @@ def render(components: list[dict]) -> str:
         out.append(f"    def __init__(self, params: {name}Parameters | None = None{sep}{star}) -> None: ...")
         for call in info["calls"]:
             out.append(f"    def {call['call']}(self, other: Component) -> None: ...")
-        if "model" in info["roles"]:
-            out.append("    def prediction(self, rec_dat: Any) -> float: ...")
+        for method in info["methods"]:
+            if method["name"].startswith("_"):
+                continue
+            args = "".join(f", {a}: {ARG_TYPES[kind]}" for a, kind in method["args"])
+            out.append(f"    def {method['name']}(self{args}) -> {ARG_TYPES[method['returns']]}: ...")
         out.append("")
     return "\n".join(out)
 

@@ -7,6 +7,9 @@ from typing import Any, Callable
 from . import _core
 
 _PY_TYPES = {"float": "float", "int": "int", "bool": "bool", "str": "str"}
+# How role-method argument kinds read in docstrings and stubs.
+_ARG_TYPES = {"None": "None", "bool": "bool", "int": "int", "float": "float", "str": "str",
+              "path": "str | os.PathLike[str]", "bytes": "bytes", "record": "Any"}
 
 
 class Component:
@@ -73,38 +76,43 @@ def _wiring_method(call: str, expects: str, doc: str) -> Callable:
     return method
 
 
-def _prediction(self: Component, rec_dat: Any) -> float:
-    """The model's prediction for a record (any object with ``user``, ``item``, ``time``...)."""
-    return self._handle.prediction(rec_dat)
+_STATE = "_state"
 
 
-def _write(self: Component, file_name: Any) -> None:
-    """Save the model's learned state to ``file_name`` (load it with :meth:`read`)."""
-    import os
+def _role_method(method: dict) -> Callable:
+    """A Python method that forwards to the core method declared by a role."""
+    name = method["name"]
 
-    self._handle.write_model(os.fspath(file_name))
+    def call(self: Component, *args: Any) -> Any:
+        return self._handle.call(name, *args)
+
+    call.__name__ = name
+    call.__qualname__ = name
+    arg_lines = [f"{a} : {_ARG_TYPES.get(kind, kind)}" for a, kind in method["args"]]
+    doc = method["doc"]
+    if arg_lines:
+        doc += "\n\nParameters\n----------\n" + "\n".join(arg_lines)
+    call.__doc__ = doc
+    return call
 
 
-def _read(self: Component, file_name: Any) -> None:
-    """Load state saved by :meth:`write` into this model (same kind and dimension)."""
-    import os
-
-    self._handle.read_model(os.fspath(file_name))
-
-
-def _reduce_model(self: Component) -> tuple:
+def _reduce_with_state(self: Component) -> tuple:
     try:
-        state = self._handle.model_bytes()
-    except TypeError:
+        state = self._handle.call(_STATE)
+    except TypeError:  # a component that cannot save its state is pickled with its parameters
         state = None
-    return (_rebuild_model, (type(self)._component, self._params, state))
+    return (_rebuild_with_state, (type(self)._component, self._params, state))
 
 
-def _rebuild_model(name: str, params: dict, state: bytes | None) -> Component:
-    model = _rebuild(name, params)
+def _rebuild_with_state(name: str, params: dict, state: bytes | None) -> Component:
+    component = _rebuild(name, params)
     if state is not None:
-        model._handle.load_model_bytes(state)
-    return model
+        component._handle.call("_load_state", state)
+    return component
+
+
+# Kept so that objects pickled by earlier versions still load.
+_rebuild_model = _rebuild_with_state
 
 
 def _docstring(info: dict) -> str:
@@ -119,6 +127,13 @@ def _docstring(info: dict) -> str:
         lines += ["Wiring", "------"]
         for c in info["calls"]:
             lines.append(f"{c['call']}({c['expects']}) [{c['kind']}]: {c['doc']}")
+        lines.append("")
+    public = [m for m in info["methods"] if not m["name"].startswith("_")]
+    if public:
+        lines += ["Methods", "-------"]
+        for m in public:
+            args = ", ".join(a for a, _ in m["args"])
+            lines.append(f"{m['name']}({args}): {m['doc']}")
     return "\n".join(lines).strip() + "\n"
 
 
@@ -145,8 +160,10 @@ def build_classes(infos: list[dict]) -> dict[str, type]:
                                      "__module__": "alpenglow.cpp", "_info": info}
         for call in info["calls"]:
             namespace[call["call"]] = _wiring_method(call["call"], call["expects"], call["doc"])
-        if "model" in info["roles"]:
-            namespace.update(prediction=_prediction, write=_write, read=_read, __reduce__=_reduce_model)
+        for method in info["methods"]:
+            namespace[method["name"]] = _role_method(method)
+        if any(m["name"] == _STATE for m in info["methods"]):
+            namespace["__reduce__"] = _reduce_with_state
         classes[info["name"]] = type(info["name"], (Component,), namespace)
         classes[info["name"] + "Parameters"] = _parameters_class(info)
     return classes

@@ -6,6 +6,8 @@
 //!   of one call from Python) and a cell with cheap run-time borrow flags. Inside a run nothing
 //!   else can hold a claim, so the per-event borrows never wait; a Python call during a run gets
 //!   a clear "in use" error instead of a deadlock.
+//! * Roles (model, updater, ...) are declared by their families (see [`crate::role`]); this
+//!   module knows them only through the `Role` trait.
 //! * Wiring (`set_model`, `add_updater`, …) is declared with [`wiring!`]: typed slots, the list
 //!   of accepted calls with what they expect, required/optional/many, and the children used to
 //!   walk the graph before a run.
@@ -16,14 +18,10 @@ use std::sync::Arc;
 use atomic_refcell::{AtomicRef, AtomicRefCell, AtomicRefMut};
 use parking_lot::{Mutex, MutexGuard};
 
-use crate::data::DataIterator;
 use crate::error::{Error, Result};
-use crate::experiment::{Environment, Logger, Updater};
-use crate::gradient::GradientUpdater;
-use crate::objectives::{PairWiseObjective, PointWiseObjective};
-use crate::models::recency::Recency;
-use crate::models::Model;
+use crate::experiment::Environment;
 use crate::params::{Parameters, Value};
+use crate::role::{Role, Roles};
 
 /// A component shared between handles. See the module docs.
 pub struct Shared<T: ?Sized> {
@@ -183,19 +181,6 @@ pub fn missing_call(component: &str, spec: &WireSpec) -> Error {
     ))
 }
 
-/// Roles a component can play, as trait objects over the same shared allocation.
-#[derive(Clone, Default)]
-pub struct Roles {
-    pub model: Option<Arc<Shared<dyn Model>>>,
-    pub updater: Option<Arc<Shared<dyn Updater>>>,
-    pub logger: Option<Arc<Shared<dyn Logger>>>,
-    pub iterator: Option<Arc<Shared<dyn DataIterator>>>,
-    pub gradient_updater: Option<Arc<Shared<dyn GradientUpdater>>>,
-    pub objective: Option<Arc<Shared<dyn PointWiseObjective>>>,
-    pub pairwise_objective: Option<Arc<Shared<dyn PairWiseObjective>>>,
-    pub recency: Option<Arc<Shared<dyn Recency>>>,
-}
-
 /// A reference to any component: what Python objects and wiring slots hold.
 #[derive(Clone)]
 pub struct Handle {
@@ -253,31 +238,19 @@ pub trait FromHandle: Sized {
     fn from_handle(h: &Handle) -> Option<Self>;
 }
 
+impl<T: ?Sized + Role> Link<T> {
+    /// The link to `h` as role `T` (used by the `FromHandle` impls that `role!` writes).
+    pub fn from_role(h: &Handle) -> Option<Self> {
+        h.roles.get::<T>().map(|shared| Link { handle: h.clone(), shared: shared.clone() })
+    }
+}
+
 impl<T: Component> FromHandle for Link<T> {
     const EXPECTED: &'static str = T::NAME;
     fn from_handle(h: &Handle) -> Option<Self> {
         h.downcast::<T>().map(|shared| Link { handle: h.clone(), shared })
     }
 }
-
-macro_rules! role_link {
-    ($trait:path, $role:ident, $expected:literal) => {
-        impl FromHandle for Link<dyn $trait> {
-            const EXPECTED: &'static str = $expected;
-            fn from_handle(h: &Handle) -> Option<Self> {
-                h.roles.$role.clone().map(|shared| Link { handle: h.clone(), shared })
-            }
-        }
-    };
-}
-role_link!(Model, model, "a model");
-role_link!(Updater, updater, "an updater");
-role_link!(Logger, logger, "a logger");
-role_link!(DataIterator, iterator, "a data iterator");
-role_link!(GradientUpdater, gradient_updater, "a gradient updater");
-role_link!(PointWiseObjective, objective, "a point-wise objective");
-role_link!(PairWiseObjective, pairwise_objective, "a pair-wise objective");
-role_link!(Recency, recency, "a recency");
 
 /// How many components a wiring call takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,6 +11,7 @@ pub mod containers;
 pub mod data;
 pub mod error;
 pub mod experiment;
+pub mod families;
 pub mod gradient;
 pub mod loggers;
 pub mod models;
@@ -18,7 +19,9 @@ pub mod objectives;
 pub mod params;
 pub mod random;
 pub mod ranking;
+pub mod record;
 pub mod registry;
+pub mod role;
 pub mod sampling;
 
 pub use error::{Error, Result};

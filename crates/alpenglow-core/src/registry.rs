@@ -2,14 +2,16 @@
 //! keyword constructor. Front ends (the Python package, stub and doc generators) build their
 //! classes from it, so a component is declared once.
 //!
-//! Each family lists its components with `component_list!` in its `mod.rs`; this file only
-//! concatenates the family lists.
+//! Each family lists its components with `component_list!` in its `mod.rs`; `families.rs`
+//! is the one list of those family lists. This file knows no family and no role.
 
 use std::sync::{Arc, OnceLock};
 
-use crate::component::{Component, Handle, Roles, Shared, WireSpec, Wiring};
+use crate::component::{Component, Handle, Shared, WireSpec, Wiring};
+use crate::error::Error;
 use crate::error::Result;
 use crate::params::{ParamSpec, Parameters, Value};
+use crate::role::{Method, RoleInfo, Roles};
 
 type Builder = Box<dyn Fn(&[(String, Value)]) -> Result<Handle> + Send + Sync>;
 
@@ -17,7 +19,7 @@ pub struct ComponentInfo {
     pub name: &'static str,
     pub doc: &'static str,
     pub family: &'static str,
-    pub roles: &'static [&'static str],
+    pub roles: Vec<RoleInfo>,
     pub params: &'static [ParamSpec],
     pub calls: &'static [WireSpec],
     pub defaults: fn() -> Vec<(&'static str, Value)>,
@@ -25,9 +27,19 @@ pub struct ComponentInfo {
 }
 
 impl ComponentInfo {
+    /// The role names, in declaration order.
+    pub fn role_names(&self) -> Vec<&'static str> {
+        self.roles.iter().map(|r| r.name).collect()
+    }
+
+    /// The methods of every role played, in declaration order.
+    pub fn methods(&self) -> impl Iterator<Item = &'static Method> + '_ {
+        self.roles.iter().flat_map(|r| r.methods.iter())
+    }
+
     pub fn of<T: Component>(
         family: &'static str,
-        roles: &'static [&'static str],
+        roles: Vec<RoleInfo>,
         attach: fn(&Arc<Shared<T>>, &mut Roles),
     ) -> Self {
         ComponentInfo {
@@ -54,7 +66,8 @@ pub fn wrap<T: Component>(component: T, attach: fn(&Arc<Shared<T>>, &mut Roles))
     Handle::new(shared, roles)
 }
 
-/// Declares the components of a family, with the roles each plays.
+/// Declares the components of a family, with the roles each plays (named by their traits,
+/// which must be in scope): `PopularityModel => [Model]`.
 #[macro_export]
 macro_rules! component_list {
     ($( $ty:ty => [$($role:ident),*] ),* $(,)?) => {
@@ -63,28 +76,27 @@ macro_rules! component_list {
             vec![ $(
                 $crate::registry::ComponentInfo::of::<$ty>(
                     module_path!().rsplit("::").next().unwrap_or(""),
-                    &[$(stringify!($role)),*],
-                    |_shared, _roles| { $( _roles.$role = Some(_shared.clone()); )* },
+                    vec![$($crate::role::RoleInfo::of::<dyn $role>()),*],
+                    |_shared, _roles| { $( _roles.add::<dyn $role>(_shared.clone()); )* },
                 ),
             )* ]
         }
     };
 }
 
-/// All components of all families.
+/// All components of all families (see `families.rs`).
+///
+/// Two components with one name would make `find` ambiguous; `tests/registry.rs` checks
+/// with [`duplicate_name`] that there are none.
 pub fn registry() -> &'static [ComponentInfo] {
     static REGISTRY: OnceLock<Vec<ComponentInfo>> = OnceLock::new();
-    REGISTRY.get_or_init(|| {
-        let mut all = Vec::new();
-        all.extend(crate::data::components());
-        all.extend(crate::experiment::components());
-        all.extend(crate::models::all_components());
-        all.extend(crate::gradient::components());
-        all.extend(crate::objectives::components());
-        all.extend(crate::sampling::components());
-        all.extend(crate::loggers::components());
-        all
-    })
+    REGISTRY.get_or_init(|| crate::families::FAMILIES.iter().flat_map(|components| components()).collect())
+}
+
+/// The first name registered twice, if any.
+pub fn duplicate_name(infos: &[ComponentInfo]) -> Option<&'static str> {
+    let mut seen = std::collections::HashSet::new();
+    infos.iter().map(|i| i.name).find(|name| !seen.insert(*name))
 }
 
 pub fn find(name: &str) -> Option<&'static ComponentInfo> {
@@ -95,6 +107,6 @@ pub fn find(name: &str) -> Option<&'static ComponentInfo> {
 pub fn build(name: &str, kwargs: &[(String, Value)]) -> Result<Handle> {
     match find(name) {
         Some(info) => (info.build)(kwargs),
-        None => Err(crate::error::Error::parameter(format!("unknown component '{name}'"))),
+        None => Err(Error::parameter(format!("unknown component '{name}'"))),
     }
 }

@@ -15,6 +15,9 @@ mod ranking;
 #[path = "asymmetric_svdpp/run.rs"]
 mod run;
 
+use alpenglow_core::models::Model;
+use alpenglow_core::gradient::GradientUpdater;
+use alpenglow_core::experiment::Updater;
 use alpenglow_core::component::Handle;
 use alpenglow_core::data::RecDat;
 use alpenglow_core::experiment::{Environment, UpdaterMessage};
@@ -69,24 +72,24 @@ impl Fixture {
     }
 
     fn predict(&self, r: &RecDat) -> f64 {
-        self.model.roles.model.as_ref().unwrap().with(|m| m.prediction(r)).unwrap()
+        self.model.role::<dyn Model>().unwrap().with(|m| m.prediction(r)).unwrap()
     }
 
     fn add(&self, r: &RecDat) {
-        self.model.roles.model.as_ref().unwrap().with_mut(|m| m.add(r)).unwrap();
+        self.model.role::<dyn Model>().unwrap().with_mut(|m| m.add(r)).unwrap();
     }
 
     /// The history bookkeeping updater on `r`.
     fn remember(&self, r: &RecDat, env: &Environment) {
-        self.updater.roles.updater.as_ref().unwrap().with_mut(|u| u.update(r, env)).unwrap().unwrap();
+        self.updater.role::<dyn Updater>().unwrap().with_mut(|u| u.update(r, env)).unwrap().unwrap();
     }
 
     fn step(&self, r: &RecDat, g: f64, env: &Environment) {
-        self.gradient.roles.gradient_updater.as_ref().unwrap().with_mut(|u| u.update(r, g, env)).unwrap().unwrap();
+        self.gradient.role::<dyn GradientUpdater>().unwrap().with_mut(|u| u.update(r, g, env)).unwrap().unwrap();
     }
 
     fn message(&self, m: UpdaterMessage) {
-        self.gradient.roles.gradient_updater.as_ref().unwrap().with_mut(|u| u.message(m)).unwrap().unwrap();
+        self.gradient.role::<dyn GradientUpdater>().unwrap().with_mut(|u| u.message(m)).unwrap().unwrap();
     }
 
     /// What an experiment does per record: a negative-sampler cycle through a gradient

@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use alpenglow_core::component::Handle;
 use alpenglow_core::data::{OwnedColumns, RecDat, RecommenderData};
 use alpenglow_core::experiment::run::NoHooks;
+use alpenglow_core::experiment::Updater;
 use alpenglow_core::loggers::{MemoryRankingLogger, RankingLogs};
 use alpenglow_core::models::fm::{FmModel, SparseAttributeContainer};
 use alpenglow_core::models::serialization::write_header;
@@ -73,7 +74,7 @@ impl Fm {
     }
 
     fn train(&self, r: &RecDat) {
-        let u = self.updater.roles.updater.as_ref().unwrap();
+        let u = self.updater.role::<dyn Updater>().unwrap();
         u.with_mut(|u| u.update(r, &env(10, false))).unwrap().unwrap();
     }
 }

@@ -4,6 +4,9 @@
 
 mod common;
 
+use alpenglow_core::objectives::PairWiseObjective;
+use alpenglow_core::objectives::PointWiseObjective;
+use alpenglow_core::experiment::Updater;
 use std::sync::{Arc, Mutex};
 
 use alpenglow_core::component::{Component, Handle, NoWiring, slot};
@@ -110,7 +113,7 @@ impl Component for Step {
 }
 
 fn item_weights() -> Handle {
-    registry::wrap(ItemWeights::new(ItemWeightsParameters {}).unwrap(), |s, r| r.model = Some(s.clone()))
+    registry::wrap(ItemWeights::new(ItemWeightsParameters {}).unwrap(), |s, r| r.add::<dyn Model>(s.clone()))
 }
 
 fn weights(model: &Handle) -> Vec<Option<f64>> {
@@ -126,7 +129,7 @@ struct StepLog {
 fn step(model: &Handle, learning_rate: f64) -> StepLog {
     let s = Step::new(StepParameters { learning_rate }).unwrap();
     let (seen, messages) = (s.seen.clone(), s.messages.clone());
-    let handle = registry::wrap(s, |s, r| r.gradient_updater = Some(s.clone()));
+    let handle = registry::wrap(s, |s, r| r.add::<dyn GradientUpdater>(s.clone()));
     wire(&handle, "set_model", model);
     StepLog { handle, seen, messages }
 }
@@ -139,11 +142,11 @@ fn computer(name: &str, model: &Handle, objective: &str) -> Handle {
 }
 
 fn update(h: &Handle, rec: &RecDat, env: &Environment) {
-    h.roles.updater.as_ref().unwrap().with_mut(|u| u.update(rec, env)).unwrap().unwrap();
+    h.role::<dyn Updater>().unwrap().with_mut(|u| u.update(rec, env)).unwrap().unwrap();
 }
 
 fn message(h: &Handle, m: UpdaterMessage) {
-    h.roles.updater.as_ref().unwrap().with_mut(|u| u.message(m)).unwrap().unwrap();
+    h.role::<dyn Updater>().unwrap().with_mut(|u| u.message(m)).unwrap().unwrap();
 }
 
 // ---------------------------------------------------------------- objectives
@@ -160,9 +163,9 @@ fn sigmoid(z: f64) -> f64 {
 #[test]
 fn point_wise_objectives_match_finite_differences() {
     let mse = build("ObjectiveMSE", &[]);
-    let mse = mse.roles.objective.as_ref().unwrap();
+    let mse = mse.role::<dyn PointWiseObjective>().unwrap();
     let smse = build("ObjectiveSigmoidMSE", &[]);
-    let smse = smse.roles.objective.as_ref().unwrap();
+    let smse = smse.role::<dyn PointWiseObjective>().unwrap();
     for (y, p) in [(1.0, 0.2), (0.0, 0.9), (3.0, -1.5), (0.0, 0.0)] {
         let g = mse.with(|o| o.gradient(y, p)).unwrap();
         assert_eq!(g, p - y);
@@ -179,8 +182,8 @@ fn point_wise_objectives_match_finite_differences() {
 #[test]
 fn bpr_matches_finite_differences_of_minus_log_sigmoid() {
     let bpr = build("ObjectiveBPR", &[]);
-    assert!(bpr.roles.objective.is_none());
-    let bpr = bpr.roles.pairwise_objective.as_ref().unwrap();
+    assert!(bpr.role::<dyn PointWiseObjective>().is_none());
+    let bpr = bpr.role::<dyn PairWiseObjective>().unwrap();
     let loss = |p1: f64, p2: f64| -sigmoid(p1 - p2).ln();
     for (p1, p2) in [(0.0, 0.0), (1.0, 0.2), (-0.7, 1.3), (5.0, 5.5)] {
         let (g1, g2) = bpr.with(|o| o.gradient(p1, p2)).unwrap();

@@ -73,7 +73,7 @@ impl Component for Recorder {
 fn recorder() -> (Handle, Log) {
     let r = Recorder::new(RecorderParameters {}).unwrap();
     let log = r.log.clone();
-    (registry::wrap(r, |s, roles| roles.updater = Some(s.clone())), log)
+    (registry::wrap(r, |s, roles| roles.add::<dyn Updater>(s.clone())), log)
 }
 
 alpenglow_core::parameters! {
@@ -105,7 +105,7 @@ impl Component for TableModel {
 
 fn table_model(scores: Vec<f64>) -> Handle {
     let m = TableModel { scores, ..TableModel::new(TableModelParameters {}).unwrap() };
-    registry::wrap(m, |s, roles| roles.model = Some(s.clone()))
+    registry::wrap(m, |s, roles| roles.add::<dyn Model>(s.clone()))
 }
 
 /// The samples of each implicit update cycle, checking Start/End framing.
@@ -359,7 +359,7 @@ fn every_sub_updater_sees_start_samples_in_order_end() {
     let (b, log_b) = recorder();
     wire(&h, "add_updater", &a);
     wire(&h, "add_updater", &b);
-    h.roles.updater.as_ref().unwrap().with_mut(|u| u.update(&positive, &e)).unwrap().unwrap();
+    h.role::<dyn Updater>().unwrap().with_mut(|u| u.update(&positive, &e)).unwrap().unwrap();
     let ca = cycles(&log_a);
     assert_eq!(ca, cycles(&log_b));
     assert_eq!(ca.len(), 1);
@@ -372,9 +372,9 @@ fn every_sub_updater_sees_start_samples_in_order_end() {
     for _ in 0..2 {
         let mut r = Recorder::new(RecorderParameters {}).unwrap();
         r.log = shared.clone();
-        wire(&h, "add_updater", &registry::wrap(r, |s, roles| roles.updater = Some(s.clone())));
+        wire(&h, "add_updater", &registry::wrap(r, |s, roles| roles.add::<dyn Updater>(s.clone())));
     }
-    h.roles.updater.as_ref().unwrap().with_mut(|u| u.update(&positive, &e)).unwrap().unwrap();
+    h.role::<dyn Updater>().unwrap().with_mut(|u| u.update(&positive, &e)).unwrap().unwrap();
     let log = shared.lock().unwrap().clone();
     assert_eq!(log.len(), 8);
     assert_eq!((&log[0], &log[1], &log[6], &log[7]), (&Event::Start, &Event::Start, &Event::End, &Event::End));

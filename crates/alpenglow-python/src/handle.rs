@@ -4,9 +4,10 @@
 use alpenglow_core::component::Handle;
 use alpenglow_core::data::RecDat;
 use alpenglow_core::params::Value;
+use alpenglow_core::role::{Arg, ArgKind};
 use alpenglow_core::{registry, Error};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyInt, PyList, PyString};
+use pyo3::types::{PyBool, PyDict, PyInt, PyList, PyString, PyTuple};
 
 use crate::error::PyResultA;
 
@@ -79,7 +80,21 @@ pub fn components(py: Python<'_>) -> PyResult<Py<PyList>> {
         d.set_item("name", info.name)?;
         d.set_item("doc", info.doc)?;
         d.set_item("family", info.family)?;
-        d.set_item("roles", info.roles.to_vec())?;
+        d.set_item("roles", info.role_names())?;
+        let methods = PyList::empty(py);
+        for m in info.methods() {
+            let p = PyDict::new(py);
+            p.set_item("name", m.name)?;
+            p.set_item("doc", m.doc)?;
+            let args = PyList::empty(py);
+            for (name, kind) in m.args {
+                args.append((*name, kind.name()))?;
+            }
+            p.set_item("args", args)?;
+            p.set_item("returns", m.returns.name())?;
+            methods.append(p)?;
+        }
+        d.set_item("methods", methods)?;
         let defaults = (info.defaults)();
         let params = PyList::empty(py);
         for (spec, (_, default)) in info.params.iter().zip(defaults.iter()) {
@@ -140,16 +155,6 @@ fn record_from(obj: &Bound<'_, PyAny>) -> PyResult<RecDat> {
     })
 }
 
-impl PyHandle {
-    fn model(&self) -> PyResult<&std::sync::Arc<alpenglow_core::component::Shared<dyn alpenglow_core::models::Model>>> {
-        self.handle
-            .roles
-            .model
-            .as_ref()
-            .ok_or_else(|| pyo3::exceptions::PyTypeError::new_err(format!("{} is not a model", self.handle.name())))
-    }
-}
-
 #[pymethods]
 impl PyHandle {
     /// Name of the component class.
@@ -185,40 +190,74 @@ impl PyHandle {
         Ok(self.handle.node.check_wiring()?)
     }
 
-    /// The model's learned state as bytes (the format of `write_model`).
-    fn model_bytes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyBytes>> {
-        let model = self.model()?;
-        let mut buf = Vec::new();
-        model.with(|m| m.write(&mut buf)).map_err(crate::error::PyAlpenglowError)?.map_err(crate::error::PyAlpenglowError)?;
-        Ok(pyo3::types::PyBytes::new(py, &buf))
+    /// Calls the role method `name` (see the "methods" of `components()`); each argument is
+    /// converted as the method declares it, with the GIL released during the call.
+    #[pyo3(signature = (name, *args))]
+    fn call(&self, py: Python<'_>, name: &str, args: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
+        let component = self.handle.name();
+        let method = self.handle.roles.method(name).ok_or_else(|| {
+            PyErr::from(crate::error::PyAlpenglowError(Error::parameter(format!("{component} has no method '{name}'"))))
+        })?;
+        if args.len() != method.args.len() {
+            let names: Vec<&str> = method.args.iter().map(|(n, _)| *n).collect();
+            return Err(Error::parameter(format!(
+                "{component}.{name}() takes {} argument(s) ({}), got {}",
+                names.len(),
+                names.join(", "),
+                args.len()
+            ))
+            .into_py_err());
+        }
+        let mut converted = Vec::with_capacity(args.len());
+        for ((arg_name, kind), obj) in method.args.iter().zip(args.iter()) {
+            converted.push(to_arg(component, name, arg_name, *kind, &obj)?);
+        }
+        let handle = self.handle.clone();
+        let name = name.to_string();
+        let result = py.detach(move || handle.call(&name, &converted)).map_err(|e| e.into_py_err())?;
+        Ok(arg_to_py(py, result))
     }
+}
 
-    /// Restores state produced by `model_bytes`.
-    fn load_model_bytes(&self, data: &[u8]) -> PyResult<()> {
-        let model = self.model()?;
-        let mut input = data;
-        model.with_mut(|m| m.read(&mut input)).map_err(crate::error::PyAlpenglowError)?.map_err(crate::error::PyAlpenglowError)?;
-        Ok(())
+trait IntoPyErr {
+    fn into_py_err(self) -> PyErr;
+}
+
+impl IntoPyErr for Error {
+    fn into_py_err(self) -> PyErr {
+        crate::error::PyAlpenglowError(self).into()
     }
+}
 
-    /// Saves the model's learned state to a file.
-    fn write_model(&self, py: Python<'_>, path: std::path::PathBuf) -> PyResult<()> {
-        let bytes = self.model_bytes(py)?;
-        std::fs::write(&path, bytes.as_bytes())
-            .map_err(|e| crate::error::PyAlpenglowError(Error::io(path.display().to_string(), e)).into())
-    }
+fn to_arg(component: &str, method: &str, arg_name: &str, kind: ArgKind, obj: &Bound<'_, PyAny>) -> PyResult<Arg> {
+    let bad = |what: &str| -> PyErr {
+        let type_name = obj.get_type().name().map(|n| n.to_string()).unwrap_or_default();
+        Error::parameter(format!("{component}.{method}(): argument '{arg_name}' must be {what}, got {type_name}"))
+            .into_py_err()
+    };
+    Ok(match kind {
+        ArgKind::None => Arg::None,
+        ArgKind::Bool => Arg::Bool(obj.extract().map_err(|_| bad("a bool"))?),
+        ArgKind::Int => Arg::Int(obj.extract().map_err(|_| bad("an integer"))?),
+        ArgKind::Float => Arg::Float(obj.extract().map_err(|_| bad("a number"))?),
+        ArgKind::Str => Arg::Str(obj.extract().map_err(|_| bad("a str"))?),
+        ArgKind::Path => {
+            let path: std::path::PathBuf = obj.extract().map_err(|_| bad("a path (str or os.PathLike)"))?;
+            Arg::Str(path.to_str().ok_or_else(|| bad("a UTF-8 path"))?.to_string())
+        }
+        ArgKind::Bytes => Arg::Bytes(obj.extract().map_err(|_| bad("bytes"))?),
+        ArgKind::Record => Arg::Record(record_from(obj)?),
+    })
+}
 
-    /// Loads state saved by `write_model` from a file.
-    fn read_model(&self, path: std::path::PathBuf) -> PyResult<()> {
-        let data = std::fs::read(&path)
-            .map_err(|e| PyErr::from(crate::error::PyAlpenglowError(Error::io(path.display().to_string(), e))))?;
-        self.load_model_bytes(&data)
-    }
-
-    /// The model's prediction for a record-like object (attributes user, item, time, score, id).
-    fn prediction(&self, rec: &Bound<'_, PyAny>) -> PyResult<f64> {
-        let model = self.model()?;
-        let rec = record_from(rec)?;
-        Ok(model.with(|m| m.prediction(&rec)).map_err(crate::error::PyAlpenglowError)?)
+fn arg_to_py(py: Python<'_>, arg: Arg) -> Py<PyAny> {
+    match arg {
+        Arg::None => py.None(),
+        Arg::Bool(b) => value_to_py(py, &Value::Bool(b)),
+        Arg::Int(i) => value_to_py(py, &Value::Int(i)),
+        Arg::Float(f) => value_to_py(py, &Value::Float(f)),
+        Arg::Str(s) => value_to_py(py, &Value::Str(s)),
+        Arg::Bytes(b) => pyo3::types::PyBytes::new(py, &b).into_any().unbind(),
+        Arg::Record(r) => value_to_py(py, &Value::Str(format!("{r:?}"))),
     }
 }

@@ -4,16 +4,36 @@ pub mod columns;
 pub mod formats;
 mod csv_format;
 pub mod iterators;
-pub mod record;
 pub mod recommender_data;
 
 pub use columns::{Column, ColumnSource, OwnedColumns};
 pub use iterators::{DataIterator, ShuffleIterator, SimpleIterator};
-pub use record::RecDat;
+pub use crate::record::RecDat;
 pub use recommender_data::RecommenderData;
 
+/// A container of records, by position.
+pub trait Records: Send + Sync {
+    fn size(&self) -> usize;
+}
+
+fn size(h: &crate::component::Handle, _args: &[crate::role::Arg]) -> crate::Result<crate::role::Arg> {
+    let n = crate::role::this::<dyn Records>(h)?.with(|d| d.size())?;
+    Ok(crate::role::Arg::Int(n as i64))
+}
+
+const RECORDS_METHODS: &[crate::role::Method] = &[crate::role::Method {
+    name: "size",
+    doc: "Number of records.",
+    args: &[],
+    returns: crate::role::ArgKind::Int,
+    call: size,
+}];
+
+crate::role!(Records => "data", "recommender data", methods = RECORDS_METHODS);
+crate::role!(DataIterator => "iterator", "a data iterator");
+
 crate::component_list! {
-    RecommenderData => [],
-    SimpleIterator => [iterator],
-    ShuffleIterator => [iterator],
+    RecommenderData => [Records],
+    SimpleIterator => [DataIterator],
+    ShuffleIterator => [DataIterator],
 }

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::columns::{check_ids, check_times, Column, ColumnView, OwnedColumns};
 use super::formats;
-use super::record::RecDat;
+use crate::record::RecDat;
 use crate::component::{Component, NoWiring};
 use crate::error::{Error, Result};
 
@@ -188,6 +188,12 @@ impl DataView<'_> {
             category: self.category.get(i),
             index: i,
         }
+    }
+}
+
+impl super::Records for RecommenderData {
+    fn size(&self) -> usize {
+        self.len()
     }
 }
 

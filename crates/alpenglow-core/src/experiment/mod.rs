@@ -40,6 +40,13 @@ pub trait Logger: Send + Sync {
     }
 }
 
+/// The root of a run: what [`run`] drives (the component behind `alpenglow._core.run`).
+pub trait Experiment: Send + Sync {}
+
+crate::role!(Updater => "updater", "an updater");
+crate::role!(Logger => "logger", "a logger");
+crate::role!(Experiment => "experiment", "an experiment");
+
 crate::component_list! {
-    OnlineExperiment => [],
+    OnlineExperiment => [Experiment],
 }

@@ -66,6 +66,8 @@ impl OnlineExperiment {
     }
 }
 
+impl super::Experiment for OnlineExperiment {}
+
 impl Component for OnlineExperiment {
     const NAME: &'static str = "OnlineExperiment";
     type Params = OnlineExperimentParameters;

@@ -13,7 +13,7 @@ pub use point_wise::GradientComputerPointWise;
 use crate::component::Link;
 use crate::data::RecDat;
 use crate::error::Result;
-use crate::experiment::{Environment, UpdaterMessage};
+use crate::experiment::{Environment, Updater, UpdaterMessage};
 
 /// Applies dLoss/dPrediction for one sample to a model.
 pub trait GradientUpdater: Send + Sync {
@@ -44,9 +44,11 @@ pub fn forward_message(updaters: &[Link<dyn GradientUpdater>], message: UpdaterM
     Ok(())
 }
 
+crate::role!(GradientUpdater => "gradient_updater", "a gradient updater");
+
 crate::component_list! {
-    GradientComputerPointWise => [updater],
-    GradientComputerImplicitPairWise => [updater],
+    GradientComputerPointWise => [Updater],
+    GradientComputerImplicitPairWise => [Updater],
 }
 
 /// Test doubles shared by the unit tests of the computers.
@@ -147,7 +149,7 @@ pub(crate) mod testing {
 
     pub fn model() -> Handle {
         let m = LinearModel::new(LinearModelParameters {}).unwrap();
-        crate::registry::wrap(m, |s, r| r.model = Some(s.clone()))
+        crate::registry::wrap(m, |s, r| r.add::<dyn Model>(s.clone()))
     }
 
     pub fn weights(model: &Handle) -> Vec<f64> {
@@ -159,7 +161,7 @@ pub(crate) mod testing {
         let mut s = Step::new(StepParameters {}).unwrap();
         s.rate = rate;
         let log = s.log.clone();
-        let h = crate::registry::wrap(s, |s, r| r.gradient_updater = Some(s.clone()));
+        let h = crate::registry::wrap(s, |s, r| r.add::<dyn GradientUpdater>(s.clone()));
         h.node.wire("set_model", model).unwrap();
         (h, log)
     }

@@ -94,7 +94,7 @@ mod tests {
         gc.node.wire("set_objective", &crate::registry::build("ObjectiveBPR", &[]).unwrap()).unwrap();
         let (s, log) = step(&m, 1.0);
         gc.node.wire("add_gradient_updater", &s).unwrap();
-        let up = gc.roles.updater.clone().unwrap();
+        let up = gc.role::<dyn crate::experiment::Updater>().cloned().unwrap();
         let e = env();
         let neg = |item| crate::data::RecDat { score: 0.0, ..rec(0, item) };
         up.with_mut(|u| -> crate::Result<()> {

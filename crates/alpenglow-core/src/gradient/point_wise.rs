@@ -83,7 +83,7 @@ mod tests {
         let (s2, log2) = step(&m, 0.25);
         gc.node.wire("add_gradient_updater", &s1).unwrap();
         gc.node.wire("add_gradient_updater", &s2).unwrap();
-        let up = gc.roles.updater.clone().unwrap();
+        let up = gc.role::<dyn crate::experiment::Updater>().cloned().unwrap();
         let e = env();
         up.with_mut(|u| u.update(&rec(0, 1), &e)).unwrap().unwrap();
         // p = 0, y = 1: g = -1 to both updaters; w = 0 + 0.5 + 0.25.

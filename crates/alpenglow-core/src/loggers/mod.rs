@@ -10,8 +10,10 @@ pub use memory_ranking_logger::{MemoryRankingLogger, RankingLogs};
 pub use prediction_logger::{PredictionLogger, Predictions};
 pub use proceeding_logger::ProceedingLogger;
 
+use crate::experiment::Logger;
+
 crate::component_list! {
-    MemoryRankingLogger => [logger],
-    PredictionLogger => [logger],
-    ProceedingLogger => [logger],
+    MemoryRankingLogger => [Logger],
+    PredictionLogger => [Logger],
+    ProceedingLogger => [Logger],
 }

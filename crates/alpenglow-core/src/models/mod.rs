@@ -3,6 +3,7 @@
 pub mod asymmetric;
 pub mod factor;
 pub mod fm;
+mod methods;
 pub mod popularity;
 pub mod recency;
 pub mod serialization;
@@ -62,22 +63,4 @@ pub trait Model: Send + Sync {
     }
 }
 
-/// The components of every model family.
-pub fn all_components() -> Vec<crate::registry::ComponentInfo> {
-    let mut all = components();
-    all.extend(factor::components());
-    all.extend(asymmetric::components());
-    all.extend(svdpp::components());
-    all.extend(fm::components());
-    all
-}
-
-crate::component_list! {
-    popularity::PopularityModel => [model],
-    popularity::PopularityModelUpdater => [updater],
-    popularity::PopularityTimeFrameModelUpdater => [updater],
-    popularity::PersonalPopularityModel => [model],
-    popularity::PersonalPopularityModelUpdater => [updater],
-    transition::TransitionProbabilityModel => [model],
-    transition::TransitionProbabilityModelUpdater => [updater],
-}
+crate::role!(Model => "model", "a model", methods = methods::MODEL_METHODS);

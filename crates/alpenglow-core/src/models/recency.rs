@@ -5,3 +5,5 @@ pub trait Recency: Send + Sync {
     fn get(&self, entity: u32, now: f64) -> f64;
     fn update(&mut self, entity: u32, now: f64);
 }
+
+crate::role!(Recency => "recency", "a recency");

@@ -30,8 +30,11 @@ pub trait ListWiseObjective: Send + Sync {
     fn gradient(&self, list: &[(f64, f64)], gradients: &mut Vec<f64>);
 }
 
+crate::role!(PointWiseObjective => "objective", "a point-wise objective");
+crate::role!(PairWiseObjective => "pairwise_objective", "a pair-wise objective");
+
 crate::component_list! {
-    ObjectiveMSE => [objective],
-    ObjectiveSigmoidMSE => [objective],
-    ObjectiveBPR => [pairwise_objective],
+    ObjectiveMSE => [PointWiseObjective],
+    ObjectiveSigmoidMSE => [PointWiseObjective],
+    ObjectiveBPR => [PairWiseObjective],
 }

@@ -15,6 +15,19 @@ use crate::containers::train_matrix::Row;
 use crate::data::RecDat;
 use crate::experiment::Environment;
 
+/// Upper bounds of every user's and every item's best score, for a global top list of
+/// (user, item) pairs.
+pub trait GlobalRankingScoreIterator: Send + Sync {
+    /// Computes the bounds at the record's time.
+    fn run(&mut self, rec: &RecDat, env: &Environment) -> crate::Result<()>;
+    /// (user, bound) sorted by bound descending, as of the last `run`.
+    fn global_users(&self) -> &[(u32, f64)];
+    /// (item, bound) sorted by bound descending, as of the last `run`.
+    fn global_items(&self) -> &[(u32, f64)];
+}
+
+crate::role!(GlobalRankingScoreIterator => "global_ranking_score_iterator", "a global ranking score iterator");
+
 /// Everything a model needs to count better and tied items for one evaluated record.
 pub struct RankQuery<'a> {
     pub rec: &'a RecDat,

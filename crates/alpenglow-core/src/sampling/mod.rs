@@ -72,10 +72,10 @@ pub fn below(count: usize, rate: f64) -> bool {
 }
 
 crate::component_list! {
-    UniformNegativeSampleGenerator => [updater],
-    PopularityNegativeSampleGenerator => [updater],
-    HighPredictionNegativeSampleGenerator => [updater],
-    PooledPositiveSampleGenerator => [updater],
+    UniformNegativeSampleGenerator => [Updater],
+    PopularityNegativeSampleGenerator => [Updater],
+    HighPredictionNegativeSampleGenerator => [Updater],
+    PooledPositiveSampleGenerator => [Updater],
 }
 
 /// Test doubles shared by the unit tests of the generators.
@@ -170,14 +170,14 @@ pub(crate) mod testing {
     pub fn table_model(scores: &[f64]) -> Handle {
         let mut m = TableModel::new(TableModelParameters {}).unwrap();
         m.scores = scores.to_vec();
-        crate::registry::wrap(m, |s, roles| roles.model = Some(s.clone()))
+        crate::registry::wrap(m, |s, roles| roles.add::<dyn crate::models::Model>(s.clone()))
     }
 
     /// A recorder handle (updater role) and its log.
     pub fn recorder() -> (Handle, Log) {
         let r = Recorder::new(RecorderParameters {}).unwrap();
         let log = r.log.clone();
-        (crate::registry::wrap(r, |s, roles| roles.updater = Some(s.clone())), log)
+        (crate::registry::wrap(r, |s, roles| roles.add::<dyn Updater>(s.clone())), log)
     }
 
     /// The items of the samples of the log, in order.
@@ -213,10 +213,10 @@ pub(crate) mod testing {
 
     /// Runs `updater.update(rec)` through its updater role.
     pub fn update(h: &Handle, rec: &RecDat, env: &Environment) -> Result<()> {
-        h.roles.updater.as_ref().unwrap().with_mut(|u| u.update(rec, env)).unwrap()
+        h.role::<dyn Updater>().unwrap().with_mut(|u| u.update(rec, env)).unwrap()
     }
 
     pub fn message(h: &Handle, m: UpdaterMessage) -> Result<()> {
-        h.roles.updater.as_ref().unwrap().with_mut(|u| u.message(m)).unwrap()
+        h.role::<dyn Updater>().unwrap().with_mut(|u| u.message(m)).unwrap()
     }
 }

@@ -97,7 +97,7 @@ fn experiment(data: &Handle, model: &str, reference: bool) -> (Handle, Handle) {
     wire(&computer, "add_gradient_updater", &f.gradient);
     wire(&sampler, "add_updater", &computer);
     let logger = registry::wrap(TimedRanker::new(TimedRankerParameters { reference }).unwrap(), |sh, roles| {
-        roles.logger = Some(sh.clone())
+        roles.add::<dyn Logger>(sh.clone())
     });
     wire(&logger, "set_model", &f.model);
     wire(&exp, "add_logger", &logger);

@@ -1,15 +1,16 @@
 //! Save and load: round trip, continuation, wrong files.
 
+use alpenglow_core::models::Model;
 use super::*;
 
 fn save(f: &Fixture) -> Vec<u8> {
     let mut buf = Vec::new();
-    f.model.roles.model.as_ref().unwrap().with(|m| m.write(&mut buf)).unwrap().unwrap();
+    f.model.role::<dyn Model>().unwrap().with(|m| m.write(&mut buf)).unwrap().unwrap();
     buf
 }
 
 fn load(f: &Fixture, bytes: &[u8]) -> alpenglow_core::Result<()> {
-    f.model.roles.model.as_ref().unwrap().with_mut(|m| m.read(&mut &bytes[..])).unwrap()
+    f.model.role::<dyn Model>().unwrap().with_mut(|m| m.read(&mut &bytes[..])).unwrap()
 }
 
 fn grid(f: &Fixture, time: f64) -> Vec<f64> {

@@ -40,7 +40,7 @@ fn draw_vector(rng: &mut Random, dim: usize, pool: &[Vec<f64>]) -> Vec<f64> {
 /// generator across all queries, the reference code (score every item).
 fn check_ranks(f: &Fixture, e: &Environment, time: f64, id: i64, users: u32, items: u32, sigmoid: bool) {
     f.core(|c| c.lemp().check(c.item_factors())).unwrap();
-    let model = f.model.roles.model.as_ref().unwrap();
+    let model = f.model.role::<dyn Model>().unwrap();
     model
         .with(|m| {
             let path = if sigmoid { RankPath::BruteForce } else { RankPath::Iterator };
@@ -173,7 +173,7 @@ fn non_finite_item_factors_fall_back_to_an_exact_scan() {
         // item 1 NaN (neither better nor tied).
         let rank = |item| {
             let r = rec(10.0, 0, item, 1.0, 9);
-            f.model.roles.model.as_ref().unwrap().with(|m| RankComputer::new(10, false, 1).rank(m, &r, &e)).unwrap()
+            f.model.role::<dyn Model>().unwrap().with(|m| RankComputer::new(10, false, 1).rank(m, &r, &e)).unwrap()
         };
         assert_eq!((rank(3), rank(4), rank(2)), (1, 2, 10 + 3), "{model}");
     }

@@ -71,7 +71,7 @@ fn run(model: &str, cumulative: bool) -> (Vec<u32>, Vec<f64>) {
     wire(&exp, "set_recommender_data_iterator", &it);
     let logger = build("MemoryRankingLogger", &[("random_seed", Value::Int(43211234))]);
     wire(&logger, "set_model", &f.model);
-    let chain = registry::wrap(Chain::new(ChainParameters {}).unwrap(), |sh, roles| roles.updater = Some(sh.clone()));
+    let chain = registry::wrap(Chain::new(ChainParameters {}).unwrap(), |sh, roles| roles.add::<dyn Updater>(sh.clone()));
     wire(&chain, "set_model", &f.model);
     wire(&chain, "add_gradient_updater", &f.gradient);
     wire(&exp, "add_logger", &logger);

@@ -5,7 +5,7 @@
 use alpenglow_core::component::Handle;
 use alpenglow_core::data::RecDat;
 use alpenglow_core::experiment::environment::EnvironmentParameters;
-use alpenglow_core::experiment::Environment;
+use alpenglow_core::experiment::{Environment, Updater};
 use alpenglow_core::models::{Model, RankPath};
 use alpenglow_core::ranking::RankingScoreIterator;
 use alpenglow_core::params::Value;
@@ -71,14 +71,14 @@ impl Trained {
     /// Trains every updater on `rec` (the environment must already contain it).
     pub fn train(&self, rec: &RecDat, env: &Environment) {
         for u in &self.updaters {
-            let role = u.roles.updater.as_ref().expect("updater role");
+            let role = u.role::<dyn Updater>().expect("updater role");
             role.with_mut(|u| u.update(rec, env)).unwrap().unwrap();
         }
     }
 
     /// Runs `f` on the model as a `&dyn Model`.
     pub fn with_model<R>(&self, f: impl FnOnce(&dyn Model) -> R) -> R {
-        self.model.roles.model.as_ref().expect("model role").with(|m| f(m)).unwrap()
+        self.model.role::<dyn Model>().expect("model role").with(|m| f(m)).unwrap()
     }
 
     pub fn predict(&self, time: f64, user: u32, item: u32) -> f64 {

@@ -3,6 +3,7 @@
 
 use alpenglow_core::component::{Component, Handle};
 use alpenglow_core::models::factor::{FactorModel, FactorModelGlobalRankingScoreIterator, FactorModelGradientUpdater};
+use alpenglow_core::experiment::Updater;
 use alpenglow_core::models::{Model, RankPath};
 use alpenglow_core::params::Value;
 use alpenglow_core::random::Random;
@@ -49,7 +50,7 @@ fn registry_parameters_and_wiring_errors() {
     assert!(err("PowerLawRecency", &[]).contains("'delta_t'"));
     assert_eq!(err("FactorModel", &[("initialize_all", Value::Bool(true))]), "");
     let info = alpenglow_core::registry::find("FactorModel").unwrap();
-    assert_eq!(info.roles, &["model"]);
+    assert_eq!(info.role_names(), &["model"]);
     let names: Vec<&str> = info.params.iter().map(|p| p.name).collect();
     assert_eq!(
         names,
@@ -67,8 +68,8 @@ fn registry_parameters_and_wiring_errors() {
             "max_user"
         ]
     );
-    assert_eq!(alpenglow_core::registry::find("FactorModelGradientUpdater").unwrap().roles, &["gradient_updater"]);
-    assert_eq!(alpenglow_core::registry::find("PowerLawRecency").unwrap().roles, &["recency"]);
+    assert_eq!(alpenglow_core::registry::find("FactorModelGradientUpdater").unwrap().role_names(), &["gradient_updater"]);
+    assert_eq!(alpenglow_core::registry::find("PowerLawRecency").unwrap().role_names(), &["recency"]);
     let updater = build("FactorModelUpdater", &[]);
     let e = updater.node.check_wiring().unwrap_err().to_string();
     assert!(e.contains("FactorModelUpdater.set_model(<FactorModel>)"), "{e}");
@@ -98,7 +99,7 @@ fn recency_through_the_updater() {
         assert_eq!(m.rank_path(), RankPath::BruteForce);
     });
     let e = env(10, false);
-    updater.roles.updater.as_ref().unwrap().with_mut(|u| u.update(&rec(0.0, 0, 0, 1.0), &e)).unwrap().unwrap();
+    updater.role::<dyn Updater>().unwrap().with_mut(|u| u.update(&rec(0.0, 0, 0, 1.0), &e)).unwrap().unwrap();
     // r_i = 1 - (1 + 10/10)^-1 = 0.5
     with_model(&model, |m| assert_eq!(m.prediction(&rec(10.0, 0, 0, 1.0)), 1.0));
 }

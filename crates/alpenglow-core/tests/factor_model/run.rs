@@ -87,7 +87,7 @@ fn lemp_and_brute_force_loggers_agree_in_a_run() {
     let model = build("FactorModel", &[("begin_min", Value::Float(-0.01)), ("begin_max", Value::Float(0.01))]);
     let gu = build("FactorModelGradientUpdater", &[("learning_rate", Value::Float(0.05))]);
     wire(&gu, "set_model", &model);
-    let sgd = registry::wrap(TestSgd::new(TestSgdParameters {}).unwrap(), |s, r| r.updater = Some(s.clone()));
+    let sgd = registry::wrap(TestSgd::new(TestSgdParameters {}).unwrap(), |s, r| r.add::<dyn Updater>(s.clone()));
     wire(&sgd, "set_model", &model);
     wire(&sgd, "add_gradient_updater", &gu);
     let fast = build("MemoryRankingLogger", &[("random_seed", Value::Int(43211234))]);

@@ -18,8 +18,12 @@ pub use updater::{
     AsymmetricFactorModelUpdaterParameters, GradientCycle,
 };
 
+use crate::experiment::Updater;
+use crate::gradient::GradientUpdater;
+use crate::models::Model;
+
 crate::component_list! {
-    AsymmetricFactorModel => [model],
-    AsymmetricFactorModelUpdater => [updater],
-    AsymmetricFactorModelGradientUpdater => [gradient_updater],
+    AsymmetricFactorModel => [Model],
+    AsymmetricFactorModelUpdater => [Updater],
+    AsymmetricFactorModelGradientUpdater => [GradientUpdater],
 }

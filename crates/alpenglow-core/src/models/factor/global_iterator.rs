@@ -127,6 +127,18 @@ impl FactorModelGlobalRankingScoreIterator {
     }
 }
 
+impl crate::ranking::GlobalRankingScoreIterator for FactorModelGlobalRankingScoreIterator {
+    fn run(&mut self, rec: &RecDat, env: &Environment) -> Result<()> {
+        FactorModelGlobalRankingScoreIterator::run(self, rec, env)
+    }
+    fn global_users(&self) -> &[(u32, f64)] {
+        FactorModelGlobalRankingScoreIterator::global_users(self)
+    }
+    fn global_items(&self) -> &[(u32, f64)] {
+        FactorModelGlobalRankingScoreIterator::global_items(self)
+    }
+}
+
 impl Component for FactorModelGlobalRankingScoreIterator {
     const NAME: &'static str = "FactorModelGlobalRankingScoreIterator";
     type Params = FactorModelGlobalRankingScoreIteratorParameters;

@@ -18,12 +18,18 @@ pub use power_law_recency::PowerLawRecency;
 pub use ranking::FactorModelRankingScoreIterator;
 pub use updater::FactorModelUpdater;
 
+use crate::experiment::Updater;
+use crate::gradient::GradientUpdater;
+use crate::models::Model;
+use crate::models::recency::Recency;
+use crate::ranking::GlobalRankingScoreIterator;
+
 crate::component_list! {
-    FactorModel => [model],
-    FactorModelUpdater => [updater],
-    FactorModelGradientUpdater => [gradient_updater],
-    PowerLawRecency => [recency],
-    FactorModelGlobalRankingScoreIterator => [],
+    FactorModel => [Model],
+    FactorModelUpdater => [Updater],
+    FactorModelGradientUpdater => [GradientUpdater],
+    PowerLawRecency => [Recency],
+    FactorModelGlobalRankingScoreIterator => [GlobalRankingScoreIterator],
 }
 
 #[cfg(test)]

@@ -33,7 +33,7 @@ fn env(initialize_all: bool, max_user: i64, max_item: i64) -> Environment {
 
 fn recency_handle(delta_t: f64, exponent: f64) -> Handle {
     let r = PowerLawRecency::new(power_law_recency::PowerLawRecencyParameters { delta_t, exponent }).unwrap();
-    crate::registry::wrap(r, |s, roles| roles.recency = Some(s.clone()))
+    crate::registry::wrap(r, |s, roles| roles.add::<dyn Recency>(s.clone()))
 }
 
 fn error_of(p: Params) -> String {
@@ -149,8 +149,8 @@ fn prediction_with_biases_recency_and_sigmoid() {
     m.wiring_mut().wire("set_user_recency", &ur).unwrap();
     m.wiring_mut().wire("set_item_recency", &ir).unwrap();
     assert_eq!(m.prediction(&rec(1, 2, 100.0)), 0.5, "never seen: weights 0, raw 0");
-    ur.roles.recency.as_ref().unwrap().with_mut(|r| r.update(1, 90.0)).unwrap();
-    ir.roles.recency.as_ref().unwrap().with_mut(|r| r.update(2, 90.0)).unwrap();
+    ur.role::<dyn Recency>().unwrap().with_mut(|r| r.update(1, 90.0)).unwrap();
+    ir.role::<dyn Recency>().unwrap().with_mut(|r| r.update(2, 90.0)).unwrap();
     // r_u = 1 - 2^-2 = 0.75, r_i = 1 - 2^-1 = 0.5; raw = 2*.75*.5 + .25*.75 - .75*.5
     let raw: f64 = 2.0 * 0.75 * 0.5 + 0.25 * 0.75 - 0.75 * 0.5;
     assert_eq!(m.prediction(&rec(1, 2, 100.0)), 1.0 / (1.0 + (-raw).exp()));
@@ -234,8 +234,8 @@ fn gradient_step_matches_finite_differences() {
         if recency {
             let ur = recency_handle(20.0, 1.5);
             let ir = recency_handle(5.0, 0.7);
-            ur.roles.recency.as_ref().unwrap().with_mut(|x| x.update(3, 30.0)).unwrap();
-            ir.roles.recency.as_ref().unwrap().with_mut(|x| x.update(5, 45.0)).unwrap();
+            ur.role::<dyn Recency>().unwrap().with_mut(|x| x.update(3, 30.0)).unwrap();
+            ir.role::<dyn Recency>().unwrap().with_mut(|x| x.update(5, 45.0)).unwrap();
             m.wiring_mut().wire("set_user_recency", &ur).unwrap();
             m.wiring_mut().wire("set_item_recency", &ir).unwrap();
         }

@@ -124,6 +124,12 @@ fn dedup_keep_last(row: &mut [(u32, f64)]) -> usize {
     kept
 }
 
+impl super::AttributeContainer for SparseAttributeContainer {
+    fn get_attributes(&self, id: u32) -> &[(u32, f64)] {
+        SparseAttributeContainer::get_attributes(self, id)
+    }
+}
+
 impl Component for SparseAttributeContainer {
     const NAME: &'static str = "SparseAttributeContainer";
     type Params = SparseAttributeContainerParameters;

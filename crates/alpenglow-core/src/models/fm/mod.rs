@@ -9,8 +9,18 @@ pub use attributes::SparseAttributeContainer;
 pub use model::FmModel;
 pub use updater::FmModelUpdater;
 
+/// Sparse (index, value) attributes of users or items.
+pub trait AttributeContainer: Send + Sync {
+    fn get_attributes(&self, id: u32) -> &[(u32, f64)];
+}
+
+crate::role!(AttributeContainer => "attribute_container", "an attribute container");
+
+use crate::experiment::Updater;
+use crate::models::Model;
+
 crate::component_list! {
-    SparseAttributeContainer => [],
-    FmModel => [model],
-    FmModelUpdater => [updater],
+    SparseAttributeContainer => [AttributeContainer],
+    FmModel => [Model],
+    FmModelUpdater => [Updater],
 }

@@ -11,3 +11,14 @@ pub use personal_updater::PersonalPopularityModelUpdater;
 pub use popularity_model::PopularityModel;
 pub use popularity_updater::PopularityModelUpdater;
 pub use timeframe_updater::PopularityTimeFrameModelUpdater;
+
+use crate::experiment::Updater;
+use crate::models::Model;
+
+crate::component_list! {
+    PopularityModel => [Model],
+    PopularityModelUpdater => [Updater],
+    PopularityTimeFrameModelUpdater => [Updater],
+    PersonalPopularityModel => [Model],
+    PersonalPopularityModelUpdater => [Updater],
+}

@@ -9,8 +9,12 @@ pub use updater::{
     SvdppModelGradientUpdater, SvdppModelGradientUpdaterParameters, SvdppModelUpdater, SvdppModelUpdaterParameters,
 };
 
+use crate::experiment::Updater;
+use crate::gradient::GradientUpdater;
+use crate::models::Model;
+
 crate::component_list! {
-    SvdppModel => [model],
-    SvdppModelUpdater => [updater],
-    SvdppModelGradientUpdater => [gradient_updater],
+    SvdppModel => [Model],
+    SvdppModelUpdater => [Updater],
+    SvdppModelGradientUpdater => [GradientUpdater],
 }

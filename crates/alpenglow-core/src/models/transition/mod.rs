@@ -5,3 +5,11 @@ mod updater;
 
 pub use model::TransitionProbabilityModel;
 pub use updater::TransitionProbabilityModelUpdater;
+
+use crate::experiment::Updater;
+use crate::models::Model;
+
+crate::component_list! {
+    TransitionProbabilityModel => [Model],
+    TransitionProbabilityModelUpdater => [Updater],
+}

@@ -1,0 +1,22 @@
+//! The one list of component families: every family's `component_list!` is reached from here.
+//!
+//! A family module that declares components must appear below; `tests/registry.rs` fails when a
+//! component implemented in `src/` is missing from the registry.
+
+use crate::registry::ComponentInfo;
+
+/// The `components()` function of every family, in registry order.
+pub const FAMILIES: &[fn() -> Vec<ComponentInfo>] = &[
+    crate::data::components,
+    crate::experiment::components,
+    crate::models::popularity::components,
+    crate::models::transition::components,
+    crate::models::factor::components,
+    crate::models::asymmetric::components,
+    crate::models::svdpp::components,
+    crate::models::fm::components,
+    crate::gradient::components,
+    crate::objectives::components,
+    crate::sampling::components,
+    crate::loggers::components,
+];

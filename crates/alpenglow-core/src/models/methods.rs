@@ -1,0 +1,91 @@
+//! The methods every model shows to front ends: `prediction`, `write`, `read`, and the state
+//! used to pickle a model with what it learned.
+
+use super::Model;
+use crate::component::Handle;
+use crate::error::{Error, Result};
+use crate::role::{Arg, ArgKind, Method, this};
+
+pub(super) const MODEL_METHODS: &[Method] = &[
+    Method {
+        name: "prediction",
+        doc: "The model's prediction for a record (any object with ``user``, ``item``, ``time``...).",
+        args: &[("rec_dat", ArgKind::Record)],
+        returns: ArgKind::Float,
+        call: prediction,
+    },
+    Method {
+        name: "write",
+        doc: "Save the model's learned state to ``file_name`` (load it with :meth:`read`).",
+        args: &[("file_name", ArgKind::Path)],
+        returns: ArgKind::None,
+        call: write,
+    },
+    Method {
+        name: "read",
+        doc: "Load state saved by :meth:`write` into this model (same kind and dimension).",
+        args: &[("file_name", ArgKind::Path)],
+        returns: ArgKind::None,
+        call: read,
+    },
+    Method {
+        name: "_state",
+        doc: "The learned state as bytes (the format of `write`).",
+        args: &[],
+        returns: ArgKind::Bytes,
+        call: state,
+    },
+    Method {
+        name: "_load_state",
+        doc: "Restores state produced by `_state`.",
+        args: &[("state", ArgKind::Bytes)],
+        returns: ArgKind::None,
+        call: load_state,
+    },
+];
+
+fn prediction(h: &Handle, args: &[Arg]) -> Result<Arg> {
+    let [Arg::Record(rec)] = args else { return Err(Error::parameter("prediction(rec_dat) takes a record")) };
+    Ok(Arg::Float(this::<dyn Model>(h)?.with(|m| m.prediction(rec))?))
+}
+
+fn state_bytes(h: &Handle) -> Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    this::<dyn Model>(h)?.with(|m| m.write(&mut buf))??;
+    Ok(buf)
+}
+
+fn load(h: &Handle, mut input: &[u8]) -> Result<()> {
+    this::<dyn Model>(h)?.with_mut(|m| m.read(&mut input))?
+}
+
+fn path_arg(args: &[Arg]) -> Result<&str> {
+    match args {
+        [Arg::Str(path)] => Ok(path),
+        _ => Err(Error::parameter("expected a file path")),
+    }
+}
+
+fn write(h: &Handle, args: &[Arg]) -> Result<Arg> {
+    let path = path_arg(args)?;
+    let bytes = state_bytes(h)?;
+    std::fs::write(path, bytes).map_err(|e| Error::io(path, e))?;
+    Ok(Arg::None)
+}
+
+fn read(h: &Handle, args: &[Arg]) -> Result<Arg> {
+    let path = path_arg(args)?;
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    load(h, &bytes)?;
+    Ok(Arg::None)
+}
+
+fn state(h: &Handle, _args: &[Arg]) -> Result<Arg> {
+    Ok(Arg::Bytes(state_bytes(h)?))
+}
+
+fn load_state(h: &Handle, args: &[Arg]) -> Result<Arg> {
+    let [Arg::Bytes(bytes)] = args else { return Err(Error::parameter("_load_state(state) takes bytes")) };
+    load(h, bytes)?;
+    Ok(Arg::None)
+}
