@@ -290,3 +290,52 @@ def test_legacy_recommender_data(small_df, tmp_path):
     experiment.add_updater(updater)
     core.run(experiment._handle)
     assert core.ranking_logs(logger._handle)["rank"].tolist() == [15, 15, 0, 1, 15, 2, 0, 1, 2, 1, 1, 15]
+
+
+# --- Role methods: declared with the role in the core, generated here -------------------------
+
+MODELS = [c["name"] for c in core.components() if "model" in c["roles"]]
+
+
+def test_every_component_plays_a_role():
+    assert all(c["roles"] for c in core.components())
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_models_have_the_model_role_methods(name):
+    cls = getattr(cpp, name)
+    for method in ("prediction", "write", "read"):
+        assert callable(getattr(cls, method)), method
+    assert "prediction(rec_dat)" in cls.__doc__
+    assert "_state" not in cls.__doc__
+
+
+def test_non_models_have_no_model_methods():
+    assert not hasattr(cpp.PopularityModelUpdater, "prediction")
+    assert not hasattr(cpp.MemoryRankingLogger, "write")
+
+
+def test_role_method_arguments_are_checked():
+    model = cpp.FactorModel(dimension=2)
+    with pytest.raises(ParameterError, match=r"FactorModel.prediction\(\) takes 1 argument\(s\) \(rec_dat\), got 0"):
+        model.prediction()
+    with pytest.raises(ParameterError, match=r"FactorModel.write\(\): argument 'file_name' must be a path"):
+        model.write(3)
+    with pytest.raises(ParameterError, match="FactorModel has no method 'nope'"):
+        model._handle.call("nope")
+
+
+def test_write_and_read_accept_path_objects(tmp_path):
+    model = cpp.FactorModel(dimension=3)
+    model.write(tmp_path / "f.bin")
+    other = cpp.FactorModel(dimension=3, seed=7)
+    other.read(tmp_path / "f.bin")
+    assert other._handle.call("_state") == model._handle.call("_state")
+
+
+def test_stub_declares_role_methods():
+    stub = (Path(cpp.__file__).with_suffix(".pyi")).read_text()
+    block = stub.split("class FactorModel(Component):")[1].split("\nclass ")[0]
+    assert "def prediction(self, rec_dat: Any) -> float: ..." in block
+    assert "def write(self, file_name: str | os.PathLike[str]) -> None: ..." in block
+    assert "_state" not in block
