@@ -2,6 +2,13 @@
 //! `parameters!` macro; from it come `Default`, serde, a static table of names/types/docs, and
 //! keyword construction that rejects unknown names and wrong types with messages that name the
 //! component and list the accepted keywords.
+//!
+//! A field may declare a [`Constraint`] after its default (`= 10; where int(1..=1 << 20)`). The
+//! constraint is part of the static [`ParamSpec`] table; [`Parameters::validate`] checks every
+//! declared constraint (keyword construction does it, and so does every `Component::new` whose
+//! parameters have constraints), and its [`Constraint::description`] is the text of the error
+//! ("<Component>: parameter '<name>' must be <description>, got <value>"), of the Python
+//! docstrings and of the type stubs.
 
 use crate::error::{Error, Result};
 
@@ -42,6 +49,8 @@ impl std::fmt::Display for Value {
             Value::None => f.write_str("None"),
             Value::Bool(b) => f.write_str(if *b { "True" } else { "False" }),
             Value::Int(i) => write!(f, "{i}"),
+            Value::Float(x) if x.is_nan() => f.write_str("nan"),
+            Value::Float(x) if x.is_infinite() => f.write_str(if *x > 0.0 { "inf" } else { "-inf" }),
             Value::Float(x) => write!(f, "{x:?}"),
             Value::Str(s) => write!(f, "'{}'", s.replace('\\', "\\\\").replace('\'', "\\'")),
         }
@@ -127,6 +136,210 @@ pub struct ParamSpec {
     pub name: &'static str,
     pub type_name: &'static str,
     pub doc: &'static str,
+    /// The declared range or set of accepted values, if any.
+    pub constraint: Option<Constraint>,
+}
+
+/// A bound of a float range.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Bound {
+    Unbounded,
+    Included(f64),
+    Excluded(f64),
+}
+
+/// The values a parameter accepts, declared with its field (see [`check`] for the
+/// constructors used in declarations). Checked by [`Parameters::validate`].
+#[derive(Debug, Clone, Copy)]
+pub enum Constraint {
+    /// An integer in `min..=max`, or the sentinel value (with what it means, e.g. -1 "from the
+    /// experiment").
+    Int { min: i64, max: i64, sentinel: Option<(i64, &'static str)> },
+    /// A number between the bounds; NaN is always rejected, infinities when `finite`.
+    Float { min: Bound, max: Bound, finite: bool },
+    /// A non-empty string.
+    NonEmpty,
+    /// One of the listed strings.
+    OneOf(&'static [&'static str]),
+    /// A seed of the MINSTD generator: `seed`, `seed+1`, …, `seed+span-1` must all be 32-bit
+    /// integers that do not make the generator degenerate (see [`crate::random::Random`]).
+    Seed { span: i64 },
+    /// A rule the other kinds cannot say.
+    Custom { check: fn(&Value) -> bool, description: &'static str },
+}
+
+/// Constructors of constraints, in scope inside the `where` clause of a `parameters!` field.
+pub mod check {
+    use super::{Bound, Constraint, Value};
+
+    /// An integer in the range (e.g. `int(1..=1 << 20)`); add a sentinel with [`Constraint::or`].
+    pub const fn int(range: std::ops::RangeInclusive<i64>) -> Constraint {
+        Constraint::Int { min: *range.start(), max: *range.end(), sentinel: None }
+    }
+    /// An integer >= `min`.
+    pub const fn int_min(min: i64) -> Constraint {
+        Constraint::Int { min, max: i64::MAX, sentinel: None }
+    }
+    /// A number in the given bounds, finite or not.
+    pub const fn float(min: Bound, max: Bound, finite: bool) -> Constraint {
+        Constraint::Float { min, max, finite }
+    }
+    /// Any finite number.
+    pub const fn finite() -> Constraint {
+        float(Bound::Unbounded, Bound::Unbounded, true)
+    }
+    /// A finite number >= `min`.
+    pub const fn finite_min(min: f64) -> Constraint {
+        float(Bound::Included(min), Bound::Unbounded, true)
+    }
+    /// A finite number > `min`.
+    pub const fn finite_above(min: f64) -> Constraint {
+        float(Bound::Excluded(min), Bound::Unbounded, true)
+    }
+    /// A number >= `min`, infinity included.
+    pub const fn number_min(min: f64) -> Constraint {
+        float(Bound::Included(min), Bound::Unbounded, false)
+    }
+    /// A non-empty string.
+    pub const fn non_empty() -> Constraint {
+        Constraint::NonEmpty
+    }
+    /// One of the strings.
+    pub const fn one_of(values: &'static [&'static str]) -> Constraint {
+        Constraint::OneOf(values)
+    }
+    /// A valid, non-degenerate generator seed.
+    pub const fn seed() -> Constraint {
+        Constraint::Seed { span: 1 }
+    }
+    /// A seed such that `span` consecutive seeds from it are valid (models that seed several
+    /// generators with seed, seed+1, …).
+    pub const fn seeds(span: i64) -> Constraint {
+        Constraint::Seed { span }
+    }
+    /// A rule with its own checker and description.
+    pub const fn custom(check: fn(&Value) -> bool, description: &'static str) -> Constraint {
+        Constraint::Custom { check, description }
+    }
+}
+
+impl Constraint {
+    /// Also accepts `value`, which means `meaning` (integer ranges only), e.g.
+    /// `int(0..=MAX_ID).or(-1, "from the data")`.
+    pub const fn or(self, value: i64, meaning: &'static str) -> Constraint {
+        match self {
+            Constraint::Int { min, max, .. } => Constraint::Int { min, max, sentinel: Some((value, meaning)) },
+            _ => panic!("Constraint::or applies to integer ranges"),
+        }
+    }
+
+    /// Whether the value satisfies the constraint. A value of the wrong kind does not.
+    pub fn accepts(&self, value: &Value) -> bool {
+        match *self {
+            Constraint::Int { min, max, sentinel } => match value {
+                Value::Int(i) => (min..=max).contains(i) || sentinel.is_some_and(|(s, _)| s == *i),
+                _ => false,
+            },
+            Constraint::Float { min, max, finite } => {
+                let x = match value {
+                    Value::Float(x) => *x,
+                    Value::Int(i) => *i as f64,
+                    _ => return false,
+                };
+                let above = match min {
+                    Bound::Unbounded => true,
+                    Bound::Included(m) => x >= m,
+                    Bound::Excluded(m) => x > m,
+                };
+                let below = match max {
+                    Bound::Unbounded => true,
+                    Bound::Included(m) => x <= m,
+                    Bound::Excluded(m) => x < m,
+                };
+                !x.is_nan() && (!finite || x.is_finite()) && above && below
+            }
+            Constraint::NonEmpty => matches!(value, Value::Str(s) if !s.is_empty()),
+            Constraint::OneOf(values) => matches!(value, Value::Str(s) if values.contains(&s.as_str())),
+            Constraint::Seed { span } => match value {
+                Value::Int(seed) => (0..span.max(1)).all(|k| seed.checked_add(k).is_some_and(crate::random::valid_seed)),
+                _ => false,
+            },
+            Constraint::Custom { check, .. } => check(value),
+        }
+    }
+
+    /// What the constraint asks for, completing "must be …".
+    pub fn description(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl std::fmt::Display for Constraint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Constraint::Int { min, max, sentinel } => {
+                let range = if max == i64::MAX {
+                    format!("an integer >= {min}")
+                } else if min == i64::MIN {
+                    format!("an integer <= {max}")
+                } else if max == min {
+                    format!("{min}")
+                } else if max - min == 1 {
+                    format!("{min} or {max}")
+                } else {
+                    format!("in {min}..={max}")
+                };
+                match sentinel {
+                    Some((s, meaning)) if max - min == 1 => write!(f, "{s} ({meaning}), {range}"),
+                    Some((s, meaning)) => write!(f, "{s} ({meaning}) or {range}"),
+                    None => f.write_str(&range),
+                }
+            }
+            Constraint::Float { min, max, finite } => {
+                f.write_str(if finite { "a finite number" } else { "a number" })?;
+                match (min, max) {
+                    (Bound::Unbounded, Bound::Unbounded) => Ok(()),
+                    (Bound::Included(a), Bound::Unbounded) => write!(f, " >= {a}"),
+                    (Bound::Excluded(a), Bound::Unbounded) => write!(f, " > {a}"),
+                    (Bound::Unbounded, Bound::Included(b)) => write!(f, " <= {b}"),
+                    (Bound::Unbounded, Bound::Excluded(b)) => write!(f, " < {b}"),
+                    (lo, hi) => {
+                        let (open, a) = match lo {
+                            Bound::Included(a) => ('[', a),
+                            Bound::Excluded(a) => ('(', a),
+                            Bound::Unbounded => ('(', f64::NEG_INFINITY),
+                        };
+                        let (close, b) = match hi {
+                            Bound::Included(b) => (']', b),
+                            Bound::Excluded(b) => (')', b),
+                            Bound::Unbounded => (')', f64::INFINITY),
+                        };
+                        write!(f, " in {open}{a}, {b}{close}")
+                    }
+                }
+            }
+            Constraint::NonEmpty => f.write_str("a non-empty string"),
+            Constraint::OneOf(values) => {
+                let quoted: Vec<String> = values.iter().map(|v| Value::Str(v.to_string()).to_string()).collect();
+                write!(f, "one of {}", quoted.join(", "))
+            }
+            Constraint::Seed { span } if span <= 1 => {
+                write!(f, "a 32-bit seed, not {}", crate::random::DEGENERATE_SEEDS_TEXT)
+            }
+            Constraint::Seed { span } => write!(
+                f,
+                "a 32-bit seed with seed..=seed+{} all valid seeds (32-bit, not {})",
+                span - 1,
+                crate::random::DEGENERATE_SEEDS_TEXT
+            ),
+            Constraint::Custom { description, .. } => f.write_str(description),
+        }
+    }
+}
+
+/// The error of a value that breaks its parameter's constraint.
+pub fn constraint_error(component: &str, name: &str, constraint: &Constraint, value: &Value) -> Error {
+    Error::parameter(format!("{component}: parameter '{name}' must be {constraint}, got {value}"))
 }
 
 /// Implemented by every `parameters!` struct.
@@ -150,7 +363,22 @@ pub trait Parameters: Default + Clone + Send + Sync + 'static {
                 }
             }
         }
+        params.validate(component)?;
         Ok(params)
+    }
+
+    /// Checks every declared constraint, in declaration order; the error names the component,
+    /// the parameter, what it must be and the value. Cross-field rules stay in `Component::new`.
+    fn validate(&self, component: &str) -> Result<()> {
+        for spec in Self::SPEC {
+            if let Some(constraint) = &spec.constraint {
+                let value = self.get(spec.name).unwrap_or(Value::None);
+                if !constraint.accepts(&value) {
+                    return Err(constraint_error(component, spec.name, constraint, &value));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// All current values, in declaration order.
@@ -203,18 +431,33 @@ fn edit_distance(a: &str, b: &str) -> usize {
 ///     /// Doc of the struct.
 ///     pub struct PopularityTimeFrameModelUpdaterParameters {
 ///         /// Length of the window.
-///         pub tau: f64 = 86400.0,
+///         pub tau: f64 = 86400.0; where number_min(0.0),
+///         /// Without a constraint.
+///         pub verbose: bool = false,
 ///     }
 /// }
 /// ```
+///
+/// The optional `; where <constraint>` after a default is an expression in which the
+/// constructors of [`params::check`](crate::params::check) are in scope (`int(1..=10)`,
+/// `int(0..=MAX_ID).or(-1, "from the data")`, `finite_min(0.0)`, `one_of(&["a", "b"])`,
+/// `seed()`, …). It must be a constant.
 #[macro_export]
 macro_rules! parameters {
+    (@constraint) => { None };
+    (@constraint $check:expr) => {
+        Some({
+            #[allow(unused_imports)]
+            use $crate::params::check::*;
+            $check
+        })
+    };
     (
         $(#[doc = $sdoc:literal])*
         pub struct $name:ident {
             $(
                 $(#[doc = $fdoc:literal])*
-                pub $field:ident : $ty:ty = $default:expr
+                pub $field:ident : $ty:ty = $default:expr $(; where $check:expr)?
             ),* $(,)?
         }
     ) => {
@@ -231,6 +474,15 @@ macro_rules! parameters {
             }
         }
 
+        impl $name {
+            /// Checks the declared constraints ([`Parameters::validate`](crate::params::Parameters::validate)),
+            /// callable without importing the trait: every `Component::new` starts with it.
+            #[allow(dead_code)]
+            pub fn validate(&self, component: &str) -> $crate::error::Result<()> {
+                <Self as $crate::params::Parameters>::validate(self, component)
+            }
+        }
+
         impl $crate::params::Parameters for $name {
             const DOC: &'static str = concat!($($sdoc, "\n"),*);
             const SPEC: &'static [$crate::params::ParamSpec] = &[
@@ -238,6 +490,7 @@ macro_rules! parameters {
                     name: $crate::params::param_name(stringify!($field)),
                     type_name: <$ty as $crate::params::ParamType>::TYPE_NAME,
                     doc: concat!($($fdoc),*),
+                    constraint: $crate::parameters!(@constraint $($check)?),
                 }, )*
             ];
             #[allow(unused_variables)]
