@@ -564,6 +564,169 @@ mod tests {
         assert!(DemoParameters::from_kwargs("Demo", &kw(&[("use_sigmoid", Value::Str("x".into()))])).is_err());
     }
 
+    parameters! {
+        /// Constrained parameters, one per constraint kind.
+        pub struct Checked {
+            /// An int range.
+            pub dimension: i64 = 10; where int(1..=1 << 20),
+            /// An int range with a sentinel.
+            pub top_k: i64 = -1; where int(1..=i32::MAX as i64).or(-1, "from the experiment"),
+            /// Two values and a sentinel.
+            pub initialize_all: i64 = -1; where int(0..=1).or(-1, "from the experiment"),
+            /// Finite, >= 0.
+            pub rate: f64 = 0.5; where finite_min(0.0),
+            /// Finite, > 0.
+            pub scale: f64 = 1.0; where finite_above(0.0),
+            /// Any finite number.
+            pub offset: f64 = 0.0; where finite(),
+            /// >= 0, infinity allowed.
+            pub tau: f64 = 1.0; where number_min(0.0),
+            /// A closed interval.
+            pub share: f64 = 0.5; where float(Bound::Included(0.0), Bound::Excluded(1.0), true),
+            /// Not empty.
+            pub file_name: String = "x".to_string(); where non_empty(),
+            /// One of a set.
+            pub mode: String = "normal".to_string(); where one_of(&["", "normal", "inverted"]),
+            /// A seed.
+            pub seed: i64 = 1; where seed(),
+            /// Three seeds.
+            pub seed3: i64 = 1; where seeds(3),
+            /// Even numbers.
+            pub even: i64 = 2; where custom(|v| matches!(v, Value::Int(i) if i % 2 == 0), "an even integer"),
+            /// Unconstrained.
+            pub free: i64 = -7,
+        }
+    }
+
+    fn check_err(name: &str, value: Value) -> Option<String> {
+        Checked::from_kwargs("C", &kw(&[(name, value)])).err().map(|e| e.to_string())
+    }
+
+    fn accepts(name: &str, values: &[Value]) {
+        for v in values {
+            assert_eq!(check_err(name, v.clone()), None, "{name} = {v}");
+        }
+    }
+
+    fn rejects(name: &str, values: &[Value]) {
+        for v in values {
+            let e = check_err(name, v.clone()).unwrap_or_else(|| panic!("{name} = {v} accepted"));
+            assert!(e.starts_with(&format!("C: parameter '{name}' must be ")), "{e}");
+            assert!(e.ends_with(&format!(", got {v}")) || v.kind() == "int", "{e}");
+        }
+    }
+
+    fn description(name: &str) -> String {
+        Checked::SPEC.iter().find(|s| s.name == name).and_then(|s| s.constraint).map(|c| c.description()).unwrap()
+    }
+
+    #[test]
+    fn defaults_satisfy_the_constraints() {
+        assert!(Checked::default().validate("C").is_ok());
+        assert!(Checked::SPEC.iter().find(|s| s.name == "free").unwrap().constraint.is_none());
+    }
+
+    #[test]
+    fn int_ranges_and_sentinels() {
+        accepts("dimension", &[Value::Int(1), Value::Int(1 << 20), Value::Float(3.0)]);
+        rejects("dimension", &[Value::Int(0), Value::Int((1 << 20) + 1), Value::Int(-1), Value::Int(i64::MIN)]);
+        assert_eq!(check_err("dimension", Value::Int(0)).unwrap(), "C: parameter 'dimension' must be in 1..=1048576, got 0");
+        accepts("top_k", &[Value::Int(-1), Value::Int(1), Value::Int(i32::MAX as i64)]);
+        rejects("top_k", &[Value::Int(0), Value::Int(-2), Value::Int(i32::MAX as i64 + 1)]);
+        assert_eq!(
+            check_err("top_k", Value::Int(0)).unwrap(),
+            "C: parameter 'top_k' must be -1 (from the experiment) or in 1..=2147483647, got 0"
+        );
+        accepts("initialize_all", &[Value::Int(-1), Value::Int(0), Value::Int(1), Value::Bool(true)]);
+        rejects("initialize_all", &[Value::Int(2), Value::Int(-2)]);
+        assert_eq!(description("initialize_all"), "-1 (from the experiment), 0 or 1");
+        assert_eq!(check::int_min(3).to_string(), "an integer >= 3");
+    }
+
+    #[test]
+    fn float_ranges_reject_nan_and_infinities_when_finite() {
+        accepts("rate", &[Value::Float(0.0), Value::Int(0), Value::Float(1e300)]);
+        rejects("rate", &[Value::Float(-1e-300), Value::Float(f64::NAN), Value::Float(f64::INFINITY)]);
+        assert_eq!(
+            check_err("rate", Value::Float(f64::NAN)).unwrap(),
+            "C: parameter 'rate' must be a finite number >= 0, got nan"
+        );
+        assert_eq!(
+            check_err("rate", Value::Int(-1)).unwrap(),
+            "C: parameter 'rate' must be a finite number >= 0, got -1.0"
+        );
+        accepts("scale", &[Value::Float(f64::MIN_POSITIVE), Value::Float(5.0)]);
+        rejects("scale", &[Value::Float(0.0), Value::Float(-0.0), Value::Float(f64::INFINITY)]);
+        assert_eq!(description("scale"), "a finite number > 0");
+        accepts("offset", &[Value::Float(-1e300), Value::Float(0.0), Value::Float(f64::MAX)]);
+        rejects("offset", &[Value::Float(f64::NAN), Value::Float(f64::NEG_INFINITY), Value::Float(f64::INFINITY)]);
+        assert_eq!(description("offset"), "a finite number");
+        accepts("tau", &[Value::Float(0.0), Value::Float(f64::INFINITY)]);
+        rejects("tau", &[Value::Float(-0.5), Value::Float(f64::NAN), Value::Float(f64::NEG_INFINITY)]);
+        assert_eq!(
+            check_err("tau", Value::Float(f64::NEG_INFINITY)).unwrap(),
+            "C: parameter 'tau' must be a number >= 0, got -inf"
+        );
+        accepts("share", &[Value::Float(0.0), Value::Float(0.999)]);
+        rejects("share", &[Value::Float(1.0), Value::Float(-0.001)]);
+        assert_eq!(description("share"), "a finite number in [0, 1)");
+        assert_eq!(check::float(Bound::Excluded(0.5), Bound::Included(2.0), false).to_string(), "a number in (0.5, 2]");
+        assert_eq!(check::float(Bound::Unbounded, Bound::Excluded(1.0), true).to_string(), "a finite number < 1");
+    }
+
+    #[test]
+    fn strings_non_empty_and_one_of() {
+        accepts("file_name", &[Value::Str("a".into())]);
+        rejects("file_name", &[Value::Str(String::new())]);
+        assert_eq!(
+            check_err("file_name", Value::Str(String::new())).unwrap(),
+            "C: parameter 'file_name' must be a non-empty string, got ''"
+        );
+        accepts("mode", &[Value::Str(String::new()), Value::Str("normal".into()), Value::Str("inverted".into())]);
+        rejects("mode", &[Value::Str("Normal".into()), Value::Str("symmetric".into())]);
+        assert_eq!(
+            check_err("mode", Value::Str("it's".into())).unwrap(),
+            "C: parameter 'mode' must be one of '', 'normal', 'inverted', got 'it\\'s'"
+        );
+    }
+
+    #[test]
+    fn seeds_are_32_bit_and_not_degenerate() {
+        let min = i32::MIN as i64;
+        accepts("seed", &[Value::Int(1), Value::Int(-1), Value::Int(-3), Value::Int(min), Value::Int(2147483646)]);
+        rejects("seed", &[Value::Int(0), Value::Int(-4), Value::Int(2147483647), Value::Int(min - 1), Value::Int(1 << 32)]);
+        assert_eq!(
+            check_err("seed", Value::Int(0)).unwrap(),
+            "C: parameter 'seed' must be a 32-bit seed, not 0, -4 or 2147483647, got 0"
+        );
+        // seed, seed+1 and seed+2 must all be valid.
+        accepts("seed3", &[Value::Int(1), Value::Int(-3), Value::Int(-7), Value::Int(2147483644), Value::Int(min)]);
+        rejects("seed3", &[-6, -5, -4, -2, -1, 0, 2147483645, 2147483646, i64::MAX].map(Value::Int));
+        assert_eq!(
+            description("seed3"),
+            "a 32-bit seed with seed..=seed+2 all valid seeds (32-bit, not 0, -4 or 2147483647)"
+        );
+    }
+
+    #[test]
+    fn custom_constraints_use_their_checker_and_description() {
+        accepts("even", &[Value::Int(0), Value::Int(-4)]);
+        rejects("even", &[Value::Int(3)]);
+        assert_eq!(check_err("even", Value::Int(3)).unwrap(), "C: parameter 'even' must be an even integer, got 3");
+    }
+
+    #[test]
+    fn type_errors_come_before_constraints_and_validate_checks_struct_literals() {
+        assert_eq!(
+            check_err("dimension", Value::Str("x".into())).unwrap(),
+            "C: parameter 'dimension': expected int, got str 'x'"
+        );
+        let bad = Checked { scale: 0.0, seed: 0, ..Default::default() };
+        // The first violation in declaration order is reported.
+        assert_eq!(bad.validate("C").unwrap_err().to_string(), "C: parameter 'scale' must be a finite number > 0, got 0.0");
+        assert!(Checked { free: i64::MIN, ..Default::default() }.validate("C").is_ok());
+    }
+
     #[test]
     fn spec_table_carries_docs_and_types() {
         let names: Vec<_> = DemoParameters::SPEC.iter().map(|s| (s.name, s.type_name)).collect();

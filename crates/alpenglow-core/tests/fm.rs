@@ -119,7 +119,7 @@ fn attribute_file_missing_or_not_given() {
     assert!(matches!(err, Error::Io { .. }), "{err:?}");
     assert!(err.to_string().contains("/nonexistent/attrs.txt"));
     let err = build_err("SparseAttributeContainer", &[]);
-    assert!(err.to_string().contains("parameter 'file_name' is required"), "{err}");
+    assert_eq!(err.to_string(), "SparseAttributeContainer: parameter 'file_name' must be a non-empty string, got ''");
 }
 
 // ---------------------------------------------------------------- prediction
