@@ -261,7 +261,9 @@ impl Constraint {
             Constraint::NonEmpty => matches!(value, Value::Str(s) if !s.is_empty()),
             Constraint::OneOf(values) => matches!(value, Value::Str(s) if values.contains(&s.as_str())),
             Constraint::Seed { span } => match value {
-                Value::Int(seed) => (0..span.max(1)).all(|k| seed.checked_add(k).is_some_and(crate::random::valid_seed)),
+                Value::Int(seed) => {
+                    (0..span.max(1)).all(|k| seed.checked_add(k).is_some_and(crate::random::valid_seed))
+                }
                 _ => false,
             },
             Constraint::Custom { check, .. } => check(value),
@@ -630,7 +632,10 @@ mod tests {
     fn int_ranges_and_sentinels() {
         accepts("dimension", &[Value::Int(1), Value::Int(1 << 20), Value::Float(3.0)]);
         rejects("dimension", &[Value::Int(0), Value::Int((1 << 20) + 1), Value::Int(-1), Value::Int(i64::MIN)]);
-        assert_eq!(check_err("dimension", Value::Int(0)).unwrap(), "C: parameter 'dimension' must be in 1..=1048576, got 0");
+        assert_eq!(
+            check_err("dimension", Value::Int(0)).unwrap(),
+            "C: parameter 'dimension' must be in 1..=1048576, got 0"
+        );
         accepts("top_k", &[Value::Int(-1), Value::Int(1), Value::Int(i32::MAX as i64)]);
         rejects("top_k", &[Value::Int(0), Value::Int(-2), Value::Int(i32::MAX as i64 + 1)]);
         assert_eq!(
@@ -694,7 +699,10 @@ mod tests {
     fn seeds_are_32_bit_and_not_degenerate() {
         let min = i32::MIN as i64;
         accepts("seed", &[Value::Int(1), Value::Int(-1), Value::Int(-3), Value::Int(min), Value::Int(2147483646)]);
-        rejects("seed", &[Value::Int(0), Value::Int(-4), Value::Int(2147483647), Value::Int(min - 1), Value::Int(1 << 32)]);
+        rejects(
+            "seed",
+            &[Value::Int(0), Value::Int(-4), Value::Int(2147483647), Value::Int(min - 1), Value::Int(1 << 32)],
+        );
         assert_eq!(
             check_err("seed", Value::Int(0)).unwrap(),
             "C: parameter 'seed' must be a 32-bit seed, not 0, -4 or 2147483647, got 0"
@@ -723,14 +731,20 @@ mod tests {
         );
         let bad = Checked { scale: 0.0, seed: 0, ..Default::default() };
         // The first violation in declaration order is reported.
-        assert_eq!(bad.validate("C").unwrap_err().to_string(), "C: parameter 'scale' must be a finite number > 0, got 0.0");
+        assert_eq!(
+            bad.validate("C").unwrap_err().to_string(),
+            "C: parameter 'scale' must be a finite number > 0, got 0.0"
+        );
         assert!(Checked { free: i64::MIN, ..Default::default() }.validate("C").is_ok());
     }
 
     #[test]
     fn spec_table_carries_docs_and_types() {
         let names: Vec<_> = DemoParameters::SPEC.iter().map(|s| (s.name, s.type_name)).collect();
-        assert_eq!(names, vec![("learning_rate", "float"), ("dimension", "int"), ("mode", "str"), ("use_sigmoid", "bool")]);
+        assert_eq!(
+            names,
+            vec![("learning_rate", "float"), ("dimension", "int"), ("mode", "str"), ("use_sigmoid", "bool")]
+        );
         assert_eq!(DemoParameters::SPEC[0].doc.trim(), "A rate.");
         assert_eq!(DemoParameters::default().get("mode"), Some(Value::Str("normal".into())));
     }

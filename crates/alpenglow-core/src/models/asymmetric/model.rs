@@ -2,10 +2,10 @@
 
 use super::history::NormType;
 use super::shared::{CoreConfig, HistoryFactorCore};
-use super::validate::{validate, MAX_DIMENSION};
+use super::validate::{MAX_DIMENSION, validate};
 use crate::component::{Component, NoWiring};
-use crate::data::columns::MAX_ID;
 use crate::data::RecDat;
+use crate::data::columns::MAX_ID;
 use crate::error::Result;
 use crate::experiment::Environment;
 use crate::models::Model;

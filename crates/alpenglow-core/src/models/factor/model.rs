@@ -5,11 +5,11 @@ use super::lemp::LempContainer;
 use crate::component::{Component, Link};
 use crate::containers::train_matrix::Row;
 use crate::data::RecDat;
+use crate::data::columns::MAX_ID;
 use crate::error::{Error, Result};
 use crate::experiment::Environment;
 use crate::models::recency::Recency;
 use crate::models::{Model, RankPath};
-use crate::data::columns::MAX_ID;
 use crate::params::{ParamType, Value};
 use crate::ranking::{RankCount, RankQuery, RankingScoreIterator};
 

@@ -2,14 +2,14 @@
 
 use crate::component::{Component, NoWiring};
 use crate::data::RecDat;
+use crate::data::columns::MAX_ID;
 use crate::error::Result;
 use crate::experiment::Environment;
 use crate::models::Model;
+use crate::models::asymmetric::history::NormType;
 use crate::models::asymmetric::model::resolve_initialize_all;
 use crate::models::asymmetric::shared::{CoreConfig, HistoryFactorCore};
-use crate::data::columns::MAX_ID;
-use crate::models::asymmetric::history::NormType;
-use crate::models::asymmetric::validate::{validate, MAX_DIMENSION};
+use crate::models::asymmetric::validate::{MAX_DIMENSION, validate};
 
 crate::parameters! {
     /// SVD++ model. The user vector is
