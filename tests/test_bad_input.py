@@ -615,6 +615,7 @@ def test_out_of_range_seed(seed):
         a = run(df, PopularityExperiment(seed=seed))
     except ParameterError as e:
         assert "must not be 0" not in str(e) and "seed" in str(e), str(e)
+        assert "32-bit" in str(e) and str(e).endswith(f"got {seed}"), str(e)
         return
     b = run(df, PopularityExperiment(seed=seed % 2**32))
     assert not a.index.equals(b.index)
