@@ -304,12 +304,25 @@ def test_bad_top_k(base, top_k):
 
 
 def test_seed_zero(base):
-    with pytest.raises(ParameterError, match="seed must not be 0"):
+    with pytest.raises(ParameterError, match=r"PopularityExperiment: parameter 'seed' must be a 32-bit seed, not 0"):
         run(base, PopularityExperiment(seed=0))
 
 
+def test_top_k_and_ranking_seed_ranges_are_the_core_constraints(base):
+    # The experiment checks its keywords with the core components' declared constraints.
+    with pytest.raises(ParameterError, match=r"^PopularityExperiment: parameter 'top_k' must be in 1\.\.=2147483647, got 0$"):
+        run(base, PopularityExperiment(top_k=0))
+    with pytest.raises(ParameterError, match=r"^PopularityExperiment: parameter 'ranking_seed' must be a 32-bit seed, "
+                                             r"not 0, -4 or 2147483647, got -4$"):
+        run(base, PopularityExperiment(ranking_seed=-4))
+    with pytest.raises(ParameterError, match=r"^PopularityExperiment: parameter 'seed' .* got 4294967296$"):
+        run(base, PopularityExperiment(seed=2**32))
+    with pytest.raises(ParameterError, match=r"^PopularityExperiment: ranking_seed must be an integer, got True$"):
+        run(base, PopularityExperiment(ranking_seed=True))
+
+
 def test_negative_tau(base):
-    with pytest.raises(ParameterError, match=r"'tau' must be >= 0"):
+    with pytest.raises(ParameterError, match=r"PopularityTimeFrameModelUpdater: parameter 'tau' must be a number >= 0, got -1"):
         run(base, PopularityTimeframeExperiment(tau=-1))
 
 
@@ -602,6 +615,7 @@ def test_out_of_range_seed(seed):
         a = run(df, PopularityExperiment(seed=seed))
     except ParameterError as e:
         assert "must not be 0" not in str(e) and "seed" in str(e), str(e)
+        assert "32-bit" in str(e) and str(e).endswith(f"got {seed}"), str(e)
         return
     b = run(df, PopularityExperiment(seed=seed % 2**32))
     assert not a.index.equals(b.index)

@@ -124,6 +124,40 @@ def test_docstring(name):
 
 
 @pytest.mark.parametrize("name", COMPONENTS)
+def test_docstring_shows_declared_constraints(name):
+    doc = getattr(cpp, name).__doc__
+    for p in getattr(cpp, name)._info["params"]:
+        head = f"{p['name']} : {p['type']}, default {p['default']!r}"
+        expected = f"{head}, {p['constraint']}\n" if p["constraint"] else f"{head}\n"
+        assert expected in doc
+
+
+def test_constraint_texts_in_registry_docstrings_and_stub():
+    doc = cpp.FactorModel.__doc__
+    assert "dimension : int, default 10, in 1..=1048576\n" in doc
+    assert "use_sigmoid : bool, default False\n" in doc
+    assert "max_user : int, default -1, -1 (from the data) or in 0..=16777215\n" in doc
+    assert "learning_rate : float, default 0.1, a finite number >= 0\n" in cpp.FactorModelGradientUpdater.__doc__
+    assert "mode : str, default '', one of '', 'normal', 'inverted', 'symmetric'\n" in (
+        cpp.TransitionProbabilityModelUpdater.__doc__)
+    assert "seed : int, default 745578, a 32-bit seed, not 0, -4 or 2147483647\n" in cpp.ShuffleIterator.__doc__
+    stub = (Path(__file__).resolve().parents[1] / "python" / "alpenglow" / "cpp.pyi").read_text()
+    assert "    dimension: int  # in 1..=1048576\n" in stub
+    assert "    use_sigmoid: bool\n" in stub
+
+
+def test_parameter_violation_uses_the_core_constraint():
+    assert core.parameter_violation("FactorModel", "dimension", 0) == "must be in 1..=1048576, got 0"
+    assert core.parameter_violation("FactorModel", "dimension", 1 << 20) is None
+    assert core.parameter_violation("FactorModel", "use_sigmoid", True) is None
+    assert core.parameter_violation("PowerLawRecency", "delta_t", float("nan")) == "must be a finite number > 0, got nan"
+    with pytest.raises(ParameterError, match="FactorModel has no parameter 'dimnsion'"):
+        core.parameter_violation("FactorModel", "dimnsion", 3)
+    with pytest.raises(ParameterError, match="must be in 1..=1048576, got 0"):
+        cpp.FactorModel(dimension=0)
+
+
+@pytest.mark.parametrize("name", COMPONENTS)
 def test_parameters_companion(name):
     params_cls = getattr(cpp, name + "Parameters")
     defaults = params_cls()

@@ -1,7 +1,8 @@
 """Writes ``python/alpenglow/cpp.pyi`` from the core registry (run: ``make stubs``).
 
 The stub gives every component class its typed keyword-only constructor with defaults and its
-wiring methods, so editors and type checkers know the raw API. A test checks that the
+wiring methods, so editors and type checkers know the raw API; the parameter classes note each
+declared constraint as a trailing comment. A test checks that the
 committed stub equals a fresh one.
 """
 
@@ -54,7 +55,8 @@ def render(components: list[dict]) -> str:
         out.append(f"class {name}Parameters:")
         if info["params"]:
             for p in info["params"]:
-                out.append(f"    {p['name']}: {p['type']}")
+                constraint = f"  # {p['constraint']}" if p.get("constraint") else ""
+                out.append(f"    {p['name']}: {p['type']}{constraint}")
         out.append(f"    def __init__(self{sep}{star}) -> None: ...\n")
         out.append(f"class {name}(Component):")
         first = " ".join(info["doc"].strip().split("\n\n")[0].split()) or name

@@ -157,14 +157,18 @@ class OnlineExperiment(ParameterDefaults):
         reference_ranking = bool(self.parameter_default("reference_ranking", False))
         network_mode = self.parameter_default("network_mode", False)
         out_file = self.parameter_default("out_file", out_file)
-        if isinstance(top_k, bool) or not isinstance(top_k, (int, np.integer)) or not 0 < top_k < 2**31:
-            raise ParameterError(f"{type(self).__name__}: top_k must be an integer in 1..2147483647, got {top_k!r}")
+        # Only the Python types are checked here (the core would take True or 10.0 as an int); the
+        # ranges are the core's declared constraints of the components these values go to, asked
+        # before the data is read so that the message names the keyword as the user gave it.
+        for name, value, component, param in (("top_k", top_k, "OnlineExperiment", "top_k"),
+                                              ("seed", seed, "OnlineExperiment", "random_seed"),
+                                              ("ranking_seed", ranking_seed, "MemoryRankingLogger", "random_seed")):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+                raise ParameterError(f"{type(self).__name__}: {name} must be an integer, got {value!r}")
+            why = _core.parameter_violation(component, param, int(value))
+            if why:
+                raise ParameterError(f"{type(self).__name__}: parameter '{name}' {why}")
         top_k = int(top_k)
-        for name, value in (("seed", seed), ("ranking_seed", ranking_seed)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not -2**31 <= value < 2**31:
-                raise ParameterError(f"{type(self).__name__}: {name} must be a 32-bit integer, got {value!r}")
-            if value % (2**31 - 1) == 0:
-                raise ParameterError(f"{type(self).__name__}: {name} must not be 0 (or a multiple of 2^31-1)")
         for name, value in (("experiment_termination_time", experiment_termination_time),
                             ("evaluation_start_time", evaluation_start_time)):
             if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):

@@ -120,7 +120,8 @@ def _docstring(info: dict) -> str:
     if info["params"]:
         lines += ["Parameters", "----------"]
         for p in info["params"]:
-            lines.append(f"{p['name']} : {_PY_TYPES.get(p['type'], p['type'])}, default {p['default']!r}")
+            constraint = f", {p['constraint']}" if p.get("constraint") else ""
+            lines.append(f"{p['name']} : {_PY_TYPES.get(p['type'], p['type'])}, default {p['default']!r}{constraint}")
             lines.append(f"    {p['doc']}")
         lines.append("")
     if info["calls"]:

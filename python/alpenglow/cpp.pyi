@@ -21,15 +21,15 @@ class LegacyRecommenderData(RecommenderData):
     def __init__(self, file_name: str | os.PathLike[str] = ..., type: str = ..., experiment_termination_time: float = ...) -> None: ...
 
 class AsymmetricFactorModelParameters:
-    dimension: int
-    begin_min: float
-    begin_max: float
+    dimension: int  # in 1..=1048576
+    begin_min: float  # a finite number
+    begin_max: float  # a finite number
     use_sigmoid: bool
-    norm_type: str
-    gamma: float
-    seed: int
-    initialize_all: int
-    max_item: int
+    norm_type: str  # one of 'disabled', 'constant', 'recency', 'exponential', 'youngest'
+    gamma: float  # a finite number >= 0
+    seed: int  # a 32-bit seed with seed..=seed+1 all valid seeds (32-bit, not 0, -4 or 2147483647)
+    initialize_all: int  # -1 (from the experiment), 0 or 1
+    max_item: int  # -1 (from the experiment) or in 0..=16777215
     def __init__(self, *, dimension: int = 10, begin_min: float = -0.1, begin_max: float = 0.1, use_sigmoid: bool = False, norm_type: str = 'constant', gamma: float = 0.8, seed: int = 745578, initialize_all: int = -1, max_item: int = -1) -> None: ...
 
 class AsymmetricFactorModel(Component):
@@ -40,7 +40,7 @@ class AsymmetricFactorModel(Component):
     def read(self, file_name: str | os.PathLike[str]) -> None: ...
 
 class AsymmetricFactorModelGradientUpdaterParameters:
-    learning_rate: float
+    learning_rate: float  # a finite number >= 0
     cumulative_item_updates: bool
     def __init__(self, *, learning_rate: float = 0.1, cumulative_item_updates: bool = False) -> None: ...
 
@@ -58,17 +58,17 @@ class AsymmetricFactorModelUpdater(Component):
     def set_model(self, other: Component) -> None: ...
 
 class FactorModelParameters:
-    dimension: int
-    begin_min: float
-    begin_max: float
+    dimension: int  # in 1..=1048576
+    begin_min: float  # a finite number
+    begin_max: float  # a finite number
     use_sigmoid: bool
     use_item_bias: bool
     use_user_bias: bool
-    seed: int
-    lemp_bucket_size: int
-    initialize_all: int
-    max_item: int
-    max_user: int
+    seed: int  # a 32-bit seed with seed..=seed+2 all valid seeds (32-bit, not 0, -4 or 2147483647)
+    lemp_bucket_size: int  # in 2..=1048576
+    initialize_all: int  # -1 (from the experiment), 0 or 1
+    max_item: int  # -1 (from the data) or in 0..=16777215
+    max_user: int  # -1 (from the data) or in 0..=16777215
     def __init__(self, *, dimension: int = 10, begin_min: float = -0.1, begin_max: float = 0.1, use_sigmoid: bool = False, use_item_bias: bool = False, use_user_bias: bool = False, seed: int = 745578, lemp_bucket_size: int = 64, initialize_all: int = -1, max_item: int = -1, max_user: int = -1) -> None: ...
 
 class FactorModel(Component):
@@ -93,10 +93,10 @@ class FactorModelGradientUpdaterParameters:
     turn_off_item_factor_updates: bool
     turn_off_user_bias_updates: bool
     turn_off_item_bias_updates: bool
-    learning_rate: float
-    regularization_rate: float
-    learning_rate_bias: float
-    regularization_rate_bias: float
+    learning_rate: float  # a finite number >= 0
+    regularization_rate: float  # a finite number >= 0
+    learning_rate_bias: float  # a finite number >= 0
+    regularization_rate_bias: float  # a finite number >= 0
     def __init__(self, *, turn_off_user_factor_updates: bool = False, turn_off_item_factor_updates: bool = False, turn_off_user_bias_updates: bool = False, turn_off_item_bias_updates: bool = False, learning_rate: float = 0.1, regularization_rate: float = 0.0, learning_rate_bias: float = 0.1, regularization_rate_bias: float = 0.0) -> None: ...
 
 class FactorModelGradientUpdater(Component):
@@ -113,10 +113,10 @@ class FactorModelUpdater(Component):
     def set_model(self, other: Component) -> None: ...
 
 class FmModelParameters:
-    dimension: int
-    begin_min: float
-    begin_max: float
-    seed: int
+    dimension: int  # in 1..=100000
+    begin_min: float  # a finite number
+    begin_max: float  # a finite number
+    seed: int  # a 32-bit seed with seed..=seed+1 all valid seeds (32-bit, not 0, -4 or 2147483647)
     def __init__(self, *, dimension: int = 10, begin_min: float = -0.01, begin_max: float = 0.01, seed: int = 745578) -> None: ...
 
 class FmModel(Component):
@@ -129,7 +129,7 @@ class FmModel(Component):
     def read(self, file_name: str | os.PathLike[str]) -> None: ...
 
 class FmModelUpdaterParameters:
-    learning_rate: float
+    learning_rate: float  # a finite number >= 0
     def __init__(self, *, learning_rate: float = 0.1) -> None: ...
 
 class FmModelUpdater(Component):
@@ -158,9 +158,9 @@ class GradientComputerPointWise(Component):
     def add_gradient_updater(self, other: Component) -> None: ...
 
 class HighPredictionNegativeSampleGeneratorParameters:
-    negative_rate: float
-    full_negative_rate: float
-    seed: int
+    negative_rate: float  # a finite number >= 0
+    full_negative_rate: float  # a finite number >= 0
+    seed: int  # a 32-bit seed, not 0, -4 or 2147483647
     def __init__(self, *, negative_rate: float = -1.0, full_negative_rate: float = -1.0, seed: int = 744478) -> None: ...
 
 class HighPredictionNegativeSampleGenerator(Component):
@@ -173,8 +173,8 @@ class MemoryRankingLoggerParameters:
     out_file: str
     memory_log: bool
     evaluation_start_time: float
-    top_k: int
-    random_seed: int
+    top_k: int  # -1 (from the experiment) or in 1..=2147483647
+    random_seed: int  # a 32-bit seed, not 0, -4 or 2147483647
     reference_ranking: bool
     def __init__(self, *, out_file: str = '', memory_log: bool = True, evaluation_start_time: float = -1.0, top_k: int = -1, random_seed: int = -1, reference_ranking: bool = False) -> None: ...
 
@@ -205,14 +205,14 @@ class ObjectiveSigmoidMSE(Component):
     def __init__(self, params: ObjectiveSigmoidMSEParameters | None = None) -> None: ...
 
 class OnlineExperimentParameters:
-    top_k: int
+    top_k: int  # in 1..=2147483647
     evaluation_start_time: float
     experiment_termination_time: float
     exclude_known: bool
     initialize_all: bool
     max_user: int
     max_item: int
-    random_seed: int
+    random_seed: int  # a 32-bit seed, not 0, -4 or 2147483647
     def __init__(self, *, top_k: int = 100, evaluation_start_time: float = 0.0, experiment_termination_time: float = 0.0, exclude_known: bool = True, initialize_all: bool = False, max_user: int = -1, max_item: int = -1, random_seed: int = 7992364) -> None: ...
 
 class OnlineExperiment(Component):
@@ -242,9 +242,9 @@ class PersonalPopularityModelUpdater(Component):
     def set_model(self, other: Component) -> None: ...
 
 class PooledPositiveSampleGeneratorParameters:
-    pool_size: int
-    positive_rate: float
-    seed: int
+    pool_size: int  # in 1..=2147483647
+    positive_rate: float  # a finite number >= 0
+    seed: int  # a 32-bit seed, not 0, -4 or 2147483647
     def __init__(self, *, pool_size: int = -1, positive_rate: float = -1.0, seed: int = 134235) -> None: ...
 
 class PooledPositiveSampleGenerator(Component):
@@ -271,8 +271,8 @@ class PopularityModelUpdater(Component):
     def set_model(self, other: Component) -> None: ...
 
 class PopularityNegativeSampleGeneratorParameters:
-    negative_rate: float
-    seed: int
+    negative_rate: float  # a finite number >= 0
+    seed: int  # a 32-bit seed, not 0, -4 or 2147483647
     def __init__(self, *, negative_rate: float = -1.0, seed: int = 745578) -> None: ...
 
 class PopularityNegativeSampleGenerator(Component):
@@ -281,7 +281,7 @@ class PopularityNegativeSampleGenerator(Component):
     def add_updater(self, other: Component) -> None: ...
 
 class PopularityTimeFrameModelUpdaterParameters:
-    tau: float
+    tau: float  # a number >= 0
     def __init__(self, *, tau: float = -1.0) -> None: ...
 
 class PopularityTimeFrameModelUpdater(Component):
@@ -290,8 +290,8 @@ class PopularityTimeFrameModelUpdater(Component):
     def set_model(self, other: Component) -> None: ...
 
 class PowerLawRecencyParameters:
-    delta_t: float
-    exponent: float
+    delta_t: float  # a finite number > 0
+    exponent: float  # a finite number > 0
     def __init__(self, *, delta_t: float = -1.0, exponent: float = -1.0) -> None: ...
 
 class PowerLawRecency(Component):
@@ -299,7 +299,7 @@ class PowerLawRecency(Component):
     def __init__(self, params: PowerLawRecencyParameters | None = None, *, delta_t: float = -1.0, exponent: float = -1.0) -> None: ...
 
 class PredictionLoggerParameters:
-    top_k: int
+    top_k: int  # -1 (from the experiment) or in 1..=2147483647
     exclude_known: int
     def __init__(self, *, top_k: int = -1, exclude_known: int = -1) -> None: ...
 
@@ -316,7 +316,7 @@ class ProceedingLogger(Component):
     def __init__(self, params: ProceedingLoggerParameters | None = None) -> None: ...
 
 class ShuffleIteratorParameters:
-    seed: int
+    seed: int  # a 32-bit seed, not 0, -4 or 2147483647
     def __init__(self, *, seed: int = 745578) -> None: ...
 
 class ShuffleIterator(Component):
@@ -333,7 +333,7 @@ class SimpleIterator(Component):
     def set_recommender_data(self, other: Component) -> None: ...
 
 class SparseAttributeContainerParameters:
-    file_name: str
+    file_name: str  # a non-empty string
     def __init__(self, *, file_name: str = '') -> None: ...
 
 class SparseAttributeContainer(Component):
@@ -341,18 +341,18 @@ class SparseAttributeContainer(Component):
     def __init__(self, params: SparseAttributeContainerParameters | None = None, *, file_name: str = '') -> None: ...
 
 class SvdppModelParameters:
-    dimension: int
-    begin_min: float
-    begin_max: float
+    dimension: int  # in 1..=1048576
+    begin_min: float  # a finite number
+    begin_max: float  # a finite number
     use_sigmoid: bool
-    norm_type: str
-    gamma: float
-    user_vector_weight: float
-    history_weight: float
-    seed: int
-    initialize_all: int
-    max_item: int
-    max_user: int
+    norm_type: str  # one of 'disabled', 'constant', 'recency', 'exponential', 'youngest'
+    gamma: float  # a finite number >= 0
+    user_vector_weight: float  # a finite number
+    history_weight: float  # a finite number
+    seed: int  # a 32-bit seed with seed..=seed+2 all valid seeds (32-bit, not 0, -4 or 2147483647)
+    initialize_all: int  # -1 (from the experiment), 0 or 1
+    max_item: int  # -1 (from the experiment) or in 0..=16777215
+    max_user: int  # -1 (from the experiment) or in 0..=16777215
     def __init__(self, *, dimension: int = 10, begin_min: float = -0.1, begin_max: float = 0.1, use_sigmoid: bool = False, norm_type: str = 'constant', gamma: float = 0.8, user_vector_weight: float = 1.0, history_weight: float = 1.0, seed: int = 745578, initialize_all: int = -1, max_item: int = -1, max_user: int = -1) -> None: ...
 
 class SvdppModel(Component):
@@ -363,7 +363,7 @@ class SvdppModel(Component):
     def read(self, file_name: str | os.PathLike[str]) -> None: ...
 
 class SvdppModelGradientUpdaterParameters:
-    learning_rate: float
+    learning_rate: float  # a finite number >= 0
     cumulative_item_updates: bool
     def __init__(self, *, learning_rate: float = 0.1, cumulative_item_updates: bool = False) -> None: ...
 
@@ -392,7 +392,7 @@ class TransitionProbabilityModel(Component):
 
 class TransitionProbabilityModelUpdaterParameters:
     filter_freq_updates: bool
-    mode: str
+    mode: str  # one of '', 'normal', 'inverted', 'symmetric'
     label_transition_mode: bool
     label_file_name: str
     def __init__(self, *, filter_freq_updates: bool = False, mode: str = '', label_transition_mode: bool = False, label_file_name: str = '') -> None: ...
@@ -403,9 +403,9 @@ class TransitionProbabilityModelUpdater(Component):
     def set_model(self, other: Component) -> None: ...
 
 class UniformNegativeSampleGeneratorParameters:
-    negative_rate: float
+    negative_rate: float  # a finite number >= 0
     filter_repeats: bool
-    seed: int
+    seed: int  # a 32-bit seed, not 0, -4 or 2147483647
     def __init__(self, *, negative_rate: float = -1.0, filter_repeats: bool = False, seed: int = 67439852) -> None: ...
 
 class UniformNegativeSampleGenerator(Component):

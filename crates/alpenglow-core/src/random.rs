@@ -24,7 +24,7 @@ impl Default for Random {
 
 impl Random {
     /// Seeds like the original: a signed 32-bit seed converted to u64 (negative seeds
-    /// sign-extend). Components check the range with [`check_seed`] first.
+    /// sign-extend). Seed parameters are checked with [`valid_seed`] (the `seed()` constraint).
     pub fn new(seed: i64) -> Self {
         let seed32 = seed as i32;
         Random { state: seed32 as i64 as u64 }
@@ -97,21 +97,16 @@ impl Random {
     }
 }
 
-/// Checks a seed parameter: a signed 32-bit integer that does not make the generator
-/// degenerate (0 or a multiple of 2^31 - 1, whose outputs are all 0).
-pub fn check_seed(component: &str, name: &str, seed: i64) -> crate::Result<()> {
-    if i32::try_from(seed).is_err() {
-        return Err(crate::Error::parameter(format!(
-            "{component}: parameter '{name}' must be a 32-bit integer (-2147483648..=2147483647), got {seed}"
-        )));
-    }
-    if Random::new(seed).is_degenerate() {
-        return Err(crate::Error::parameter(format!(
-            "{component}: parameter '{name}' must not be 0 (or a multiple of 2^31-1): the generator would only give 0"
-        )));
-    }
-    Ok(())
+/// Whether `seed` is a signed 32-bit integer that does not make the generator degenerate
+/// (a state that is a multiple of 2^31 - 1, whose outputs are all 0). Seed parameters declare
+/// this rule with the `seed()` constraint (see `params::check`).
+pub fn valid_seed(seed: i64) -> bool {
+    i32::try_from(seed).is_ok() && !Random::new(seed).is_degenerate()
 }
+
+/// The 32-bit seeds [`valid_seed`] rejects, for messages: 0 and 2^31 - 1 are multiples of the
+/// modulus, and -4 sign-extends to 2^64 - 4, also a multiple.
+pub const DEGENERATE_SEEDS_TEXT: &str = "0, -4 or 2147483647";
 
 #[cfg(test)]
 mod tests {
@@ -119,12 +114,22 @@ mod tests {
 
     #[test]
     fn seeds_out_of_range_or_degenerate_are_rejected() {
-        assert!(check_seed("X", "seed", 5).is_ok());
-        assert!(check_seed("X", "seed", -1).is_ok());
-        let e = check_seed("X", "seed", (1 << 32) + 5).unwrap_err().to_string();
-        assert!(e.contains("must be a 32-bit integer"), "{e}");
-        assert!(check_seed("X", "seed", 0).unwrap_err().to_string().contains("must not be 0"));
-        assert!(check_seed("X", "seed", 2_147_483_647).is_err());
+        assert!(valid_seed(5));
+        assert!(valid_seed(-1));
+        assert!(valid_seed(i32::MIN as i64));
+        assert!(valid_seed(2_147_483_646));
+        assert!(!valid_seed((1 << 32) + 5));
+        assert!(!valid_seed(i32::MIN as i64 - 1));
+        assert!(!valid_seed(2_147_483_648));
+        // Exactly the seeds named by DEGENERATE_SEEDS_TEXT are degenerate in the 32-bit range;
+        // -4 too, because it sign-extends to 2^64 - 4 = 4 (mod 2^31 - 1) - 4.
+        for seed in [0, -4, 2_147_483_647] {
+            assert!(!valid_seed(seed), "{seed}");
+            assert!(DEGENERATE_SEEDS_TEXT.contains(&seed.to_string()));
+        }
+        for seed in (-100..100).chain(2_147_483_547..2_147_483_647).chain(-2_147_483_648..-2_147_483_548) {
+            assert_eq!(valid_seed(seed), ![0, -4].contains(&seed), "{seed}");
+        }
     }
 
     fn ints(seed: i64, max: usize, n: usize) -> Vec<usize> {

@@ -389,12 +389,15 @@ fn bad_parameters_give_clear_errors() {
         registry::build(name, &kw).err().map(|e| e.to_string()).unwrap_or_default()
     };
     let u = "UniformNegativeSampleGenerator";
-    assert_eq!(err(u, &[]), format!("{u}: parameter 'negative_rate' must be a finite number >= 0, got -1"));
+    assert_eq!(err(u, &[]), format!("{u}: parameter 'negative_rate' must be a finite number >= 0, got -1.0"));
     assert!(err(u, &[("negative_rate", Value::Float(-0.5))]).contains("got -0.5"));
-    assert!(err(u, &[int("negative_rate", 1), int("seed", 0)]).contains("'seed' must not be 0"));
-    assert!(err(u, &[int("negative_rate", 1), int("seed", 1 << 33)]).contains("'seed' must be a 32-bit integer"));
+    assert_eq!(
+        err(u, &[int("negative_rate", 1), int("seed", 0)]),
+        format!("{u}: parameter 'seed' must be a 32-bit seed, not 0, -4 or 2147483647, got 0")
+    );
+    assert!(err(u, &[int("negative_rate", 1), int("seed", 1 << 33)]).contains("'seed' must be a 32-bit seed"));
     let p = "PopularityNegativeSampleGenerator";
-    assert!(err(p, &[int("negative_rate", -2)]).contains("'negative_rate' must be a finite number >= 0, got -2"));
+    assert!(err(p, &[int("negative_rate", -2)]).contains("'negative_rate' must be a finite number >= 0, got -2.0"));
     let hp = "HighPredictionNegativeSampleGenerator";
     assert!(err(hp, &[int("negative_rate", 1)]).contains("'full_negative_rate'"));
     assert!(err(hp, &[int("full_negative_rate", 1)]).contains("'negative_rate'"));

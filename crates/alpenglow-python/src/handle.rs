@@ -16,7 +16,7 @@ pub struct PyHandle {
     pub handle: Handle,
 }
 
-fn to_value(component: &str, name: &str, obj: &Bound<'_, PyAny>) -> PyResultA<Value> {
+pub(crate) fn to_value(component: &str, name: &str, obj: &Bound<'_, PyAny>) -> PyResultA<Value> {
     if obj.is_none() {
         return Ok(Value::None);
     }
@@ -103,6 +103,7 @@ pub fn components(py: Python<'_>) -> PyResult<Py<PyList>> {
             p.set_item("type", spec.type_name)?;
             p.set_item("doc", spec.doc.trim())?;
             p.set_item("default", value_to_py(py, default))?;
+            p.set_item("constraint", spec.constraint.map(|c| c.description()))?;
             params.append(p)?;
         }
         d.set_item("params", params)?;

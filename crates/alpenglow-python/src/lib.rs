@@ -43,6 +43,18 @@ fn read_file(py: Python<'_>, path: std::path::PathBuf, format: &str, experiment_
     Ok(PyHandle { handle: wrap(data, |_, _| {}) })
 }
 
+/// Checks a value against the declared constraint of a component's parameter: None when it is
+/// accepted, else why not ("must be <description>, got <value>"). The Python layer checks its
+/// own keywords with the core's rules this way, naming them as the user wrote them.
+#[pyfunction]
+fn parameter_violation(component: &str, name: &str, value: &Bound<'_, PyAny>) -> PyResultA<Option<String>> {
+    let spec = alpenglow_core::registry::find(component)
+        .and_then(|info| info.params.iter().find(|s| s.name == name))
+        .ok_or_else(|| alpenglow_core::Error::parameter(format!("{component} has no parameter '{name}'")))?;
+    let value = handle::to_value(component, name, value)?;
+    Ok(spec.constraint.filter(|c| !c.accepts(&value)).map(|c| format!("must be {c}, got {value}")))
+}
+
 /// The file formats `read_file` accepts.
 #[pyfunction]
 fn file_formats() -> Vec<&'static str> {
@@ -103,5 +115,5 @@ mod _core {
     #[pymodule_export]
     use super::run::run;
     #[pymodule_export]
-    use super::{data_length, dataframe_data, file_formats, gather_columns, read_file};
+    use super::{data_length, dataframe_data, file_formats, gather_columns, parameter_violation, read_file};
 }

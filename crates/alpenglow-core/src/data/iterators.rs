@@ -56,8 +56,8 @@ crate::parameters! {
     /// Fix: the original never moved the first record of each equal-time run (an off-by-one);
     /// here every run, first record included, is shuffled.
     pub struct ShuffleIteratorParameters {
-        /// Seed of the shuffle (must not be 0).
-        pub seed: i64 = 745578,
+        /// Seed of the shuffle.
+        pub seed: i64 = 745578; where seed(),
     }
 }
 
@@ -89,7 +89,7 @@ impl Component for ShuffleIterator {
     type Params = ShuffleIteratorParameters;
     type Wiring = IteratorWiring;
     fn new(params: Self::Params) -> Result<Self> {
-        crate::random::check_seed(Self::NAME, "seed", params.seed)?;
+        params.validate(Self::NAME)?;
         Ok(ShuffleIterator { params, wiring: IteratorWiring::default(), order: Vec::new() })
     }
     crate::component_accessors!();

@@ -11,7 +11,7 @@ crate::parameters! {
     /// updaters (in the order added) train.
     pub struct OnlineExperimentParameters {
         /// Length of the top list the rank is computed in; ranks >= top_k are misses.
-        pub top_k: i64 = 100,
+        pub top_k: i64 = 100; where int(1..=i32::MAX as i64),
         /// Records earlier than this are not evaluated (they still train).
         pub evaluation_start_time: f64 = 0.0,
         /// When > 0, the run stops at the first record with time >= this value (any input).
@@ -25,7 +25,7 @@ crate::parameters! {
         /// Largest item id (-1: taken from the data).
         pub max_item: i64 = -1,
         /// Seed from which components without an explicit seed derive theirs.
-        pub random_seed: i64 = 7992364,
+        pub random_seed: i64 = 7992364; where seed(),
     }
 }
 
@@ -73,13 +73,7 @@ impl Component for OnlineExperiment {
     type Params = OnlineExperimentParameters;
     type Wiring = OnlineExperimentWiring;
     fn new(params: Self::Params) -> Result<Self> {
-        if params.top_k <= 0 || params.top_k > i32::MAX as i64 {
-            return Err(Error::parameter(format!(
-                "OnlineExperiment: parameter 'top_k' must be in 1..=2147483647, got {}",
-                params.top_k
-            )));
-        }
-        crate::random::check_seed(Self::NAME, "random_seed", params.random_seed)?;
+        params.validate(Self::NAME)?;
         if params.experiment_termination_time > 0.0
             && params.evaluation_start_time >= params.experiment_termination_time
         {

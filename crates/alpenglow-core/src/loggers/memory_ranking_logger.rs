@@ -24,9 +24,9 @@ crate::parameters! {
         /// Records before this time are not evaluated (-1: the experiment's value).
         pub evaluation_start_time: f64 = -1.0,
         /// Length of the top list (-1: the experiment's value).
-        pub top_k: i64 = -1,
+        pub top_k: i64 = -1; where int(1..=i32::MAX as i64).or(-1, "from the experiment"),
         /// Seed of the tie-breaking generator (the Python experiments use 43211234).
-        pub random_seed: i64 = -1,
+        pub random_seed: i64 = -1; where seed(),
         /// Rank by scoring every item (a slow reference with identical results, to check and
         /// benchmark the models' fast ranking paths).
         pub reference_ranking: bool = false,
@@ -117,13 +117,7 @@ impl Component for MemoryRankingLogger {
     type Params = MemoryRankingLoggerParameters;
     type Wiring = MemoryRankingLoggerWiring;
     fn new(params: Self::Params) -> Result<Self> {
-        if params.top_k == 0 || params.top_k < -1 || params.top_k > i32::MAX as i64 {
-            return Err(Error::parameter(format!(
-                "MemoryRankingLogger: parameter 'top_k' must be in 1..=2147483647 (or -1 for the experiment's), got {}",
-                params.top_k
-            )));
-        }
-        crate::random::check_seed(Self::NAME, "random_seed", params.random_seed)?;
+        params.validate(Self::NAME)?;
         Ok(MemoryRankingLogger {
             rank_computer: RankComputer::new(1, false, params.random_seed),
             evaluation_start_time: params.evaluation_start_time,

@@ -13,7 +13,7 @@ crate::parameters! {
     /// Runs on every record, or only where `set_should_run` flags are set.
     pub struct PredictionLoggerParameters {
         /// Length of the lists (-1: the experiment's top_k).
-        pub top_k: i64 = -1,
+        pub top_k: i64 = -1; where int(1..=i32::MAX as i64).or(-1, "from the experiment"),
         /// 1: exclude the user's known items, 0: keep them, -1: the experiment's setting.
         pub exclude_known: i64 = -1,
     }
@@ -93,12 +93,7 @@ impl Component for PredictionLogger {
     type Params = PredictionLoggerParameters;
     type Wiring = PredictionLoggerWiring;
     fn new(params: Self::Params) -> Result<Self> {
-        if params.top_k == 0 || params.top_k < -1 || params.top_k > i32::MAX as i64 {
-            return Err(Error::parameter(format!(
-                "PredictionLogger: parameter 'top_k' must be in 1..=2147483647 (or -1 for the experiment's), got {}",
-                params.top_k
-            )));
-        }
+        params.validate(Self::NAME)?;
         Ok(PredictionLogger {
             params,
             wiring: Default::default(),

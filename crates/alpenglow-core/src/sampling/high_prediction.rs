@@ -2,13 +2,13 @@
 
 use std::cmp::Ordering;
 
-use super::{below, check_rate, emit_cycle, fill_implicit_samples, forward_message};
+use super::{below, emit_cycle, fill_implicit_samples, forward_message};
 use crate::component::{Component, slot};
 use crate::data::RecDat;
 use crate::error::Result;
 use crate::experiment::{Environment, Updater, UpdaterMessage};
 use crate::models::Model;
-use crate::random::{Random, check_seed};
+use crate::random::Random;
 
 crate::parameters! {
     /// Trains its sub-updaters on implicit data: each record (the positive) followed by the
@@ -28,12 +28,12 @@ crate::parameters! {
     /// Fix: the original's unstable sort left the order of equal scores undefined; here ties go
     /// to the lower item id.
     pub struct HighPredictionNegativeSampleGeneratorParameters {
-        /// Negatives per record: the best of the candidates (>= 0; fractional rounds up). Must be given.
-        pub negative_rate: f64 = -1.0,
-        /// Candidates scored per record (>= 0; fractional rounds up). Must be given.
-        pub full_negative_rate: f64 = -1.0,
+        /// Negatives per record: the best of the candidates (fractional rounds up). Must be given.
+        pub negative_rate: f64 = -1.0; where finite_min(0.0),
+        /// Candidates scored per record (fractional rounds up). Must be given.
+        pub full_negative_rate: f64 = -1.0; where finite_min(0.0),
         /// Seed of the generator's own random numbers (restarted at every run).
-        pub seed: i64 = 744478,
+        pub seed: i64 = 744478; where seed(),
     }
 }
 
@@ -120,9 +120,7 @@ impl Component for HighPredictionNegativeSampleGenerator {
     type Params = HighPredictionNegativeSampleGeneratorParameters;
     type Wiring = HighPredictionNegativeSampleGeneratorWiring;
     fn new(params: Self::Params) -> Result<Self> {
-        check_rate(Self::NAME, "negative_rate", params.negative_rate)?;
-        check_rate(Self::NAME, "full_negative_rate", params.full_negative_rate)?;
-        check_seed(Self::NAME, "seed", params.seed)?;
+        params.validate(Self::NAME)?;
         Ok(HighPredictionNegativeSampleGenerator {
             rng: Random::new(params.seed),
             params,

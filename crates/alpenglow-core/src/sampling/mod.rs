@@ -20,7 +20,7 @@ pub use uniform::UniformNegativeSampleGenerator;
 
 use crate::component::Link;
 use crate::data::RecDat;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::experiment::{Environment, Updater, UpdaterMessage};
 
 /// Sends one implicit update cycle to `updaters`: Start to all, then every sample in order to
@@ -54,15 +54,6 @@ pub fn fill_implicit_samples(positive: &RecDat, negatives: &[u32], out: &mut Vec
     out.clear();
     out.push(*positive);
     out.extend(negatives.iter().map(|&item| negative_of(positive, item)));
-}
-
-/// Checks a sample-count parameter: finite and >= 0.
-pub fn check_rate(component: &str, name: &str, rate: f64) -> Result<()> {
-    if rate.is_finite() && rate >= 0.0 {
-        Ok(())
-    } else {
-        Err(Error::parameter(format!("{component}: parameter '{name}' must be a finite number >= 0, got {rate}")))
-    }
 }
 
 /// `count < rate`: a fractional rate rounds up.

@@ -1,11 +1,11 @@
 //! Re-training on past positives drawn from a pool.
 
-use super::{below, check_rate, emit_cycle, forward_message};
+use super::{below, emit_cycle, forward_message};
 use crate::component::Component;
 use crate::data::RecDat;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::experiment::{Environment, Updater, UpdaterMessage};
-use crate::random::{Random, check_seed};
+use crate::random::Random;
 
 crate::parameters! {
     /// Trains its sub-updaters on past positives: keeps a pool of up to `pool_size` earlier
@@ -20,12 +20,12 @@ crate::parameters! {
     /// as the pool is non-empty, i.e. from the second record on.
     /// Fix: the first record never makes the pool larger than `pool_size`.
     pub struct PooledPositiveSampleGeneratorParameters {
-        /// Maximum number of records in the pool (> 0). Must be given.
-        pub pool_size: i64 = -1,
-        /// Records drawn from the pool per record (>= 0; a fractional rate rounds up). Must be given.
-        pub positive_rate: f64 = -1.0,
+        /// Maximum number of records in the pool. Must be given.
+        pub pool_size: i64 = -1; where int(1..=i32::MAX as i64),
+        /// Records drawn from the pool per record (a fractional rate rounds up). Must be given.
+        pub positive_rate: f64 = -1.0; where finite_min(0.0),
         /// Seed of the generator's own random numbers (restarted at every run).
-        pub seed: i64 = 134235,
+        pub seed: i64 = 134235; where seed(),
     }
 }
 
@@ -93,15 +93,7 @@ impl Component for PooledPositiveSampleGenerator {
     type Params = PooledPositiveSampleGeneratorParameters;
     type Wiring = PooledPositiveSampleGeneratorWiring;
     fn new(params: Self::Params) -> Result<Self> {
-        if params.pool_size <= 0 || params.pool_size > i32::MAX as i64 {
-            return Err(Error::parameter(format!(
-                "{}: parameter 'pool_size' must be in 1..=2147483647, got {}",
-                Self::NAME,
-                params.pool_size
-            )));
-        }
-        check_rate(Self::NAME, "positive_rate", params.positive_rate)?;
-        check_seed(Self::NAME, "seed", params.seed)?;
+        params.validate(Self::NAME)?;
         Ok(PooledPositiveSampleGenerator {
             rng: Random::new(params.seed),
             pool_size: params.pool_size as usize,

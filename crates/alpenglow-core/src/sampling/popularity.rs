@@ -1,11 +1,11 @@
 //! Negative sampling proportional to item popularity.
 
-use super::{below, check_rate, emit_cycle, fill_implicit_samples, forward_message};
+use super::{below, emit_cycle, fill_implicit_samples, forward_message};
 use crate::component::Component;
 use crate::data::RecDat;
 use crate::error::Result;
 use crate::experiment::{Environment, Updater, UpdaterMessage};
-use crate::random::{Random, check_seed};
+use crate::random::Random;
 
 crate::parameters! {
     /// Trains its sub-updaters on implicit data: each record (the positive) followed by up to
@@ -19,10 +19,10 @@ crate::parameters! {
     /// items, and picks the first item (in the environment's item order) at which the running
     /// popularity sum of the available items reaches t. Sampling stops early when S is 0.
     pub struct PopularityNegativeSampleGeneratorParameters {
-        /// Negatives per record (>= 0; a fractional rate rounds up). Must be given.
-        pub negative_rate: f64 = -1.0,
+        /// Negatives per record (a fractional rate rounds up). Must be given.
+        pub negative_rate: f64 = -1.0; where finite_min(0.0),
         /// Seed of the generator's own random numbers (restarted at every run).
-        pub seed: i64 = 745578,
+        pub seed: i64 = 745578; where seed(),
     }
 }
 
@@ -158,8 +158,7 @@ impl Component for PopularityNegativeSampleGenerator {
     type Params = PopularityNegativeSampleGeneratorParameters;
     type Wiring = PopularityNegativeSampleGeneratorWiring;
     fn new(params: Self::Params) -> Result<Self> {
-        check_rate(Self::NAME, "negative_rate", params.negative_rate)?;
-        check_seed(Self::NAME, "seed", params.seed)?;
+        params.validate(Self::NAME)?;
         Ok(PopularityNegativeSampleGenerator {
             rng: Random::new(params.seed),
             params,

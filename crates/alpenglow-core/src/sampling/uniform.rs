@@ -1,11 +1,11 @@
 //! Uniform negative sampling over the items seen so far.
 
-use super::{below, check_rate, emit_cycle, fill_implicit_samples, forward_message};
+use super::{below, emit_cycle, fill_implicit_samples, forward_message};
 use crate::component::Component;
 use crate::data::RecDat;
 use crate::error::Result;
 use crate::experiment::{Environment, Updater, UpdaterMessage};
-use crate::random::{Random, check_seed};
+use crate::random::Random;
 
 crate::parameters! {
     /// Trains its sub-updaters on implicit data: each record (the positive) followed by
@@ -24,12 +24,12 @@ crate::parameters! {
     /// Fisher–Yates over a permutation of the item positions that is kept from record to record;
     /// it stops after `negative_rate` negatives or when every item was drawn.
     pub struct UniformNegativeSampleGeneratorParameters {
-        /// Negatives per record (>= 0; a fractional rate rounds up). Must be given.
-        pub negative_rate: f64 = -1.0,
+        /// Negatives per record (a fractional rate rounds up). Must be given.
+        pub negative_rate: f64 = -1.0; where finite_min(0.0),
         /// Draw without replacement (no repeated negatives within a record).
         pub filter_repeats: bool = false,
         /// Seed of the generator's own random numbers (restarted at every run).
-        pub seed: i64 = 67439852,
+        pub seed: i64 = 67439852; where seed(),
     }
 }
 
@@ -116,8 +116,7 @@ impl Component for UniformNegativeSampleGenerator {
     type Params = UniformNegativeSampleGeneratorParameters;
     type Wiring = UniformNegativeSampleGeneratorWiring;
     fn new(params: Self::Params) -> Result<Self> {
-        check_rate(Self::NAME, "negative_rate", params.negative_rate)?;
-        check_seed(Self::NAME, "seed", params.seed)?;
+        params.validate(Self::NAME)?;
         Ok(UniformNegativeSampleGenerator {
             rng: Random::new(params.seed),
             params,
@@ -245,16 +244,28 @@ mod tests {
 
     #[test]
     fn bad_parameters() {
+        // Keyword construction (the registry's path) checks the declared constraints.
         let err = |kw: &[(&str, crate::params::Value)]| {
             let kw: Vec<_> = kw.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
-            let p =
-                UniformNegativeSampleGeneratorParameters::from_kwargs("UniformNegativeSampleGenerator", &kw).unwrap();
-            UniformNegativeSampleGenerator::new(p).err().map(|e| e.to_string()).unwrap_or_default()
+            UniformNegativeSampleGeneratorParameters::from_kwargs("UniformNegativeSampleGenerator", &kw)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default()
         };
         use crate::params::Value;
-        assert!(err(&[]).contains("'negative_rate' must be a finite number >= 0, got -1"));
-        assert!(err(&[("negative_rate", Value::Float(f64::NAN))]).contains("negative_rate"));
-        assert!(err(&[("negative_rate", Value::Int(1)), ("seed", Value::Int(0))]).contains("'seed' must not be 0"));
+        assert_eq!(
+            err(&[]),
+            "UniformNegativeSampleGenerator: parameter 'negative_rate' must be a finite number >= 0, got -1.0"
+        );
+        assert!(err(&[("negative_rate", Value::Float(f64::NAN))]).contains("'negative_rate' must be"));
+        assert_eq!(
+            err(&[("negative_rate", Value::Int(1)), ("seed", Value::Int(0))]),
+            "UniformNegativeSampleGenerator: parameter 'seed' must be a 32-bit seed, not 0, -4 or 2147483647, got 0"
+        );
         assert_eq!(err(&[("negative_rate", Value::Int(1))]), "");
+        // So does the constructor, for parameters built as struct literals.
+        let p = UniformNegativeSampleGeneratorParameters { negative_rate: 1.0, seed: 1 << 31, ..Default::default() };
+        let e = UniformNegativeSampleGenerator::new(p).err().unwrap().to_string();
+        assert!(e.starts_with("UniformNegativeSampleGenerator: parameter 'seed' must be a 32-bit seed"), "{e}");
     }
 }

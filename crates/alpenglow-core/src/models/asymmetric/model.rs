@@ -1,9 +1,11 @@
 //! The asymmetric factor model: users are represented by the items they interacted with.
 
+use super::history::NormType;
 use super::shared::{CoreConfig, HistoryFactorCore};
-use super::validate::validate;
+use super::validate::{MAX_DIMENSION, validate};
 use crate::component::{Component, NoWiring};
 use crate::data::RecDat;
+use crate::data::columns::MAX_ID;
 use crate::error::Result;
 use crate::experiment::Environment;
 use crate::models::Model;
@@ -37,25 +39,25 @@ crate::parameters! {
     /// Fix: under "recency" an event later than the scored record counts with weight 1
     /// instead of aborting the program.
     pub struct AsymmetricFactorModelParameters {
-        /// Length of the factor vectors (>= 1).
-        pub dimension: i64 = 10,
+        /// Length of the factor vectors.
+        pub dimension: i64 = 10; where int(1..=MAX_DIMENSION),
         /// Lower end of the uniform random initial factor values.
-        pub begin_min: f64 = -0.1,
+        pub begin_min: f64 = -0.1; where finite(),
         /// Upper end of the uniform random initial factor values (>= begin_min).
-        pub begin_max: f64 = 0.1,
+        pub begin_max: f64 = 0.1; where finite(),
         /// Apply the logistic sigmoid to the score.
         pub use_sigmoid: bool = false,
         /// "disabled", "constant", "recency", "exponential" or "youngest" (see above).
-        pub norm_type: String = "constant".to_string(),
-        /// Decay of the "exponential" weights (>= 0).
-        pub gamma: f64 = 0.8,
+        pub norm_type: String = "constant".to_string(); where one_of(NormType::NAMES),
+        /// Decay of the "exponential" weights.
+        pub gamma: f64 = 0.8; where finite_min(0.0),
         /// Seed of the item factors; the history factors use seed + 1.
-        pub seed: i64 = 745578,
+        pub seed: i64 = 745578; where seeds(2),
         /// Initialise the factors of items 0..=max_item at the start of a run: 1 yes, 0 no,
         /// -1 as the experiment says.
-        pub initialize_all: i64 = -1,
+        pub initialize_all: i64 = -1; where int(0..=1).or(-1, "from the experiment"),
         /// Largest item id for initialize_all; -1: the experiment's.
-        pub max_item: i64 = -1,
+        pub max_item: i64 = -1; where int(0..=MAX_ID).or(-1, "from the experiment"),
     }
 }
 
@@ -109,19 +111,9 @@ impl Component for AsymmetricFactorModel {
     type Params = AsymmetricFactorModelParameters;
     type Wiring = NoWiring;
     fn new(params: Self::Params) -> Result<Self> {
+        params.validate(Self::NAME)?;
         let p = &params;
-        let norm_type = validate(
-            Self::NAME,
-            p.dimension,
-            p.begin_min,
-            p.begin_max,
-            &p.norm_type,
-            p.gamma,
-            p.seed,
-            2,
-            p.initialize_all,
-            &[("max_item", p.max_item)],
-        )?;
+        let norm_type = validate(Self::NAME, p.begin_min, p.begin_max, &p.norm_type)?;
         let core = HistoryFactorCore::new(CoreConfig {
             kind: Self::NAME,
             dimension: p.dimension as usize,

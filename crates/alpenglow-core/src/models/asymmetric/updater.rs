@@ -6,7 +6,7 @@ use super::shared::HistoryFactorCore;
 use super::step::StepScratch;
 use crate::component::{Component, slot};
 use crate::data::RecDat;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::experiment::{Environment, Updater, UpdaterMessage};
 use crate::gradient::GradientUpdater;
 
@@ -64,14 +64,9 @@ pub struct GradientCycle {
 }
 
 impl GradientCycle {
-    /// Checks the parameters (named as in `component`'s parameter struct).
-    pub fn new(component: &str, learning_rate: f64, cumulative: bool) -> Result<Self> {
-        if !(learning_rate >= 0.0 && learning_rate.is_finite()) {
-            return Err(Error::parameter(format!(
-                "{component}: parameter 'learning_rate' must be a finite number >= 0, got {learning_rate}"
-            )));
-        }
-        Ok(GradientCycle { learning_rate, cumulative, ..Default::default() })
+    /// The learning rate is checked by the updater's parameter constraint.
+    pub fn new(learning_rate: f64, cumulative: bool) -> Self {
+        GradientCycle { learning_rate, cumulative, ..Default::default() }
     }
 
     pub fn update(&mut self, core: &mut HistoryFactorCore, rec: &RecDat, gradient: f64) {
@@ -132,8 +127,8 @@ crate::parameters! {
     /// Fix: in cumulative mode, a sample outside an update cycle is applied at once (the
     /// original accumulated it forever).
     pub struct AsymmetricFactorModelGradientUpdaterParameters {
-        /// Step size (>= 0).
-        pub learning_rate: f64 = 0.1,
+        /// Step size.
+        pub learning_rate: f64 = 0.1; where finite_min(0.0),
         /// Sum the history updates over an implicit update cycle and apply them at its end.
         pub cumulative_item_updates: bool = false,
     }
@@ -173,7 +168,8 @@ impl Component for AsymmetricFactorModelGradientUpdater {
     type Params = AsymmetricFactorModelGradientUpdaterParameters;
     type Wiring = AsymmetricFactorModelGradientUpdaterWiring;
     fn new(params: Self::Params) -> Result<Self> {
-        let cycle = GradientCycle::new(Self::NAME, params.learning_rate, params.cumulative_item_updates)?;
+        params.validate(Self::NAME)?;
+        let cycle = GradientCycle::new(params.learning_rate, params.cumulative_item_updates);
         Ok(AsymmetricFactorModelGradientUpdater { params, wiring: Default::default(), cycle })
     }
     fn initialize(&mut self, _env: &Environment) -> Result<()> {
@@ -189,7 +185,7 @@ mod tests {
 
     #[test]
     fn cycle_messages() {
-        let mut c = GradientCycle::new("X", 0.1, true).unwrap();
+        let mut c = GradientCycle::new(0.1, true);
         assert!(!c.message(UpdaterMessage::EndOfImplicitUpdateCycle), "no open cycle");
         assert!(!c.message(UpdaterMessage::StartOfImplicitUpdateCycle));
         assert!(!c.message(UpdaterMessage::EndOfImplicitUpdateCycle), "nothing accumulated");
@@ -197,10 +193,14 @@ mod tests {
         c.first = Some(RecDat::default());
         assert!(!c.message(UpdaterMessage::StartOfOfflineUpdate));
         assert!(c.message(UpdaterMessage::EndOfImplicitUpdateCycle));
-        let mut plain = GradientCycle::new("X", 0.1, false).unwrap();
+        let mut plain = GradientCycle::new(0.1, false);
         plain.message(UpdaterMessage::StartOfImplicitUpdateCycle);
         assert!(!plain.in_cycle, "non-cumulative updaters never defer");
-        let e = GradientCycle::new("X", f64::NAN, false).unwrap_err().to_string();
-        assert_eq!(e, "X: parameter 'learning_rate' must be a finite number >= 0, got NaN");
+        let nan = AsymmetricFactorModelGradientUpdaterParameters { learning_rate: f64::NAN, ..Default::default() };
+        let e = AsymmetricFactorModelGradientUpdater::new(nan).err().unwrap().to_string();
+        assert_eq!(
+            e,
+            "AsymmetricFactorModelGradientUpdater: parameter 'learning_rate' must be a finite number >= 0, got nan"
+        );
     }
 }

@@ -4,7 +4,7 @@ use super::factors::sigmoid;
 use super::model::{FactorModel, Parts, init_bias};
 use crate::component::{Component, slot};
 use crate::data::RecDat;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::experiment::Environment;
 use crate::gradient::GradientUpdater;
 
@@ -31,14 +31,14 @@ crate::parameters! {
         pub turn_off_user_bias_updates: bool = false,
         /// Do not change item biases.
         pub turn_off_item_bias_updates: bool = false,
-        /// Step size of the vectors (>= 0).
-        pub learning_rate: f64 = 0.1,
-        /// L2 regularisation of the vectors (>= 0).
-        pub regularization_rate: f64 = 0.0,
-        /// Step size of the biases (>= 0).
-        pub learning_rate_bias: f64 = 0.1,
-        /// L2 regularisation of the biases (>= 0).
-        pub regularization_rate_bias: f64 = 0.0,
+        /// Step size of the vectors.
+        pub learning_rate: f64 = 0.1; where finite_min(0.0),
+        /// L2 regularisation of the vectors.
+        pub regularization_rate: f64 = 0.0; where finite_min(0.0),
+        /// Step size of the biases.
+        pub learning_rate_bias: f64 = 0.1; where finite_min(0.0),
+        /// L2 regularisation of the biases.
+        pub regularization_rate_bias: f64 = 0.0; where finite_min(0.0),
     }
 }
 
@@ -121,18 +121,7 @@ impl Component for FactorModelGradientUpdater {
     type Params = FactorModelGradientUpdaterParameters;
     type Wiring = FactorModelGradientUpdaterWiring;
     fn new(params: Self::Params) -> Result<Self> {
-        for (name, v) in [
-            ("learning_rate", params.learning_rate),
-            ("regularization_rate", params.regularization_rate),
-            ("learning_rate_bias", params.learning_rate_bias),
-            ("regularization_rate_bias", params.regularization_rate_bias),
-        ] {
-            if !(v >= 0.0 && v.is_finite()) {
-                return Err(Error::parameter(format!(
-                    "FactorModelGradientUpdater: parameter '{name}' must be a finite number >= 0, got {v}"
-                )));
-            }
-        }
+        params.validate(Self::NAME)?;
         Ok(FactorModelGradientUpdater { params, wiring: Default::default() })
     }
     crate::component_accessors!();

@@ -5,6 +5,7 @@ use super::lemp::LempContainer;
 use crate::component::{Component, Link};
 use crate::containers::train_matrix::Row;
 use crate::data::RecDat;
+use crate::data::columns::MAX_ID;
 use crate::error::{Error, Result};
 use crate::experiment::Environment;
 use crate::models::recency::Recency;
@@ -55,12 +56,12 @@ crate::parameters! {
     /// early exit).
     /// Fix: ties in top lists are broken deterministically (higher score, then lower item id).
     pub struct FactorModelParameters {
-        /// Length of the factor vectors (>= 1).
-        pub dimension: i64 = 10,
+        /// Length of the factor vectors.
+        pub dimension: i64 = 10; where int(1..=1 << 20),
         /// Lower end of the uniform initial values.
-        pub begin_min: f64 = -0.1,
+        pub begin_min: f64 = -0.1; where finite(),
         /// Upper end of the uniform initial values (>= begin_min).
-        pub begin_max: f64 = 0.1,
+        pub begin_max: f64 = 0.1; where finite(),
         /// Pass the score through the logistic sigmoid.
         pub use_sigmoid: bool = false,
         /// Add a learned per-item bias.
@@ -68,16 +69,16 @@ crate::parameters! {
         /// Add a learned per-user bias.
         pub use_user_bias: bool = false,
         /// Seed of the initial vectors (users use seed+1, items seed+2).
-        pub seed: i64 = 745578,
-        /// Bucket size of the LEMP container used for exact fast ranking (>= 2).
-        pub lemp_bucket_size: i64 = 64,
+        pub seed: i64 = 745578; where seeds(3),
+        /// Bucket size of the LEMP container used for exact fast ranking.
+        pub lemp_bucket_size: i64 = 64; where int(2..=1 << 20),
         /// Initialise vectors for every id in 0..=max_user and 0..=max_item when the first run
         /// starts (1), or only on first sight (0); -1 takes the experiment's setting.
-        pub initialize_all: IntOrBool = IntOrBool(-1),
+        pub initialize_all: IntOrBool = IntOrBool(-1); where int(0..=1).or(-1, "from the experiment"),
         /// Largest item id initialised with initialize_all (-1: from the data).
-        pub max_item: i64 = -1,
+        pub max_item: i64 = -1; where int(0..=MAX_ID).or(-1, "from the data"),
         /// Largest user id initialised with initialize_all (-1: from the data).
-        pub max_user: i64 = -1,
+        pub max_user: i64 = -1; where int(0..=MAX_ID).or(-1, "from the data"),
     }
 }
 
@@ -294,50 +295,19 @@ impl Model for FactorModel {
     }
 }
 
-fn invalid(name: &str, why: String) -> Error {
-    Error::parameter(format!("FactorModel: parameter '{name}' {why}"))
-}
-
 impl Component for FactorModel {
     const NAME: &'static str = "FactorModel";
     type Params = FactorModelParameters;
     type Wiring = FactorModelWiring;
 
     fn new(params: Self::Params) -> Result<Self> {
+        params.validate(Self::NAME)?;
         let p = &params;
-        if !(1..=1 << 20).contains(&p.dimension) {
-            return Err(invalid("dimension", format!("must be in 1..=1048576, got {}", p.dimension)));
-        }
-        if !p.begin_min.is_finite() || !p.begin_max.is_finite() {
-            return Err(invalid(
-                "begin_min",
-                format!("and 'begin_max' must be finite, got {} and {}", p.begin_min, p.begin_max),
-            ));
-        }
         if p.begin_min > p.begin_max {
-            return Err(invalid("begin_min", format!("must be <= begin_max ({}), got {}", p.begin_max, p.begin_min)));
-        }
-        for offset in [0, 1, 2] {
-            crate::random::check_seed(Self::NAME, "seed", p.seed + offset).map_err(|_| {
-                invalid("seed", format!("must be a 32-bit integer such that seed+1 and seed+2 are valid non-degenerate seeds too (not -2, -1, 0, 2147483645..), got {}", p.seed))
-            })?;
-        }
-        if !(2..=1 << 20).contains(&p.lemp_bucket_size) {
-            return Err(invalid("lemp_bucket_size", format!("must be in 2..=1048576, got {}", p.lemp_bucket_size)));
-        }
-        if !(-1..=1).contains(&p.initialize_all.0) {
-            return Err(invalid(
-                "initialize_all",
-                format!("must be -1 (from the experiment), 0 or 1, got {}", p.initialize_all.0),
-            ));
-        }
-        for (name, v) in [("max_item", p.max_item), ("max_user", p.max_user)] {
-            if !(-1..=crate::data::columns::MAX_ID).contains(&v) {
-                return Err(invalid(
-                    name,
-                    format!("must be -1 (from the data) or in 0..={}, got {v}", crate::data::columns::MAX_ID),
-                ));
-            }
+            return Err(Error::parameter(format!(
+                "FactorModel: parameter 'begin_min' must be <= begin_max ({}), got {}",
+                p.begin_max, p.begin_min
+            )));
         }
         let d = p.dimension as usize;
         Ok(FactorModel {

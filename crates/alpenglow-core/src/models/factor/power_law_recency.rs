@@ -1,7 +1,7 @@
 //! Power-law recency weight: close to 1 right after an entity was seen, decaying towards 0.
 
 use crate::component::{Component, NoWiring};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::models::recency::Recency;
 
 crate::parameters! {
@@ -12,10 +12,10 @@ crate::parameters! {
     /// Fix: a time earlier than the last update counts as no time elapsed (weight 1); the
     /// original returned NaN or values outside [0, 1].
     pub struct PowerLawRecencyParameters {
-        /// Time scale of the decay (> 0).
-        pub delta_t: f64 = -1.0,
-        /// Exponent of the decay (> 0).
-        pub exponent: f64 = -1.0,
+        /// Time scale of the decay. Must be given.
+        pub delta_t: f64 = -1.0; where finite_above(0.0),
+        /// Exponent of the decay. Must be given.
+        pub exponent: f64 = -1.0; where finite_above(0.0),
     }
 }
 
@@ -50,13 +50,7 @@ impl Component for PowerLawRecency {
     type Params = PowerLawRecencyParameters;
     type Wiring = NoWiring;
     fn new(params: Self::Params) -> Result<Self> {
-        for (name, v) in [("delta_t", params.delta_t), ("exponent", params.exponent)] {
-            if !(v > 0.0 && v.is_finite()) {
-                return Err(Error::parameter(format!(
-                    "PowerLawRecency: parameter '{name}' must be a finite number > 0, got {v}"
-                )));
-            }
-        }
+        params.validate(Self::NAME)?;
         Ok(PowerLawRecency { params, wiring: NoWiring, last: Vec::new() })
     }
     crate::component_accessors!();
@@ -84,7 +78,7 @@ mod tests {
     #[test]
     fn parameters_are_validated() {
         let e = PowerLawRecency::new(PowerLawRecencyParameters::default()).err().unwrap().to_string();
-        assert_eq!(e, "PowerLawRecency: parameter 'delta_t' must be a finite number > 0, got -1");
+        assert_eq!(e, "PowerLawRecency: parameter 'delta_t' must be a finite number > 0, got -1.0");
         let e =
             PowerLawRecency::new(PowerLawRecencyParameters { delta_t: 1.0, exponent: 0.0 }).err().unwrap().to_string();
         assert!(e.contains("'exponent'"), "{e}");

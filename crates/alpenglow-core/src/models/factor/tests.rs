@@ -52,10 +52,37 @@ fn bad_parameters_name_the_parameter() {
         error_of(Params { begin_min: 0.5, begin_max: 0.1, ..d() }),
         "FactorModel: parameter 'begin_min' must be <= begin_max (0.1), got 0.5"
     );
-    assert!(error_of(Params { begin_max: f64::NAN, ..d() }).contains("'begin_min' and 'begin_max' must be finite"));
-    for seed in [0, -1, -2, 1 << 40, 2147483645] {
-        assert!(error_of(Params { seed, ..d() }).contains("parameter 'seed'"), "seed {seed}");
+    assert_eq!(
+        error_of(Params { begin_max: f64::NAN, ..d() }),
+        "FactorModel: parameter 'begin_max' must be a finite number, got nan"
+    );
+    assert!(error_of(Params { begin_min: f64::NEG_INFINITY, ..d() }).contains("'begin_min' must be a finite number"));
+    // Users use seed+1 and items seed+2: all three must be valid seeds.
+    for seed in [0, -1, -2, -4, -5, -6, 1 << 40, 2147483645, 2147483646, 2147483647, -(1 << 31) - 1] {
+        assert_eq!(
+            error_of(Params { seed, ..d() }),
+            format!(
+                "FactorModel: parameter 'seed' must be a 32-bit seed with seed..=seed+2 all valid seeds \
+                 (32-bit, not 0, -4 or 2147483647), got {seed}"
+            ),
+            "seed {seed}"
+        );
     }
+    for seed in [1, -3, -7, 2147483644, -(1 << 31)] {
+        assert_eq!(error_of(Params { seed, ..d() }), "", "seed {seed}");
+    }
+    assert_eq!(
+        error_of(Params { lemp_bucket_size: 1, ..d() }),
+        "FactorModel: parameter 'lemp_bucket_size' must be in 2..=1048576, got 1"
+    );
+    assert_eq!(
+        error_of(Params { initialize_all: IntOrBool(2), ..d() }),
+        "FactorModel: parameter 'initialize_all' must be -1 (from the experiment), 0 or 1, got 2"
+    );
+    assert_eq!(
+        error_of(Params { max_user: 16_777_216, ..d() }),
+        "FactorModel: parameter 'max_user' must be -1 (from the data) or in 0..=16777215, got 16777216"
+    );
     assert!(error_of(Params { lemp_bucket_size: 1, ..d() }).contains("'lemp_bucket_size'"));
     assert!(error_of(Params { initialize_all: IntOrBool(2), ..d() }).contains("'initialize_all'"));
     assert!(error_of(Params { max_item: -2, ..d() }).contains("'max_item'"));

@@ -18,8 +18,8 @@ crate::parameters! {
     /// A malformed token is an error naming the file, the 1-based line number and the token
     /// (the original aborted or silently misread).
     pub struct SparseAttributeContainerParameters {
-        /// Path of the attribute file (required).
-        pub file_name: String = String::new(),
+        /// Path of the attribute file (lines of index:value tokens). Must be given.
+        pub file_name: String = String::new(); where non_empty(),
     }
 }
 
@@ -135,11 +135,7 @@ impl Component for SparseAttributeContainer {
     type Params = SparseAttributeContainerParameters;
     type Wiring = NoWiring;
     fn new(params: Self::Params) -> Result<Self> {
-        if params.file_name.is_empty() {
-            return Err(Error::parameter(
-                "SparseAttributeContainer: parameter 'file_name' is required (a file of index:value lines)",
-            ));
-        }
+        params.validate(Self::NAME)?;
         let mut container = Self::from_file(Path::new(&params.file_name))?;
         container.params = params;
         Ok(container)

@@ -13,7 +13,6 @@ use crate::experiment::Environment;
 use crate::models::factor::factors::{dot, Factors};
 use crate::models::serialization::{read_header, write_header};
 use crate::models::Model;
-use crate::random::check_seed;
 
 crate::parameters! {
     /// Factorisation machine without bias or linear terms. The user vector is
@@ -32,14 +31,14 @@ crate::parameters! {
     /// Fix: the original summed the attribute factors in hash-map order (implementation-defined
     /// floating-point order); here they are summed in ascending attribute index order.
     pub struct FmModelParameters {
-        /// Length of the factor vectors (1..=100000).
-        pub dimension: i64 = 10,
+        /// Length of the factor vectors.
+        pub dimension: i64 = 10; where int(1..=MAX_DIMENSION),
         /// Lower end of the uniform initial factor values.
-        pub begin_min: f64 = -0.01,
+        pub begin_min: f64 = -0.01; where finite(),
         /// Upper end of the uniform initial factor values (>= begin_min).
-        pub begin_max: f64 = 0.01,
+        pub begin_max: f64 = 0.01; where finite(),
         /// Seed of the user factors; the item factors use seed + 1.
-        pub seed: i64 = 745578,
+        pub seed: i64 = 745578; where seeds(2),
     }
 }
 
@@ -286,25 +285,12 @@ impl Component for FmModel {
     type Params = FmModelParameters;
     type Wiring = FmModelWiring;
     fn new(params: Self::Params) -> Result<Self> {
+        params.validate(Self::NAME)?;
         let p = &params;
-        if !(1..=MAX_DIMENSION).contains(&p.dimension) {
+        if p.begin_min > p.begin_max {
             return Err(Error::parameter(format!(
-                "FmModel: parameter 'dimension' must be between 1 and {MAX_DIMENSION}, got {}",
-                p.dimension
-            )));
-        }
-        if !p.begin_min.is_finite() || !p.begin_max.is_finite() || p.begin_min > p.begin_max {
-            return Err(Error::parameter(format!(
-                "FmModel: parameters 'begin_min' and 'begin_max' must be finite with begin_min <= begin_max, \
-                 got begin_min={} and begin_max={}",
+                "FmModel: parameter 'begin_min' must be <= begin_max, got {} > {}",
                 p.begin_min, p.begin_max
-            )));
-        }
-        check_seed(Self::NAME, "seed", p.seed)?;
-        if check_seed(Self::NAME, "seed", p.seed + 1).is_err() {
-            return Err(Error::parameter(format!(
-                "FmModel: parameter 'seed' must leave seed + 1 (the item factors' seed) a valid seed too, got {}",
-                p.seed
             )));
         }
         let mut model = FmModel {

@@ -21,8 +21,8 @@ crate::parameters! {
     /// Fix: the original stepped by lr·d·|d| (a sign-preserving squared error); the step here
     /// is lr·d, the gradient of the squared error.
     pub struct FmModelUpdaterParameters {
-        /// Step size (>= 0).
-        pub learning_rate: f64 = 0.1,
+        /// Step size.
+        pub learning_rate: f64 = 0.1; where finite_min(0.0),
     }
 }
 
@@ -75,12 +75,7 @@ impl Component for FmModelUpdater {
     type Params = FmModelUpdaterParameters;
     type Wiring = FmModelUpdaterWiring;
     fn new(params: Self::Params) -> Result<Self> {
-        if !(params.learning_rate >= 0.0 && params.learning_rate.is_finite()) {
-            return Err(Error::parameter(format!(
-                "FmModelUpdater: parameter 'learning_rate' must be a finite number >= 0, got {}",
-                params.learning_rate
-            )));
-        }
+        params.validate(Self::NAME)?;
         Ok(FmModelUpdater { params, wiring: Default::default(), uv: Vec::new(), iv: Vec::new() })
     }
     crate::component_accessors!();

@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 use super::PopularityModel;
 use crate::component::{slot, Component};
 use crate::data::RecDat;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::experiment::{Environment, Updater};
 
 crate::parameters! {
@@ -15,8 +15,8 @@ crate::parameters! {
     /// Fix: the original never lowered the score normaliser (the maximum count); here it is
     /// the maximum count inside the current window.
     pub struct PopularityTimeFrameModelUpdaterParameters {
-        /// Length of the window, in the time unit of the data (>= 0).
-        pub tau: f64 = -1.0,
+        /// Length of the window, in the time unit of the data (inf: no window). Must be given.
+        pub tau: f64 = -1.0; where number_min(0.0),
     }
 }
 
@@ -55,12 +55,7 @@ impl Component for PopularityTimeFrameModelUpdater {
     type Params = PopularityTimeFrameModelUpdaterParameters;
     type Wiring = PopularityTimeFrameModelUpdaterWiring;
     fn new(params: Self::Params) -> Result<Self> {
-        if !(params.tau >= 0.0) {
-            return Err(Error::parameter(format!(
-                "PopularityTimeFrameModelUpdater: parameter 'tau' must be >= 0, got {}",
-                params.tau
-            )));
-        }
+        params.validate(Self::NAME)?;
         Ok(PopularityTimeFrameModelUpdater { params, wiring: Default::default(), window: VecDeque::new() })
     }
     crate::component_accessors!();

@@ -2,12 +2,14 @@
 
 use crate::component::{Component, NoWiring};
 use crate::data::RecDat;
+use crate::data::columns::MAX_ID;
 use crate::error::Result;
 use crate::experiment::Environment;
 use crate::models::Model;
+use crate::models::asymmetric::history::NormType;
 use crate::models::asymmetric::model::resolve_initialize_all;
 use crate::models::asymmetric::shared::{CoreConfig, HistoryFactorCore};
-use crate::models::asymmetric::validate::validate;
+use crate::models::asymmetric::validate::{MAX_DIMENSION, validate};
 
 crate::parameters! {
     /// SVD++ model. The user vector is
@@ -37,31 +39,31 @@ crate::parameters! {
     /// Fix: under "recency" an event later than the scored record counts with weight 1
     /// instead of aborting the program.
     pub struct SvdppModelParameters {
-        /// Length of the factor vectors (>= 1).
-        pub dimension: i64 = 10,
+        /// Length of the factor vectors.
+        pub dimension: i64 = 10; where int(1..=MAX_DIMENSION),
         /// Lower end of the uniform random initial factor values.
-        pub begin_min: f64 = -0.1,
+        pub begin_min: f64 = -0.1; where finite(),
         /// Upper end of the uniform random initial factor values (>= begin_min).
-        pub begin_max: f64 = 0.1,
+        pub begin_max: f64 = 0.1; where finite(),
         /// Apply the logistic sigmoid to the score.
         pub use_sigmoid: bool = false,
         /// "disabled", "constant", "recency", "exponential" or "youngest".
-        pub norm_type: String = "constant".to_string(),
-        /// Decay of the "exponential" weights (>= 0).
-        pub gamma: f64 = 0.8,
+        pub norm_type: String = "constant".to_string(); where one_of(NormType::NAMES),
+        /// Decay of the "exponential" weights.
+        pub gamma: f64 = 0.8; where finite_min(0.0),
         /// Weight of the user's own factor p_u in the user vector.
-        pub user_vector_weight: f64 = 1.0,
+        pub user_vector_weight: f64 = 1.0; where finite(),
         /// Weight of the history part in the user vector.
-        pub history_weight: f64 = 1.0,
+        pub history_weight: f64 = 1.0; where finite(),
         /// Seed of the user factors; item factors use seed + 1, history factors seed + 2.
-        pub seed: i64 = 745578,
+        pub seed: i64 = 745578; where seeds(3),
         /// Initialise the factors of users 0..=max_user and items 0..=max_item at the start
         /// of a run: 1 yes, 0 no, -1 as the experiment says.
-        pub initialize_all: i64 = -1,
+        pub initialize_all: i64 = -1; where int(0..=1).or(-1, "from the experiment"),
         /// Largest item id for initialize_all; -1: the experiment's.
-        pub max_item: i64 = -1,
+        pub max_item: i64 = -1; where int(0..=MAX_ID).or(-1, "from the experiment"),
         /// Largest user id for initialize_all; -1: the experiment's.
-        pub max_user: i64 = -1,
+        pub max_user: i64 = -1; where int(0..=MAX_ID).or(-1, "from the experiment"),
     }
 }
 
@@ -110,27 +112,9 @@ impl Component for SvdppModel {
     type Params = SvdppModelParameters;
     type Wiring = NoWiring;
     fn new(params: Self::Params) -> Result<Self> {
+        params.validate(Self::NAME)?;
         let p = &params;
-        let norm_type = validate(
-            Self::NAME,
-            p.dimension,
-            p.begin_min,
-            p.begin_max,
-            &p.norm_type,
-            p.gamma,
-            p.seed,
-            3,
-            p.initialize_all,
-            &[("max_item", p.max_item), ("max_user", p.max_user)],
-        )?;
-        for (name, value) in [("user_vector_weight", p.user_vector_weight), ("history_weight", p.history_weight)] {
-            if !value.is_finite() {
-                return Err(crate::Error::parameter(format!(
-                    "{}: parameter '{name}' must be a finite number, got {value}",
-                    Self::NAME
-                )));
-            }
-        }
+        let norm_type = validate(Self::NAME, p.begin_min, p.begin_max, &p.norm_type)?;
         let core = HistoryFactorCore::new(CoreConfig {
             kind: Self::NAME,
             dimension: p.dimension as usize,

@@ -67,8 +67,8 @@ crate::parameters! {
     /// p_user steps already made (the original kept a stale one), and a sample outside an
     /// update cycle is applied at once (the original accumulated it forever).
     pub struct SvdppModelGradientUpdaterParameters {
-        /// Step size (>= 0).
-        pub learning_rate: f64 = 0.1,
+        /// Step size.
+        pub learning_rate: f64 = 0.1; where finite_min(0.0),
         /// Sum the history updates over an implicit update cycle and apply them at its end.
         pub cumulative_item_updates: bool = false,
     }
@@ -108,7 +108,8 @@ impl Component for SvdppModelGradientUpdater {
     type Params = SvdppModelGradientUpdaterParameters;
     type Wiring = SvdppModelGradientUpdaterWiring;
     fn new(params: Self::Params) -> Result<Self> {
-        let cycle = GradientCycle::new(Self::NAME, params.learning_rate, params.cumulative_item_updates)?;
+        params.validate(Self::NAME)?;
+        let cycle = GradientCycle::new(params.learning_rate, params.cumulative_item_updates);
         Ok(SvdppModelGradientUpdater { params, wiring: Default::default(), cycle })
     }
     fn initialize(&mut self, _env: &Environment) -> Result<()> {

@@ -17,7 +17,7 @@ crate::parameters! {
         /// Count only records with eval set (the last item is updated on every record).
         pub filter_freq_updates: bool = false,
         /// "normal" (also ""), "inverted" or "symmetric".
-        pub mode: String = String::new(),
+        pub mode: String = String::new(); where one_of(&["", "normal", "inverted", "symmetric"]),
         /// Use item labels (from `label_file_name`) as the "from" side of transitions.
         pub label_transition_mode: bool = false,
         /// File of whitespace-separated "item label" pairs, for label mode.
@@ -88,16 +88,11 @@ impl Component for TransitionProbabilityModelUpdater {
     type Params = TransitionProbabilityModelUpdaterParameters;
     type Wiring = TransitionProbabilityModelUpdaterWiring;
     fn new(params: Self::Params) -> Result<Self> {
+        params.validate(Self::NAME)?;
         let mode = match params.mode.as_str() {
-            "" | "normal" => Mode::Normal,
             "inverted" => Mode::Inverted,
             "symmetric" => Mode::Symmetric,
-            other => {
-                return Err(Error::parameter(format!(
-                    "TransitionProbabilityModelUpdater: parameter 'mode' must be \"normal\", \"inverted\" or \
-                     \"symmetric\", got {other:?}"
-                )));
-            }
+            _ => Mode::Normal, // "" or "normal": the constraint admits nothing else
         };
         let labels = if params.label_transition_mode {
             if params.label_file_name.is_empty() {
