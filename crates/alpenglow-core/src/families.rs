@@ -11,6 +11,7 @@ pub const FAMILIES: &[fn() -> Vec<ComponentInfo>] = &[
     crate::experiment::components,
     crate::models::popularity::components,
     crate::models::transition::components,
+    crate::models::nearest_neighbor::components,
     crate::models::factor::components,
     crate::models::asymmetric::components,
     crate::models::svdpp::components,

@@ -170,7 +170,8 @@ pub enum Constraint {
 
 /// Constructors of constraints, in scope inside the `where` clause of a `parameters!` field.
 pub mod check {
-    use super::{Bound, Constraint, Value};
+    pub use super::Bound;
+    use super::{Constraint, Value};
 
     /// An integer in the range (e.g. `int(1..=1 << 20)`); add a sentinel with [`Constraint::or`].
     pub const fn int(range: std::ops::RangeInclusive<i64>) -> Constraint {

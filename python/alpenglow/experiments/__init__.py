@@ -3,6 +3,7 @@
 from .AsymmetricFactorExperiment import AsymmetricFactorExperiment
 from .FactorExperiment import FactorExperiment
 from .FmExperiment import FmExperiment
+from .NearestNeighborExperiment import NearestNeighborExperiment
 from .PersonalPopularityExperiment import PersonalPopularityExperiment
 from .PopularityExperiment import PopularityExperiment
 from .PopularityTimeframeExperiment import PopularityTimeframeExperiment
@@ -14,6 +15,7 @@ __all__ = [
     "AsymmetricFactorExperiment",
     "FactorExperiment",
     "FmExperiment",
+    "NearestNeighborExperiment",
     "PersonalPopularityExperiment",
     "PopularityExperiment",
     "PopularityTimeframeExperiment",

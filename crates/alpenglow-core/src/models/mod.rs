@@ -3,6 +3,7 @@
 pub mod asymmetric;
 pub mod factor;
 pub mod fm;
+pub mod nearest_neighbor;
 mod methods;
 pub mod popularity;
 pub mod recency;

@@ -5,10 +5,12 @@
 //! exist yet. Python shows every code >= top_k as NaN.
 
 pub mod rank_computer;
+pub mod sorted;
 pub mod toplist;
 pub mod walk;
 
 pub use rank_computer::RankComputer;
+pub use sorted::SortedIterator;
 pub use toplist::{top_list, TopList};
 
 use crate::containers::train_matrix::Row;

@@ -5,7 +5,7 @@ use crate::containers::top_pop_container::{SparseIndex, TopPopContainer};
 use crate::data::RecDat;
 use crate::error::Result;
 use crate::models::{Model, RankPath};
-use crate::ranking::{RankCount, RankQuery, RankingScoreIterator};
+use crate::ranking::{RankCount, RankQuery, RankingScoreIterator, SortedIterator};
 
 crate::parameters! {
     /// Scores `ln(count(last_item -> item) + 1)`, where `last_item` is the user's previous
@@ -104,28 +104,8 @@ impl Model for TransitionProbabilityModel {
 
     fn ranking_iterator(&self, user: u32) -> Option<Box<dyn RankingScoreIterator + '_>> {
         let row = self.row_of_user(user)?;
-        let mut entries: Vec<(u32, f64)> = row.items().iter().zip(row.counts()).map(|(&i, &c)| (i, score_of(c))).collect();
-        entries.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        Some(Box::new(SortedIterator { entries, next: 0 }))
-    }
-}
-
-/// Iterates precomputed (item, score) pairs in descending score order.
-pub struct SortedIterator {
-    entries: Vec<(u32, f64)>,
-    next: usize,
-}
-
-impl RankingScoreIterator for SortedIterator {
-    fn has_next(&mut self, bound: f64) -> bool {
-        self.next < self.entries.len() && self.entries[self.next].1 >= bound
-    }
-    fn next(&mut self) -> (u32, f64) {
-        self.next += 1;
-        self.entries[self.next - 1]
-    }
-    fn unique_items_num(&self) -> usize {
-        self.entries.len()
+        let entries = row.items().iter().zip(row.counts()).map(|(&i, &c)| (i, score_of(c))).collect();
+        Some(Box::new(SortedIterator::new(entries)))
     }
 }
 

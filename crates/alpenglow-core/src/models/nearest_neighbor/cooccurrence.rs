@@ -1,0 +1,314 @@
+//! Time-decayed item co-occurrence sums, kept up to date event by event, and the top-N
+//! neighbour lists taken from them at period boundaries.
+//!
+//! `sum[i][j]` is the spec's similarity sum before normalisation: for every occurrence of `i`
+//! at position `q` of a user's history and every later position `p` of that history holding
+//! `j`, the weight `γ^(p−q−1)` (with `direction="both"`, also every earlier position `p`, with
+//! `γ^(q−p−1)`). The original recomputed every sum from the full histories at each period
+//! boundary (quadratic in the history lengths, every period); here each event adds its terms
+//! once, when it arrives, so a boundary only re-selects the neighbours of the items whose sums
+//! or counts changed. The sums are the same; only their floating-point summation order differs
+//! (exact whenever the weights are exact, e.g. γ = 1).
+
+use crate::containers::fx::FxHashMap;
+
+/// How similarity sums are normalised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Norm {
+    /// No normalisation.
+    Off,
+    /// Divided by the number of occurrences of the "from" item.
+    Num,
+}
+
+/// Weights `[1, γ, γ², …]`, extended on demand by repeated multiplication.
+#[derive(Debug, Clone)]
+pub struct Weights {
+    gamma: f64,
+    values: Vec<f64>,
+    /// Number of leading non-zero weights once the powers underflow to 0 (`usize::MAX` until then).
+    nonzero: usize,
+}
+
+impl Weights {
+    pub fn new(gamma: f64) -> Self {
+        Weights { gamma, values: vec![1.0], nonzero: usize::MAX }
+    }
+
+    /// Makes `get(k)` valid for every `k < len`.
+    pub fn extend_to(&mut self, len: usize) {
+        while self.values.len() < len {
+            let next = self.values[self.values.len() - 1] * self.gamma;
+            if next == 0.0 && self.nonzero == usize::MAX {
+                self.nonzero = self.values.len();
+            }
+            self.values.push(next);
+        }
+    }
+
+    #[inline]
+    pub fn get(&self, k: usize) -> f64 {
+        self.values[k]
+    }
+
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Offsets `k >= nonzero()` have weight 0 and add nothing.
+    pub fn nonzero(&self) -> usize {
+        self.nonzero
+    }
+}
+
+/// The co-occurrence sums and occurrence counts of every item.
+#[derive(Debug, Clone, Default)]
+pub struct CoOccurrence {
+    pub(super) sums: Vec<FxHashMap<u32, f64>>,
+    pub(super) counts: Vec<u32>,
+    pub(super) dirty: Vec<bool>,
+    pub(super) dirty_items: Vec<u32>,
+}
+
+impl CoOccurrence {
+    fn grow(&mut self, item: u32) {
+        let needed = item as usize + 1;
+        if self.sums.len() < needed {
+            self.sums.resize_with(needed, Default::default);
+            self.counts.resize(needed, 0);
+            self.dirty.resize(needed, false);
+        }
+    }
+
+    #[inline]
+    fn mark(&mut self, item: u32) {
+        let flag = &mut self.dirty[item as usize];
+        if !*flag {
+            *flag = true;
+            self.dirty_items.push(item);
+        }
+    }
+
+    /// Adds the terms of a new event: `item` appended to a user's `history` (the history
+    /// without it). `weights` must cover `history.len()` offsets.
+    pub fn add_event(&mut self, history: &[u32], item: u32, both: bool, weights: &Weights) {
+        self.grow(item);
+        let p = history.len();
+        let first = p.saturating_sub(weights.nonzero());
+        for (q, &earlier) in history.iter().enumerate().skip(first) {
+            let w = weights.get(p - q - 1);
+            *self.sums[earlier as usize].entry(item).or_insert(0.0) += w;
+            self.mark(earlier);
+            if both {
+                *self.sums[item as usize].entry(earlier).or_insert(0.0) += w;
+            }
+        }
+        self.counts[item as usize] += 1;
+        self.mark(item);
+    }
+
+    /// Re-selects the neighbours of every changed item into `neighbors` (indexed by item):
+    /// the top `n` by similarity, ties by lower item id, best first.
+    pub fn refresh(&mut self, neighbors: &mut Vec<Vec<(u32, f64)>>, norm: Norm, n: usize) {
+        if neighbors.len() < self.sums.len() {
+            neighbors.resize_with(self.sums.len(), Vec::new);
+        }
+        let mut items = std::mem::take(&mut self.dirty_items);
+        for &i in &items {
+            let i = i as usize;
+            self.dirty[i] = false;
+            let factor = match norm {
+                Norm::Off => 1.0,
+                Norm::Num => 1.0 / self.counts[i] as f64,
+            };
+            let row = &mut neighbors[i];
+            row.clear();
+            row.extend(self.sums[i].iter().map(|(&j, &sum)| (j, sum * factor)));
+            select_top(row, n);
+        }
+        items.clear();
+        self.dirty_items = items;
+    }
+}
+
+fn better(a: &(u32, f64), b: &(u32, f64)) -> std::cmp::Ordering {
+    b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+}
+
+/// Keeps the best `n` entries of `row`, sorted best first.
+pub fn select_top(row: &mut Vec<(u32, f64)>, n: usize) {
+    if n == 0 {
+        row.clear();
+        return;
+    }
+    if row.len() > n {
+        row.select_nth_unstable_by(n - 1, better);
+        row.truncate(n);
+    }
+    row.sort_unstable_by(better);
+}
+
+/// The spec's algorithm, for tests: every item's similarities recomputed from the full
+/// histories (for each occurrence of `i`, in stream order, walk the user's history forward,
+/// and with `both` also backward), normalised and cut to the top `n`.
+pub fn reference_neighbors(
+    events: &[(u32, u32)],
+    gamma: f64,
+    both: bool,
+    norm: Norm,
+    n: usize,
+) -> Vec<Vec<(u32, f64)>> {
+    let mut histories: Vec<Vec<u32>> = Vec::new();
+    let mut occurrences: Vec<Vec<(u32, usize)>> = Vec::new();
+    for &(user, item) in events {
+        let (u, i) = (user as usize, item as usize);
+        if histories.len() <= u {
+            histories.resize_with(u + 1, Vec::new);
+        }
+        if occurrences.len() <= i {
+            occurrences.resize_with(i + 1, Vec::new);
+        }
+        occurrences[i].push((user, histories[u].len()));
+        histories[u].push(item);
+    }
+    let longest = histories.iter().map(Vec::len).max().unwrap_or(0);
+    let mut weights = Weights::new(gamma);
+    weights.extend_to(longest.max(1));
+    let mut out = vec![Vec::new(); occurrences.len()];
+    for (i, occ) in occurrences.iter().enumerate() {
+        let mut sum: std::collections::BTreeMap<u32, f64> = Default::default();
+        for &(user, pos) in occ {
+            let h = &histories[user as usize];
+            for (k, &j) in h[pos + 1..].iter().enumerate() {
+                *sum.entry(j).or_insert(0.0) += weights.get(k);
+            }
+            if both {
+                for (k, &j) in h[..pos].iter().rev().enumerate() {
+                    *sum.entry(j).or_insert(0.0) += weights.get(k);
+                }
+            }
+        }
+        let factor = match norm {
+            Norm::Off => 1.0,
+            Norm::Num => 1.0 / occ.len() as f64,
+        };
+        let mut row: Vec<(u32, f64)> = sum.into_iter().map(|(j, s)| (j, s * factor)).collect();
+        select_top(&mut row, n);
+        out[i] = row;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn incremental(events: &[(u32, u32)], gamma: f64, both: bool, norm: Norm, n: usize) -> Vec<Vec<(u32, f64)>> {
+        let mut histories: Vec<Vec<u32>> = Vec::new();
+        let mut weights = Weights::new(gamma);
+        let mut co = CoOccurrence::default();
+        for &(user, item) in events {
+            let u = user as usize;
+            if histories.len() <= u {
+                histories.resize_with(u + 1, Vec::new);
+            }
+            weights.extend_to(histories[u].len() + 1);
+            co.add_event(&histories[u], item, both, &weights);
+            histories[u].push(item);
+        }
+        let mut neighbors = Vec::new();
+        co.refresh(&mut neighbors, norm, n);
+        neighbors
+    }
+
+    #[test]
+    fn weights_are_powers_and_find_the_underflow() {
+        let mut w = Weights::new(0.5);
+        w.extend_to(4);
+        assert_eq!((w.get(0), w.get(1), w.get(2), w.get(3)), (1.0, 0.5, 0.25, 0.125));
+        assert_eq!(w.nonzero(), usize::MAX);
+        w.extend_to(1200);
+        assert_eq!(w.nonzero(), 1075, "0.5^1075 is the first power below the smallest subnormal");
+    }
+
+    #[test]
+    fn hand_computed_forward_and_both() {
+        // user 0: a b a c ; user 1: b a
+        let (a, b, c) = (0, 1, 2);
+        let events = [(0, a), (0, b), (1, b), (0, a), (1, a), (0, c)];
+        let g: f64 = 0.5;
+        let fwd = incremental(&events, g, false, Norm::Off, 10);
+        // from a (positions 0 and 2 of user 0, 1 of user 1): b at +1 (1), a at +2 (g), c at +3 (g²); c at +1 (1)
+        assert_eq!(fwd[a as usize], vec![(c, 1.0 + g * g), (b, 1.0), (a, g)]);
+        // from b (user 0 pos 1, user 1 pos 0): a at +1 twice, c at +2
+        assert_eq!(fwd[b as usize], vec![(a, 2.0), (c, g)]);
+        assert!(fwd[c as usize].is_empty());
+        let both = incremental(&events, g, true, Norm::Num, 10);
+        // from c (one occurrence, user 0 pos 3): backward a (1), b (g), a (g²)
+        assert_eq!(both[c as usize], vec![(a, 1.0 + g * g), (b, g)]);
+        assert_eq!(both[b as usize], vec![(a, (2.0 + 1.0) / 2.0), (c, g / 2.0)]);
+    }
+
+    #[test]
+    fn top_n_cut_breaks_ties_by_lower_id() {
+        let events = [(0, 5), (0, 9), (1, 5), (1, 3), (2, 5), (2, 7)];
+        let n = incremental(&events, 0.8, false, Norm::Off, 2);
+        assert_eq!(n[5], vec![(3, 1.0), (7, 1.0)]);
+    }
+
+    #[test]
+    fn refresh_touches_only_changed_items() {
+        let mut weights = Weights::new(1.0);
+        weights.extend_to(4);
+        let mut co = CoOccurrence::default();
+        co.add_event(&[], 1, false, &weights);
+        co.add_event(&[1], 2, false, &weights);
+        let mut neighbors = Vec::new();
+        co.refresh(&mut neighbors, Norm::Off, 5);
+        assert_eq!(neighbors[1], vec![(2, 1.0)]);
+        co.add_event(&[], 3, false, &weights);
+        assert_eq!(co.dirty_items, vec![3]);
+        neighbors[1].push((99, 9.0)); // not dirty: left as is
+        co.refresh(&mut neighbors, Norm::Off, 5);
+        assert_eq!(neighbors[1], vec![(2, 1.0), (99, 9.0)]);
+    }
+
+    proptest! {
+        #[test]
+        fn incremental_sums_match_the_spec_recompute(
+            events in prop::collection::vec((0u32..5, 0u32..12), 0..120),
+            gamma_index in 0usize..4,
+            both: bool,
+            num: bool,
+            n in 1usize..8,
+        ) {
+            let gamma = [1.0, 0.8, 0.5, 0.3][gamma_index];
+            let norm = if num { Norm::Num } else { Norm::Off };
+            let fast = incremental(&events, gamma, both, norm, 1000);
+            let slow = reference_neighbors(&events, gamma, both, norm, 1000);
+            prop_assert_eq!(fast.len(), slow.len());
+            for (f, s) in fast.iter().zip(&slow) {
+                let mut f = f.clone();
+                let mut s = s.clone();
+                f.sort_by_key(|e| e.0);
+                s.sort_by_key(|e| e.0);
+                prop_assert_eq!(f.len(), s.len());
+                for (x, y) in f.iter().zip(&s) {
+                    prop_assert_eq!(x.0, y.0);
+                    if gamma == 1.0 {
+                        prop_assert_eq!(x.1, y.1);
+                    } else {
+                        prop_assert!((x.1 - y.1).abs() <= 1e-12 * y.1.abs().max(1.0), "{} vs {}", x.1, y.1);
+                    }
+                }
+            }
+            if gamma == 1.0 {
+                // exact sums: the top-n cut is identical too
+                let fast = incremental(&events, gamma, both, norm, n);
+                let slow = reference_neighbors(&events, gamma, both, norm, n);
+                prop_assert_eq!(fast, slow);
+            }
+        }
+    }
+}
