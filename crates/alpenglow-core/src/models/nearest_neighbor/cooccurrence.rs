@@ -61,13 +61,26 @@ impl Weights {
     }
 }
 
+/// One similarity sum, stamped with the refresh epoch in which it last changed.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Sum {
+    pub(super) value: f64,
+    stamp: u32,
+}
+
 /// The co-occurrence sums and occurrence counts of every item.
+///
+/// Sums only grow, so a row's new top `n` (by sum, ties by lower id) lies within its previous
+/// top `n` and the entries that changed since: a refresh costs the changes, not the row.
 #[derive(Debug, Clone, Default)]
 pub struct CoOccurrence {
-    pub(super) sums: Vec<FxHashMap<u32, f64>>,
+    pub(super) sums: Vec<FxHashMap<u32, Sum>>,
     pub(super) counts: Vec<u32>,
-    pub(super) dirty: Vec<bool>,
+    /// Per item, the entries of its row that changed since the last refresh.
+    pub(super) changed: Vec<Vec<u32>>,
     pub(super) dirty_items: Vec<u32>,
+    /// Refreshes so far; a sum stamped with the current epoch is already in `changed`.
+    epoch: u32,
 }
 
 impl CoOccurrence {
@@ -76,16 +89,22 @@ impl CoOccurrence {
         if self.sums.len() < needed {
             self.sums.resize_with(needed, Default::default);
             self.counts.resize(needed, 0);
-            self.dirty.resize(needed, false);
+            self.changed.resize_with(needed, Vec::new);
         }
     }
 
     #[inline]
-    fn mark(&mut self, item: u32) {
-        let flag = &mut self.dirty[item as usize];
-        if !*flag {
-            *flag = true;
-            self.dirty_items.push(item);
+    fn add(&mut self, from: u32, to: u32, w: f64) {
+        let epoch = self.epoch.wrapping_add(1);
+        let sum = self.sums[from as usize].entry(to).or_insert(Sum { value: 0.0, stamp: self.epoch });
+        sum.value += w;
+        if sum.stamp != epoch {
+            sum.stamp = epoch;
+            let changed = &mut self.changed[from as usize];
+            if changed.is_empty() {
+                self.dirty_items.push(from);
+            }
+            changed.push(to);
         }
     }
 
@@ -97,35 +116,79 @@ impl CoOccurrence {
         let first = p.saturating_sub(weights.nonzero());
         for (q, &earlier) in history.iter().enumerate().skip(first) {
             let w = weights.get(p - q - 1);
-            *self.sums[earlier as usize].entry(item).or_insert(0.0) += w;
-            self.mark(earlier);
+            self.add(earlier, item, w);
             if both {
-                *self.sums[item as usize].entry(earlier).or_insert(0.0) += w;
+                self.add(item, earlier, w);
             }
         }
         self.counts[item as usize] += 1;
-        self.mark(item);
+        // Its norm changed: the row is rescaled even if none of its sums changed (duplicates
+        // in `dirty_items` are removed at the refresh).
+        self.dirty_items.push(item);
+    }
+
+    /// A row's sums, by item id.
+    pub fn row(&self, item: u32) -> Vec<(u32, f64)> {
+        let mut row: Vec<(u32, f64)> =
+            self.sums.get(item as usize).map_or(Vec::new(), |r| r.iter().map(|(&j, s)| (j, s.value)).collect());
+        row.sort_unstable_by_key(|e| e.0);
+        row
+    }
+
+    /// Rebuilds the state from its parts (see `row`, `counts`, `changed`, `dirty_items`).
+    pub fn restore(rows: Vec<Vec<(u32, f64)>>, counts: Vec<u32>, changed: Vec<Vec<u32>>, dirty_items: Vec<u32>) -> Self {
+        let epoch = 0u32;
+        let sums = rows
+            .into_iter()
+            .zip(&changed)
+            .map(|(row, changed)| {
+                let mut map: FxHashMap<u32, Sum> =
+                    row.into_iter().map(|(j, value)| (j, Sum { value, stamp: epoch })).collect();
+                for j in changed {
+                    if let Some(s) = map.get_mut(j) {
+                        s.stamp = epoch.wrapping_add(1);
+                    }
+                }
+                map
+            })
+            .collect();
+        CoOccurrence { sums, counts, changed, dirty_items, epoch }
     }
 
     /// Re-selects the neighbours of every changed item into `neighbors` (indexed by item):
-    /// the top `n` by similarity, ties by lower item id, best first.
+    /// the top `n` by similarity sum (ties by lower item id), normalised, best first.
     pub fn refresh(&mut self, neighbors: &mut Vec<Vec<(u32, f64)>>, norm: Norm, n: usize) {
         if neighbors.len() < self.sums.len() {
             neighbors.resize_with(self.sums.len(), Vec::new);
         }
         let mut items = std::mem::take(&mut self.dirty_items);
+        items.sort_unstable();
+        items.dedup();
+        let mut candidates: Vec<(u32, f64)> = Vec::new();
         for &i in &items {
             let i = i as usize;
-            self.dirty[i] = false;
+            let row = &mut neighbors[i];
+            let changed = &mut self.changed[i];
+            candidates.clear();
+            let sums = &self.sums[i];
+            let value = |j: u32| sums.get(&j).map_or(0.0, |s| s.value);
+            // The previous top entries whose sums did not change, then every changed entry
+            // (a changed entry carries the current stamp; so does nothing else).
+            let epoch = self.epoch.wrapping_add(1);
+            candidates.extend(
+                row.iter().filter(|(j, _)| sums.get(j).is_none_or(|s| s.stamp != epoch)).map(|&(j, _)| (j, value(j))),
+            );
+            candidates.extend(changed.iter().map(|&j| (j, value(j))));
+            changed.clear();
+            select_top(&mut candidates, n);
             let factor = match norm {
                 Norm::Off => 1.0,
                 Norm::Num => 1.0 / self.counts[i] as f64,
             };
-            let row = &mut neighbors[i];
             row.clear();
-            row.extend(self.sums[i].iter().map(|(&j, &sum)| (j, sum * factor)));
-            select_top(row, n);
+            row.extend(candidates.iter().map(|&(j, sum)| (j, sum * factor)));
         }
+        self.epoch = self.epoch.wrapping_add(1);
         items.clear();
         self.dirty_items = items;
     }
@@ -150,7 +213,7 @@ pub fn select_top(row: &mut Vec<(u32, f64)>, n: usize) {
 
 /// The spec's algorithm, for tests: every item's similarities recomputed from the full
 /// histories (for each occurrence of `i`, in stream order, walk the user's history forward,
-/// and with `both` also backward), normalised and cut to the top `n`.
+/// and with `both` also backward), cut to the top `n` and normalised.
 pub fn reference_neighbors(
     events: &[(u32, u32)],
     gamma: f64,
@@ -192,9 +255,9 @@ pub fn reference_neighbors(
             Norm::Off => 1.0,
             Norm::Num => 1.0 / occ.len() as f64,
         };
-        let mut row: Vec<(u32, f64)> = sum.into_iter().map(|(j, s)| (j, s * factor)).collect();
+        let mut row: Vec<(u32, f64)> = sum.into_iter().collect();
         select_top(&mut row, n);
-        out[i] = row;
+        out[i] = row.into_iter().map(|(j, s)| (j, s * factor)).collect();
     }
     out
 }
@@ -269,12 +332,46 @@ mod tests {
         assert_eq!(neighbors[1], vec![(2, 1.0)]);
         co.add_event(&[], 3, false, &weights);
         assert_eq!(co.dirty_items, vec![3]);
+        assert!(co.changed[3].is_empty(), "only its norm changed");
         neighbors[1].push((99, 9.0)); // not dirty: left as is
         co.refresh(&mut neighbors, Norm::Off, 5);
         assert_eq!(neighbors[1], vec![(2, 1.0), (99, 9.0)]);
     }
 
     proptest! {
+        /// Refreshing after any prefix gives the spec's neighbours of that prefix (γ = 1: the
+        /// sums are exact, so the cut must be identical).
+        #[test]
+        fn repeated_refreshes_match_the_spec_on_every_prefix(
+            events in prop::collection::vec((0u32..4, 0u32..10, prop::bool::weighted(0.2)), 1..80),
+            both: bool,
+            num: bool,
+            n in 1usize..5,
+        ) {
+            let norm = if num { Norm::Num } else { Norm::Off };
+            let mut histories: Vec<Vec<u32>> = Vec::new();
+            let mut weights = Weights::new(1.0);
+            let mut co = CoOccurrence::default();
+            let mut neighbors = Vec::new();
+            for (k, &(user, item, refresh)) in events.iter().enumerate() {
+                let u = user as usize;
+                if histories.len() <= u {
+                    histories.resize_with(u + 1, Vec::new);
+                }
+                weights.extend_to(histories[u].len() + 1);
+                co.add_event(&histories[u], item, both, &weights);
+                histories[u].push(item);
+                if refresh || k + 1 == events.len() {
+                    co.refresh(&mut neighbors, norm, n);
+                    let prefix: Vec<(u32, u32)> = events[..=k].iter().map(|&(u, i, _)| (u, i)).collect();
+                    let expected = reference_neighbors(&prefix, 1.0, both, norm, n);
+                    for (i, row) in expected.iter().enumerate() {
+                        prop_assert_eq!(&neighbors[i], row, "item {} after record {}", i, k);
+                    }
+                }
+            }
+        }
+
         #[test]
         fn incremental_sums_match_the_spec_recompute(
             events in prop::collection::vec((0u32..5, 0u32..12), 0..120),

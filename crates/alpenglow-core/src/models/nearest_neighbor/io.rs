@@ -28,6 +28,10 @@ impl Out<'_> {
     fn len(&mut self, n: usize) -> Result<()> {
         self.u32(u32::try_from(n).map_err(|_| Error::data(format!("{KIND}: a list of {n} entries is too long to save")))?)
     }
+    fn ids(&mut self, ids: &[u32]) -> Result<()> {
+        self.len(ids.len())?;
+        ids.iter().try_for_each(|&i| self.u32(i))
+    }
     fn pairs(&mut self, row: &[(u32, f64)]) -> Result<()> {
         self.len(row.len())?;
         for &(j, s) in row {
@@ -64,6 +68,14 @@ impl In<'_> {
     fn len(&mut self) -> Result<usize> {
         Ok(self.u32()? as usize)
     }
+    fn ids(&mut self) -> Result<Vec<u32>> {
+        let n = self.len()?;
+        let mut ids = Vec::with_capacity(n.min(1024));
+        for _ in 0..n {
+            ids.push(self.id()?);
+        }
+        Ok(ids)
+    }
     fn pairs(&mut self) -> Result<Vec<(u32, f64)>> {
         let n = self.len()?;
         let mut row = Vec::with_capacity(n.min(1024));
@@ -90,13 +102,15 @@ pub(super) fn write(m: &NearestNeighborModel, out: &mut dyn Write) -> Result<()>
     }
     let co = &m.cooccurrence;
     o.len(co.sums.len())?;
-    for (i, sums) in co.sums.iter().enumerate() {
+    for i in 0..co.sums.len() {
         o.u32(co.counts[i])?;
-        o.u32(u32::from(co.dirty[i]))?;
-        let mut row: Vec<(u32, f64)> = sums.iter().map(|(&j, &s)| (j, s)).collect();
-        row.sort_unstable_by_key(|e| e.0);
-        o.pairs(&row)?;
+        o.pairs(&co.row(i as u32))?;
+        o.ids(&co.changed[i])?;
     }
+    let mut dirty = co.dirty_items.clone();
+    dirty.sort_unstable();
+    dirty.dedup();
+    o.ids(&dirty)?;
     o.len(m.neighbors.len())?;
     for row in &m.neighbors {
         o.pairs(row)?;
@@ -128,21 +142,23 @@ pub(super) fn read(m: &mut NearestNeighborModel, input: &mut dyn Read) -> Result
         }
         histories.push(h);
     }
-    let mut co = CoOccurrence::default();
-    for i in 0..r.len()? {
-        co.counts.push(r.u32()?);
-        let dirty = r.u32()? == 1;
-        co.dirty.push(dirty);
-        if dirty {
-            co.dirty_items.push(i as u32);
-        }
-        co.sums.push(r.pairs()?.into_iter().collect());
+    let (mut rows, mut counts, mut changed) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..r.len()? {
+        counts.push(r.u32()?);
+        rows.push(r.pairs()?);
+        changed.push(r.ids()?);
     }
+    let dirty = r.ids()?;
+    let items = rows.len();
+    let out_of_range = |i: &u32| *i as usize >= items;
+    if dirty.iter().chain(changed.iter().flatten()).any(out_of_range) || rows.iter().flatten().any(|(j, _)| out_of_range(j)) {
+        return Err(Error::data(format!("{KIND} file: an item id is out of range (corrupt file)")));
+    }
+    let co = CoOccurrence::restore(rows, counts, changed, dirty);
     let mut neighbors = Vec::new();
     for _ in 0..r.len()? {
         neighbors.push(r.pairs()?);
     }
-    let items = co.sums.len();
     let in_range = |row: &Vec<(u32, f64)>| row.iter().all(|&(j, _)| (j as usize) < items);
     if !histories.iter().flatten().all(|&i| (i as usize) < items)
         || !neighbors.iter().all(in_range)
