@@ -55,17 +55,39 @@ where
     }
 }
 
+/// The `Component` items of a shared history updater of `$model`, besides its name and
+/// parameters (written once for both families, like `component_accessors!`):
+/// `history_updater_items!(HistoryModelUpdater<M>)` or `(HistoryGradientUpdater<M>)`.
+#[macro_export]
+macro_rules! history_updater_items {
+    (HistoryModelUpdater<$model:ty>) => {
+        type Wiring = $crate::models::asymmetric::updater::HistoryModelUpdaterWiring<$model>;
+        fn new(params: Self::Params) -> $crate::error::Result<Self> {
+            Ok(Self::with_params(params))
+        }
+        $crate::component_accessors!();
+    };
+    (HistoryGradientUpdater<$model:ty>) => {
+        type Wiring = $crate::models::asymmetric::updater::HistoryGradientUpdaterWiring<$model>;
+        fn new(params: Self::Params) -> $crate::error::Result<Self> {
+            Self::with_params(params)
+        }
+        /// Forgets an unfinished cycle.
+        fn initialize(&mut self, _env: &$crate::experiment::Environment) -> $crate::error::Result<()> {
+            self.reset();
+            Ok(())
+        }
+        $crate::component_accessors!();
+    };
+}
+
 pub type AsymmetricFactorModelUpdater =
     HistoryModelUpdater<AsymmetricFactorModel, AsymmetricFactorModelUpdaterParameters>;
 
 impl Component for AsymmetricFactorModelUpdater {
     const NAME: &'static str = "AsymmetricFactorModelUpdater";
     type Params = AsymmetricFactorModelUpdaterParameters;
-    type Wiring = HistoryModelUpdaterWiring<AsymmetricFactorModel>;
-    fn new(params: Self::Params) -> Result<Self> {
-        Ok(Self::with_params(params))
-    }
-    crate::component_accessors!();
+    crate::history_updater_items!(HistoryModelUpdater<AsymmetricFactorModel>);
 }
 
 /// The gradient-updater state shared by the asymmetric and SVD++ gradient updaters: the
@@ -233,15 +255,7 @@ pub type AsymmetricFactorModelGradientUpdater =
 impl Component for AsymmetricFactorModelGradientUpdater {
     const NAME: &'static str = "AsymmetricFactorModelGradientUpdater";
     type Params = AsymmetricFactorModelGradientUpdaterParameters;
-    type Wiring = HistoryGradientUpdaterWiring<AsymmetricFactorModel>;
-    fn new(params: Self::Params) -> Result<Self> {
-        Self::with_params(params)
-    }
-    fn initialize(&mut self, _env: &Environment) -> Result<()> {
-        self.reset();
-        Ok(())
-    }
-    crate::component_accessors!();
+    crate::history_updater_items!(HistoryGradientUpdater<AsymmetricFactorModel>);
 }
 
 #[cfg(test)]

@@ -2,11 +2,7 @@
 
 use super::SvdppModel;
 use crate::component::Component;
-use crate::error::Result;
-use crate::experiment::Environment;
-use crate::models::asymmetric::updater::{
-    HistoryGradientUpdater, HistoryGradientUpdaterWiring, HistoryModelUpdater, HistoryModelUpdaterWiring,
-};
+use crate::models::asymmetric::updater::{HistoryGradientUpdater, HistoryModelUpdater};
 
 crate::parameters! {
     /// History bookkeeping of an `SvdppModel`: creates the record's vectors and appends
@@ -21,11 +17,7 @@ pub type SvdppModelUpdater = HistoryModelUpdater<SvdppModel, SvdppModelUpdaterPa
 impl Component for SvdppModelUpdater {
     const NAME: &'static str = "SvdppModelUpdater";
     type Params = SvdppModelUpdaterParameters;
-    type Wiring = HistoryModelUpdaterWiring<SvdppModel>;
-    fn new(params: Self::Params) -> Result<Self> {
-        Ok(Self::with_params(params))
-    }
-    crate::component_accessors!();
+    crate::history_updater_items!(HistoryModelUpdater<SvdppModel>);
 }
 
 crate::history_gradient_updater_parameters! {
@@ -54,13 +46,5 @@ pub type SvdppModelGradientUpdater = HistoryGradientUpdater<SvdppModel, SvdppMod
 impl Component for SvdppModelGradientUpdater {
     const NAME: &'static str = "SvdppModelGradientUpdater";
     type Params = SvdppModelGradientUpdaterParameters;
-    type Wiring = HistoryGradientUpdaterWiring<SvdppModel>;
-    fn new(params: Self::Params) -> Result<Self> {
-        Self::with_params(params)
-    }
-    fn initialize(&mut self, _env: &Environment) -> Result<()> {
-        self.reset();
-        Ok(())
-    }
-    crate::component_accessors!();
+    crate::history_updater_items!(HistoryGradientUpdater<SvdppModel>);
 }
