@@ -368,19 +368,27 @@ macro_rules! __slot_kind {
 ///     }
 /// }
 /// ```
+///
+/// The struct may take one type parameter, for a component generic over what it is wired to
+/// (`pub struct HistoryModelUpdaterWiring<M: HistoryModel> { set_model => model: required M }`).
 #[macro_export]
 macro_rules! wiring {
     (
-        pub struct $name:ident {
+        pub struct $name:ident $(<$g:ident: $bound:path>)? {
             $( $(#[doc = $doc:literal])* $call:ident => $field:ident : $kind:ident $target:ty ),* $(,)?
         }
     ) => {
-        #[derive(Default)]
-        pub struct $name {
+        pub struct $name $(<$g: $bound>)? {
             $( pub $field: $crate::__slot_type!($kind $target), )*
         }
 
-        impl $crate::component::Wiring for $name {
+        impl $(<$g: $bound>)? Default for $name $(<$g>)? {
+            fn default() -> Self {
+                Self { $( $field: Default::default(), )* }
+            }
+        }
+
+        impl $(<$g: $bound>)? $crate::component::Wiring for $name $(<$g>)? {
             const CALLS: &'static [$crate::component::WireSpec] = &[
                 $( $crate::component::WireSpec {
                     call: stringify!($call),

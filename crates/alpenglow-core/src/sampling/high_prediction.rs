@@ -2,11 +2,11 @@
 
 use std::cmp::Ordering;
 
-use super::{below, emit_cycle, fill_implicit_samples, forward_message};
+use super::below;
 use crate::component::{Component, slot};
 use crate::data::RecDat;
 use crate::error::Result;
-use crate::experiment::{Environment, Updater, UpdaterMessage};
+use crate::experiment::{Environment, Updater};
 use crate::models::Model;
 use crate::random::Random;
 
@@ -103,17 +103,7 @@ impl HighPredictionNegativeSampleGenerator {
     }
 }
 
-impl Updater for HighPredictionNegativeSampleGenerator {
-    fn update(&mut self, rec: &RecDat, env: &Environment) -> Result<()> {
-        self.generate(rec, env)?;
-        fill_implicit_samples(rec, &self.negatives, &mut self.samples);
-        emit_cycle(&self.wiring.updaters, &self.samples, env)
-    }
-
-    fn message(&mut self, message: UpdaterMessage) -> Result<()> {
-        forward_message(&self.wiring.updaters, message)
-    }
-}
+sample_generator_updater!(negatives HighPredictionNegativeSampleGenerator ?);
 
 impl Component for HighPredictionNegativeSampleGenerator {
     const NAME: &'static str = "HighPredictionNegativeSampleGenerator";

@@ -8,6 +8,43 @@
 //! added), then EndOfImplicitUpdateCycle. Messages the generator receives are forwarded to every
 //! sub-updater.
 
+/// The `Updater` role of a sample generator, written once for all of them: each record
+/// becomes one implicit update cycle ([`emit_cycle`]) of the samples the generator builds into
+/// its `samples`, sent to its `wiring.updaters`; messages are forwarded to them
+/// ([`forward_message`]). Like `component_accessors!`, it relies on the generators' field
+/// names.
+/// * `negatives Ty` (`negatives Ty ?` when `generate` returns a `Result`): a negative sampler
+///   whose `generate(rec, env)` draws its `negatives`; the samples are the record followed by
+///   its negatives ([`fill_implicit_samples`]).
+/// * `positives Ty`: `generate(rec)` fills `samples` itself.
+macro_rules! sample_generator_updater {
+    (negatives $ty:ident $($try:tt)?) => {
+        sample_generator_updater!(@updater $ty, |s: &mut $ty, rec: &RecDat, env: &Environment| -> Result<()> {
+            s.generate(rec, env)$($try)?;
+            $crate::sampling::fill_implicit_samples(rec, &s.negatives, &mut s.samples);
+            Ok(())
+        });
+    };
+    (positives $ty:ident) => {
+        sample_generator_updater!(@updater $ty, |s: &mut $ty, rec: &RecDat, _env: &Environment| -> Result<()> {
+            s.generate(rec);
+            Ok(())
+        });
+    };
+    (@updater $ty:ident, $build:expr) => {
+        impl $crate::experiment::Updater for $ty {
+            fn update(&mut self, rec: &RecDat, env: &Environment) -> Result<()> {
+                ($build)(self, rec, env)?;
+                $crate::sampling::emit_cycle(&self.wiring.updaters, &self.samples, env)
+            }
+
+            fn message(&mut self, message: $crate::experiment::UpdaterMessage) -> Result<()> {
+                $crate::sampling::forward_message(&self.wiring.updaters, message)
+            }
+        }
+    };
+}
+
 pub mod high_prediction;
 pub mod pooled_positive;
 pub mod popularity;

@@ -1,10 +1,10 @@
 //! Re-training on past positives drawn from a pool.
 
-use super::{below, emit_cycle, forward_message};
+use super::below;
 use crate::component::Component;
 use crate::data::RecDat;
 use crate::error::Result;
-use crate::experiment::{Environment, Updater, UpdaterMessage};
+use crate::experiment::{Environment, Updater};
 use crate::random::Random;
 
 crate::parameters! {
@@ -77,16 +77,7 @@ impl PooledPositiveSampleGenerator {
     }
 }
 
-impl Updater for PooledPositiveSampleGenerator {
-    fn update(&mut self, rec: &RecDat, env: &Environment) -> Result<()> {
-        self.generate(rec);
-        emit_cycle(&self.wiring.updaters, &self.samples, env)
-    }
-
-    fn message(&mut self, message: UpdaterMessage) -> Result<()> {
-        forward_message(&self.wiring.updaters, message)
-    }
-}
+sample_generator_updater!(positives PooledPositiveSampleGenerator);
 
 impl Component for PooledPositiveSampleGenerator {
     const NAME: &'static str = "PooledPositiveSampleGenerator";

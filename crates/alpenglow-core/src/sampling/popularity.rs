@@ -1,10 +1,10 @@
 //! Negative sampling proportional to item popularity.
 
-use super::{below, emit_cycle, fill_implicit_samples, forward_message};
+use super::below;
 use crate::component::Component;
 use crate::data::RecDat;
 use crate::error::Result;
-use crate::experiment::{Environment, Updater, UpdaterMessage};
+use crate::experiment::{Environment, Updater};
 use crate::random::Random;
 
 crate::parameters! {
@@ -141,17 +141,7 @@ impl PopularityNegativeSampleGenerator {
     }
 }
 
-impl Updater for PopularityNegativeSampleGenerator {
-    fn update(&mut self, rec: &RecDat, env: &Environment) -> Result<()> {
-        self.generate(rec, env);
-        fill_implicit_samples(rec, &self.negatives, &mut self.samples);
-        emit_cycle(&self.wiring.updaters, &self.samples, env)
-    }
-
-    fn message(&mut self, message: UpdaterMessage) -> Result<()> {
-        forward_message(&self.wiring.updaters, message)
-    }
-}
+sample_generator_updater!(negatives PopularityNegativeSampleGenerator);
 
 impl Component for PopularityNegativeSampleGenerator {
     const NAME: &'static str = "PopularityNegativeSampleGenerator";

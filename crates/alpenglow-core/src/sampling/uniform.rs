@@ -1,10 +1,10 @@
 //! Uniform negative sampling over the items seen so far.
 
-use super::{below, emit_cycle, fill_implicit_samples, forward_message};
+use super::below;
 use crate::component::Component;
 use crate::data::RecDat;
 use crate::error::Result;
-use crate::experiment::{Environment, Updater, UpdaterMessage};
+use crate::experiment::{Environment, Updater};
 use crate::random::Random;
 
 crate::parameters! {
@@ -99,17 +99,7 @@ impl UniformNegativeSampleGenerator {
     }
 }
 
-impl Updater for UniformNegativeSampleGenerator {
-    fn update(&mut self, rec: &RecDat, env: &Environment) -> Result<()> {
-        self.generate(rec, env);
-        fill_implicit_samples(rec, &self.negatives, &mut self.samples);
-        emit_cycle(&self.wiring.updaters, &self.samples, env)
-    }
-
-    fn message(&mut self, message: UpdaterMessage) -> Result<()> {
-        forward_message(&self.wiring.updaters, message)
-    }
-}
+sample_generator_updater!(negatives UniformNegativeSampleGenerator);
 
 impl Component for UniformNegativeSampleGenerator {
     const NAME: &'static str = "UniformNegativeSampleGenerator";
@@ -138,6 +128,7 @@ impl Component for UniformNegativeSampleGenerator {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::experiment::UpdaterMessage;
     use crate::params::Parameters;
     use crate::sampling::testing::{Event, env, message, rec, recorder, update};
 

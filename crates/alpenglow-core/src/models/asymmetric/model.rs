@@ -61,13 +61,21 @@ crate::parameters! {
     }
 }
 
-pub struct AsymmetricFactorModel {
-    params: AsymmetricFactorModelParameters,
-    wiring: NoWiring,
-    core: HistoryFactorCore,
+/// The asymmetric factor model and SVD++ (`SvdppModel`): a [`HistoryFactorCore`] with the
+/// parameters `P` it was built from. What the two models share (this struct, the `Model`
+/// role, their updaters in `updater.rs`) is written once; each writes its own `Component`.
+pub struct HistoryFactorModel<P> {
+    pub(crate) params: P,
+    pub(crate) wiring: NoWiring,
+    pub(crate) core: HistoryFactorCore,
 }
 
-impl AsymmetricFactorModel {
+pub type AsymmetricFactorModel = HistoryFactorModel<AsymmetricFactorModelParameters>;
+
+impl<P> HistoryFactorModel<P> {
+    pub(crate) fn with_core(params: P, core: HistoryFactorCore) -> Self {
+        HistoryFactorModel { params, wiring: NoWiring, core }
+    }
     pub fn core(&self) -> &HistoryFactorCore {
         &self.core
     }
@@ -80,7 +88,22 @@ impl AsymmetricFactorModel {
     }
 }
 
-impl Model for AsymmetricFactorModel {
+/// A model trained through its [`HistoryFactorCore`]: what the shared updaters are generic
+/// over (the wiring of a generic component names its target by a trait).
+pub trait HistoryModel: Component {
+    fn core_mut(&mut self) -> &mut HistoryFactorCore;
+}
+
+impl<P> HistoryModel for HistoryFactorModel<P>
+where
+    Self: Component,
+{
+    fn core_mut(&mut self) -> &mut HistoryFactorCore {
+        &mut self.core
+    }
+}
+
+impl<P: Send + Sync> Model for HistoryFactorModel<P> {
     fn prediction(&self, rec: &RecDat) -> f64 {
         self.core.prediction(rec)
     }
@@ -128,7 +151,7 @@ impl Component for AsymmetricFactorModel {
             item_seed: p.seed,
             history_seed: p.seed + 1,
         });
-        Ok(AsymmetricFactorModel { params, wiring: NoWiring, core })
+        Ok(Self::with_core(params, core))
     }
 
     /// Keeps what the model has learned (so a loaded or trained model continues); with

@@ -1,7 +1,11 @@
-//! Training of the asymmetric factor model: the history bookkeeping updater and the gradient
-//! updater, plus the cumulative-cycle logic shared with SVD++.
+//! Training of the asymmetric factor model and of SVD++, written once: the history
+//! bookkeeping updater [`HistoryModelUpdater`] and the gradient updater
+//! [`HistoryGradientUpdater`] (with its cumulative cycle [`GradientCycle`]) are generic over
+//! the model; each family declares its parameters (their docs are the components' docs) and
+//! its `Component` impls, which name the components.
 
 use super::AsymmetricFactorModel;
+use super::model::HistoryModel;
 use super::shared::HistoryFactorCore;
 use super::step::StepScratch;
 use crate::component::{Component, slot};
@@ -9,6 +13,7 @@ use crate::data::RecDat;
 use crate::error::Result;
 use crate::experiment::{Environment, Updater, UpdaterMessage};
 use crate::gradient::GradientUpdater;
+use crate::params::Parameters;
 
 crate::parameters! {
     /// History bookkeeping of an `AsymmetricFactorModel`: creates the record's vectors and
@@ -19,18 +24,28 @@ crate::parameters! {
 }
 
 crate::wiring! {
-    pub struct AsymmetricFactorModelUpdaterWiring {
+    pub struct HistoryModelUpdaterWiring<M: HistoryModel> {
         /// The model whose histories to extend.
-        set_model => model: required AsymmetricFactorModel,
+        set_model => model: required M,
     }
 }
 
-pub struct AsymmetricFactorModelUpdater {
-    params: AsymmetricFactorModelUpdaterParameters,
-    wiring: AsymmetricFactorModelUpdaterWiring,
+/// History bookkeeping of model `M` (with the parameter struct `P` that documents it).
+pub struct HistoryModelUpdater<M: HistoryModel, P> {
+    pub(crate) params: P,
+    pub(crate) wiring: HistoryModelUpdaterWiring<M>,
 }
 
-impl Updater for AsymmetricFactorModelUpdater {
+impl<M: HistoryModel, P> HistoryModelUpdater<M, P> {
+    pub fn with_params(params: P) -> Self {
+        HistoryModelUpdater { params, wiring: Default::default() }
+    }
+}
+
+impl<M: HistoryModel, P> Updater for HistoryModelUpdater<M, P>
+where
+    Self: Component,
+{
     fn update(&mut self, rec: &RecDat, _env: &Environment) -> Result<()> {
         let mut model = slot(&self.wiring.model, Self::NAME, "set_model")?.borrow_mut()?;
         let core = model.core_mut();
@@ -40,14 +55,39 @@ impl Updater for AsymmetricFactorModelUpdater {
     }
 }
 
+/// The `Component` items of a shared history updater of `$model`, besides its name and
+/// parameters (written once for both families, like `component_accessors!`):
+/// `history_updater_items!(HistoryModelUpdater<M>)` or `(HistoryGradientUpdater<M>)`.
+#[macro_export]
+macro_rules! history_updater_items {
+    (HistoryModelUpdater<$model:ty>) => {
+        type Wiring = $crate::models::asymmetric::updater::HistoryModelUpdaterWiring<$model>;
+        fn new(params: Self::Params) -> $crate::error::Result<Self> {
+            Ok(Self::with_params(params))
+        }
+        $crate::component_accessors!();
+    };
+    (HistoryGradientUpdater<$model:ty>) => {
+        type Wiring = $crate::models::asymmetric::updater::HistoryGradientUpdaterWiring<$model>;
+        fn new(params: Self::Params) -> $crate::error::Result<Self> {
+            Self::with_params(params)
+        }
+        /// Forgets an unfinished cycle.
+        fn initialize(&mut self, _env: &$crate::experiment::Environment) -> $crate::error::Result<()> {
+            self.reset();
+            Ok(())
+        }
+        $crate::component_accessors!();
+    };
+}
+
+pub type AsymmetricFactorModelUpdater =
+    HistoryModelUpdater<AsymmetricFactorModel, AsymmetricFactorModelUpdaterParameters>;
+
 impl Component for AsymmetricFactorModelUpdater {
     const NAME: &'static str = "AsymmetricFactorModelUpdater";
     type Params = AsymmetricFactorModelUpdaterParameters;
-    type Wiring = AsymmetricFactorModelUpdaterWiring;
-    fn new(params: Self::Params) -> Result<Self> {
-        Ok(AsymmetricFactorModelUpdater { params, wiring: Default::default() })
-    }
-    crate::component_accessors!();
+    crate::history_updater_items!(HistoryModelUpdater<AsymmetricFactorModel>);
 }
 
 /// The gradient-updater state shared by the asymmetric and SVD++ gradient updaters: the
@@ -112,7 +152,38 @@ impl GradientCycle {
     }
 }
 
-crate::parameters! {
+/// Declares the parameter struct of a history gradient updater: the doc comment (the
+/// component's docstring) is the family's, the fields are shared.
+#[macro_export]
+macro_rules! history_gradient_updater_parameters {
+    ($(#[doc = $doc:literal])* pub struct $name:ident;) => {
+        $crate::parameters! {
+            $(#[doc = $doc])*
+            pub struct $name {
+                /// Step size.
+                pub learning_rate: f64 = 0.1; where finite_min(0.0),
+                /// Sum the history updates over an implicit update cycle and apply them at its end.
+                pub cumulative_item_updates: bool = false,
+            }
+        }
+
+        impl $crate::models::asymmetric::updater::GradientCycleParameters for $name {
+            fn cycle(&self) -> $crate::models::asymmetric::updater::GradientCycle {
+                $crate::models::asymmetric::updater::GradientCycle::new(
+                    self.learning_rate,
+                    self.cumulative_item_updates,
+                )
+            }
+        }
+    };
+}
+
+/// The parameters of a history gradient updater (see `history_gradient_updater_parameters!`).
+pub trait GradientCycleParameters: Parameters {
+    fn cycle(&self) -> GradientCycle;
+}
+
+crate::history_gradient_updater_parameters! {
     /// Gradient step of an `AsymmetricFactorModel`, fed by a gradient computer with
     /// g = dLoss/dPrediction for a (user, item) sample. With the user vector v (before the
     /// step), the weights w_k and norm of the user's history walk and lr = learning_rate:
@@ -126,28 +197,43 @@ crate::parameters! {
     /// sigmoid output, i.e. σ'(σ(x))).
     /// Fix: in cumulative mode, a sample outside an update cycle is applied at once (the
     /// original accumulated it forever).
-    pub struct AsymmetricFactorModelGradientUpdaterParameters {
-        /// Step size.
-        pub learning_rate: f64 = 0.1; where finite_min(0.0),
-        /// Sum the history updates over an implicit update cycle and apply them at its end.
-        pub cumulative_item_updates: bool = false,
-    }
+    pub struct AsymmetricFactorModelGradientUpdaterParameters;
 }
 
 crate::wiring! {
-    pub struct AsymmetricFactorModelGradientUpdaterWiring {
+    pub struct HistoryGradientUpdaterWiring<M: HistoryModel> {
         /// The model to train.
-        set_model => model: required AsymmetricFactorModel,
+        set_model => model: required M,
     }
 }
 
-pub struct AsymmetricFactorModelGradientUpdater {
-    params: AsymmetricFactorModelGradientUpdaterParameters,
-    wiring: AsymmetricFactorModelGradientUpdaterWiring,
+/// The gradient step of model `M` (with the parameter struct `P` that documents it).
+pub struct HistoryGradientUpdater<M: HistoryModel, P> {
+    pub(crate) params: P,
+    pub(crate) wiring: HistoryGradientUpdaterWiring<M>,
     cycle: GradientCycle,
 }
 
-impl GradientUpdater for AsymmetricFactorModelGradientUpdater {
+impl<M: HistoryModel, P: GradientCycleParameters> HistoryGradientUpdater<M, P>
+where
+    Self: Component<Params = P>,
+{
+    /// Checks the parameters' constraints.
+    pub fn with_params(params: P) -> Result<Self> {
+        params.validate(Self::NAME)?;
+        Ok(HistoryGradientUpdater { cycle: params.cycle(), params, wiring: Default::default() })
+    }
+
+    /// Forgets an unfinished cycle (start of a run).
+    pub fn reset(&mut self) {
+        self.cycle.reset();
+    }
+}
+
+impl<M: HistoryModel, P> GradientUpdater for HistoryGradientUpdater<M, P>
+where
+    Self: Component,
+{
     fn update(&mut self, rec: &RecDat, gradient: f64, _env: &Environment) -> Result<()> {
         let mut model = slot(&self.wiring.model, Self::NAME, "set_model")?.borrow_mut()?;
         self.cycle.update(model.core_mut(), rec, gradient);
@@ -163,20 +249,13 @@ impl GradientUpdater for AsymmetricFactorModelGradientUpdater {
     }
 }
 
+pub type AsymmetricFactorModelGradientUpdater =
+    HistoryGradientUpdater<AsymmetricFactorModel, AsymmetricFactorModelGradientUpdaterParameters>;
+
 impl Component for AsymmetricFactorModelGradientUpdater {
     const NAME: &'static str = "AsymmetricFactorModelGradientUpdater";
     type Params = AsymmetricFactorModelGradientUpdaterParameters;
-    type Wiring = AsymmetricFactorModelGradientUpdaterWiring;
-    fn new(params: Self::Params) -> Result<Self> {
-        params.validate(Self::NAME)?;
-        let cycle = GradientCycle::new(params.learning_rate, params.cumulative_item_updates);
-        Ok(AsymmetricFactorModelGradientUpdater { params, wiring: Default::default(), cycle })
-    }
-    fn initialize(&mut self, _env: &Environment) -> Result<()> {
-        self.cycle.reset();
-        Ok(())
-    }
-    crate::component_accessors!();
+    crate::history_updater_items!(HistoryGradientUpdater<AsymmetricFactorModel>);
 }
 
 #[cfg(test)]

@@ -1,13 +1,11 @@
 //! SVD++: a user vector p_u plus the weighted, normalised history factors of the user's items.
 
 use crate::component::{Component, NoWiring};
-use crate::data::RecDat;
 use crate::data::columns::MAX_ID;
 use crate::error::Result;
 use crate::experiment::Environment;
-use crate::models::Model;
 use crate::models::asymmetric::history::NormType;
-use crate::models::asymmetric::model::resolve_initialize_all;
+use crate::models::asymmetric::model::{HistoryFactorModel, resolve_initialize_all};
 use crate::models::asymmetric::shared::{CoreConfig, HistoryFactorCore};
 use crate::models::asymmetric::validate::{MAX_DIMENSION, validate};
 
@@ -67,45 +65,7 @@ crate::parameters! {
     }
 }
 
-pub struct SvdppModel {
-    params: SvdppModelParameters,
-    wiring: NoWiring,
-    core: HistoryFactorCore,
-}
-
-impl SvdppModel {
-    pub fn core(&self) -> &HistoryFactorCore {
-        &self.core
-    }
-    pub fn core_mut(&mut self) -> &mut HistoryFactorCore {
-        &mut self.core
-    }
-    /// Forgets everything learned and reseeds (a fresh model).
-    pub fn clear(&mut self) {
-        self.core.clear();
-    }
-}
-
-impl Model for SvdppModel {
-    fn prediction(&self, rec: &RecDat) -> f64 {
-        self.core.prediction(rec)
-    }
-    fn add(&mut self, rec: &RecDat) {
-        self.core.add(rec);
-    }
-    fn rank_path(&self) -> crate::models::RankPath {
-        self.core.rank_path()
-    }
-    fn count_ranked(&self, q: &crate::ranking::RankQuery<'_>) -> Option<crate::ranking::RankCount> {
-        Some(self.core.count_ranked(q))
-    }
-    fn write(&self, out: &mut dyn std::io::Write) -> Result<()> {
-        self.core.write(out)
-    }
-    fn read(&mut self, input: &mut dyn std::io::Read) -> Result<()> {
-        self.core.read(input)
-    }
-}
+pub type SvdppModel = HistoryFactorModel<SvdppModelParameters>;
 
 impl Component for SvdppModel {
     const NAME: &'static str = "SvdppModel";
@@ -129,7 +89,7 @@ impl Component for SvdppModel {
             item_seed: p.seed + 1,
             history_seed: p.seed + 2,
         });
-        Ok(SvdppModel { params, wiring: NoWiring, core })
+        Ok(Self::with_core(params, core))
     }
 
     /// Keeps what the model has learned (so a loaded or trained model continues); with
@@ -151,7 +111,9 @@ impl Component for SvdppModel {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::RecDat;
     use crate::experiment::environment::EnvironmentParameters;
+    use crate::models::Model;
     use crate::random::Random;
 
     fn env(initialize_all: bool, max_user: i64, max_item: i64) -> Environment {

@@ -1,12 +1,8 @@
 //! Training of the SVD++ model: history bookkeeping and the gradient step.
 
 use super::SvdppModel;
-use crate::component::{Component, slot};
-use crate::data::RecDat;
-use crate::error::Result;
-use crate::experiment::{Environment, Updater, UpdaterMessage};
-use crate::gradient::GradientUpdater;
-use crate::models::asymmetric::GradientCycle;
+use crate::component::Component;
+use crate::models::asymmetric::updater::{HistoryGradientUpdater, HistoryModelUpdater};
 
 crate::parameters! {
     /// History bookkeeping of an `SvdppModel`: creates the record's vectors and appends
@@ -16,39 +12,15 @@ crate::parameters! {
     pub struct SvdppModelUpdaterParameters {}
 }
 
-crate::wiring! {
-    pub struct SvdppModelUpdaterWiring {
-        /// The model whose histories to extend.
-        set_model => model: required SvdppModel,
-    }
-}
-
-pub struct SvdppModelUpdater {
-    params: SvdppModelUpdaterParameters,
-    wiring: SvdppModelUpdaterWiring,
-}
-
-impl Updater for SvdppModelUpdater {
-    fn update(&mut self, rec: &RecDat, _env: &Environment) -> Result<()> {
-        let mut model = slot(&self.wiring.model, Self::NAME, "set_model")?.borrow_mut()?;
-        let core = model.core_mut();
-        core.add(rec);
-        core.push_history(rec);
-        Ok(())
-    }
-}
+pub type SvdppModelUpdater = HistoryModelUpdater<SvdppModel, SvdppModelUpdaterParameters>;
 
 impl Component for SvdppModelUpdater {
     const NAME: &'static str = "SvdppModelUpdater";
     type Params = SvdppModelUpdaterParameters;
-    type Wiring = SvdppModelUpdaterWiring;
-    fn new(params: Self::Params) -> Result<Self> {
-        Ok(SvdppModelUpdater { params, wiring: Default::default() })
-    }
-    crate::component_accessors!();
+    crate::history_updater_items!(HistoryModelUpdater<SvdppModel>);
 }
 
-crate::parameters! {
+crate::history_gradient_updater_parameters! {
     /// Gradient step of an `SvdppModel`, fed by a gradient computer with g = dLoss/dPrediction
     /// for a (user, item) sample. With the user vector v (before the step), the weights w_k
     /// and norm of the user's history walk and lr = learning_rate, in this order:
@@ -66,55 +38,13 @@ crate::parameters! {
     /// Fix: in cumulative mode the user vector used by later samples of a cycle includes the
     /// p_user steps already made (the original kept a stale one), and a sample outside an
     /// update cycle is applied at once (the original accumulated it forever).
-    pub struct SvdppModelGradientUpdaterParameters {
-        /// Step size.
-        pub learning_rate: f64 = 0.1; where finite_min(0.0),
-        /// Sum the history updates over an implicit update cycle and apply them at its end.
-        pub cumulative_item_updates: bool = false,
-    }
+    pub struct SvdppModelGradientUpdaterParameters;
 }
 
-crate::wiring! {
-    pub struct SvdppModelGradientUpdaterWiring {
-        /// The model to train.
-        set_model => model: required SvdppModel,
-    }
-}
-
-pub struct SvdppModelGradientUpdater {
-    params: SvdppModelGradientUpdaterParameters,
-    wiring: SvdppModelGradientUpdaterWiring,
-    cycle: GradientCycle,
-}
-
-impl GradientUpdater for SvdppModelGradientUpdater {
-    fn update(&mut self, rec: &RecDat, gradient: f64, _env: &Environment) -> Result<()> {
-        let mut model = slot(&self.wiring.model, Self::NAME, "set_model")?.borrow_mut()?;
-        self.cycle.update(model.core_mut(), rec, gradient);
-        Ok(())
-    }
-
-    fn message(&mut self, message: UpdaterMessage) -> Result<()> {
-        if self.cycle.message(message) {
-            let mut model = slot(&self.wiring.model, Self::NAME, "set_model")?.borrow_mut()?;
-            self.cycle.finish(model.core_mut());
-        }
-        Ok(())
-    }
-}
+pub type SvdppModelGradientUpdater = HistoryGradientUpdater<SvdppModel, SvdppModelGradientUpdaterParameters>;
 
 impl Component for SvdppModelGradientUpdater {
     const NAME: &'static str = "SvdppModelGradientUpdater";
     type Params = SvdppModelGradientUpdaterParameters;
-    type Wiring = SvdppModelGradientUpdaterWiring;
-    fn new(params: Self::Params) -> Result<Self> {
-        params.validate(Self::NAME)?;
-        let cycle = GradientCycle::new(params.learning_rate, params.cumulative_item_updates);
-        Ok(SvdppModelGradientUpdater { params, wiring: Default::default(), cycle })
-    }
-    fn initialize(&mut self, _env: &Environment) -> Result<()> {
-        self.cycle.reset();
-        Ok(())
-    }
-    crate::component_accessors!();
+    crate::history_updater_items!(HistoryGradientUpdater<SvdppModel>);
 }
