@@ -81,7 +81,20 @@ pub struct CoOccurrence {
     pub(super) dirty_items: Vec<u32>,
     /// Refreshes so far; a sum stamped with the current epoch is already in `changed`.
     epoch: u32,
+    /// Terms not yet added to `sums`, in arrival order (see `flush`).
+    pub(super) pending: Vec<Term>,
 }
+
+/// One term `w` of the sum of `from → to`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Term {
+    pub from: u32,
+    pub to: u32,
+    pub w: f64,
+}
+
+/// Pending terms are added to the sums in batches of at most this many.
+const FLUSH_AT: usize = 1 << 20;
 
 impl CoOccurrence {
     fn grow(&mut self, item: u32) {
@@ -95,6 +108,27 @@ impl CoOccurrence {
 
     #[inline]
     fn add(&mut self, from: u32, to: u32, w: f64) {
+        self.pending.push(Term { from, to, w });
+        if self.pending.len() >= FLUSH_AT {
+            self.flush();
+        }
+    }
+
+    /// Adds the pending terms to the sums, grouped by row so that each row's table is touched
+    /// while it is in cache. The sort is stable, so every sum receives its terms in arrival
+    /// order: the sums are exactly those of adding each term as it arrived.
+    pub fn flush(&mut self) {
+        let mut pending = std::mem::take(&mut self.pending);
+        pending.sort_by_key(|t| t.from);
+        for t in &pending {
+            self.apply(t.from, t.to, t.w);
+        }
+        pending.clear();
+        self.pending = pending;
+    }
+
+    #[inline]
+    fn apply(&mut self, from: u32, to: u32, w: f64) {
         let epoch = self.epoch.wrapping_add(1);
         let sum = self.sums[from as usize].entry(to).or_insert(Sum { value: 0.0, stamp: self.epoch });
         sum.value += w;
@@ -127,7 +161,7 @@ impl CoOccurrence {
         self.dirty_items.push(item);
     }
 
-    /// A row's sums, by item id.
+    /// A row's sums, by item id (without the pending terms).
     pub fn row(&self, item: u32) -> Vec<(u32, f64)> {
         let mut row: Vec<(u32, f64)> =
             self.sums.get(item as usize).map_or(Vec::new(), |r| r.iter().map(|(&j, s)| (j, s.value)).collect());
@@ -135,8 +169,15 @@ impl CoOccurrence {
         row
     }
 
-    /// Rebuilds the state from its parts (see `row`, `counts`, `changed`, `dirty_items`).
-    pub fn restore(rows: Vec<Vec<(u32, f64)>>, counts: Vec<u32>, changed: Vec<Vec<u32>>, dirty_items: Vec<u32>) -> Self {
+    /// Rebuilds the state from its parts (see `row`, `counts`, `changed`, `dirty_items`,
+    /// `pending`).
+    pub fn restore(
+        rows: Vec<Vec<(u32, f64)>>,
+        counts: Vec<u32>,
+        changed: Vec<Vec<u32>>,
+        dirty_items: Vec<u32>,
+        pending: Vec<Term>,
+    ) -> Self {
         let epoch = 0u32;
         let sums = rows
             .into_iter()
@@ -152,12 +193,13 @@ impl CoOccurrence {
                 map
             })
             .collect();
-        CoOccurrence { sums, counts, changed, dirty_items, epoch }
+        CoOccurrence { sums, counts, changed, dirty_items, epoch, pending }
     }
 
     /// Re-selects the neighbours of every changed item into `neighbors` (indexed by item):
     /// the top `n` by similarity sum (ties by lower item id), normalised, best first.
     pub fn refresh(&mut self, neighbors: &mut Vec<Vec<(u32, f64)>>, norm: Norm, n: usize) {
+        self.flush();
         if neighbors.len() < self.sums.len() {
             neighbors.resize_with(self.sums.len(), Vec::new);
         }
@@ -172,13 +214,20 @@ impl CoOccurrence {
             candidates.clear();
             let sums = &self.sums[i];
             let value = |j: u32| sums.get(&j).map_or(0.0, |s| s.value);
-            // The previous top entries whose sums did not change, then every changed entry
-            // (a changed entry carries the current stamp; so does nothing else).
             let epoch = self.epoch.wrapping_add(1);
-            candidates.extend(
-                row.iter().filter(|(j, _)| sums.get(j).is_none_or(|s| s.stamp != epoch)).map(|&(j, _)| (j, value(j))),
-            );
-            candidates.extend(changed.iter().map(|&j| (j, value(j))));
+            if changed.len() * 4 >= sums.len() {
+                // Most of the row changed: one sequential pass beats a lookup per change.
+                candidates.extend(sums.iter().map(|(&j, s)| (j, s.value)));
+            } else {
+                // The previous top entries whose sums did not change, then every changed entry
+                // (a changed entry carries the current stamp; so does nothing else).
+                candidates.extend(
+                    row.iter()
+                        .filter(|(j, _)| sums.get(j).is_none_or(|s| s.stamp != epoch))
+                        .map(|&(j, _)| (j, value(j))),
+                );
+                candidates.extend(changed.iter().map(|&j| (j, value(j))));
+            }
             changed.clear();
             select_top(&mut candidates, n);
             let factor = match norm {
@@ -332,6 +381,7 @@ mod tests {
         assert_eq!(neighbors[1], vec![(2, 1.0)]);
         co.add_event(&[], 3, false, &weights);
         assert_eq!(co.dirty_items, vec![3]);
+        co.flush();
         assert!(co.changed[3].is_empty(), "only its norm changed");
         neighbors[1].push((99, 9.0)); // not dirty: left as is
         co.refresh(&mut neighbors, Norm::Off, 5);

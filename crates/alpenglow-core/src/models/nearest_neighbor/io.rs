@@ -4,7 +4,7 @@
 use std::io::{Read, Write};
 
 use super::NearestNeighborModel;
-use super::cooccurrence::{CoOccurrence, Norm, Weights};
+use super::cooccurrence::{CoOccurrence, Norm, Term, Weights};
 use crate::component::Component;
 use crate::data::columns::MAX_ID;
 use crate::error::{Error, Result};
@@ -111,6 +111,12 @@ pub(super) fn write(m: &NearestNeighborModel, out: &mut dyn Write) -> Result<()>
     dirty.sort_unstable();
     dirty.dedup();
     o.ids(&dirty)?;
+    o.len(co.pending.len())?;
+    for t in &co.pending {
+        o.u32(t.from)?;
+        o.u32(t.to)?;
+        o.f64(t.w)?;
+    }
     o.len(m.neighbors.len())?;
     for row in &m.neighbors {
         o.pairs(row)?;
@@ -149,12 +155,19 @@ pub(super) fn read(m: &mut NearestNeighborModel, input: &mut dyn Read) -> Result
         changed.push(r.ids()?);
     }
     let dirty = r.ids()?;
+    let mut pending = Vec::new();
+    for _ in 0..r.len()? {
+        pending.push(Term { from: r.id()?, to: r.id()?, w: r.f64()? });
+    }
     let items = rows.len();
     let out_of_range = |i: &u32| *i as usize >= items;
-    if dirty.iter().chain(changed.iter().flatten()).any(out_of_range) || rows.iter().flatten().any(|(j, _)| out_of_range(j)) {
+    if dirty.iter().chain(changed.iter().flatten()).any(out_of_range)
+        || rows.iter().flatten().any(|(j, _)| out_of_range(j))
+        || pending.iter().any(|t| out_of_range(&t.from) || out_of_range(&t.to))
+    {
         return Err(Error::data(format!("{KIND} file: an item id is out of range (corrupt file)")));
     }
-    let co = CoOccurrence::restore(rows, counts, changed, dirty);
+    let co = CoOccurrence::restore(rows, counts, changed, dirty, pending);
     let mut neighbors = Vec::new();
     for _ in 0..r.len()? {
         neighbors.push(r.pairs()?);
