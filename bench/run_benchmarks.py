@@ -20,6 +20,9 @@ from pathlib import Path
 
 EXPERIMENTS = ("PopularityExperiment", "PopularityTimeframeExperiment",
                "PersonalPopularityExperiment", "TransitionProbabilityExperiment")
+KNN_EXPERIMENTS = ("NearestNeighborExperiment",)
+#: The item-kNN rows also run on Ciao (284k events, 105k items).
+CIAO = ("ciao", "ciao_ratings_timestamped.csv.gz")
 FACTOR_EXPERIMENTS = ("FactorExperiment", "PosSamplingFactorExperiment", "AsymmetricFactorExperiment",
                       "SvdppExperiment", "FmExperiment")
 DATASETS = {"ml-100k": "movielens_100k.csv.gz", "ml-latest-small": "movielens_latest_small_2016.csv.gz"}
@@ -28,10 +31,12 @@ TOP_K = 100
 SYNTHETIC = {"n_events": 10_000_000, "n_users": 100_000, "n_items": 50_000, "seed": 0}
 #: Speed of the original C++ framework on ml-100k (top_k=100, exclude_known off), events/s.
 ORIGINAL_SPEED = {"PopularityExperiment": 87_000, "PopularityTimeframeExperiment": 110_000,
-                  "TransitionProbabilityExperiment": 175_000, "FactorExperiment": 9_200}
+                  "TransitionProbabilityExperiment": 175_000, "FactorExperiment": 9_200,
+                  "NearestNeighborExperiment": 6_700}
 #: DCG@100 of the original (PopularityExperiment with shuffle on; the factor rows as stated in
 #: the issue: FactorExperiment with shuffle on, the others with shuffle_same_time=False).
 ORIGINAL_DCG = {("ml-100k", "PopularityExperiment"): 0.0682, ("ml-100k", "FactorExperiment"): 0.0947,
+                ("ml-100k", "NearestNeighborExperiment"): 0.1198,
                 ("ml-latest-small", "FactorExperiment"): 0.0519,
                 ("ml-100k", "AsymmetricFactorExperiment", "no shuffle"): 0.1096,
                 ("ml-100k", "SvdppExperiment", "no shuffle"): 0.1020,
@@ -151,6 +156,17 @@ def factor_plan(data_dir: Path, repeat: int) -> list[dict]:
     return specs
 
 
+def knn_plan(data_dir: Path, repeat: int) -> list[dict]:
+    """Specs of the item-kNN rows: ml-100k, ml-latest-small and Ciao (one run there)."""
+    specs = []
+    for label, name in [*DATASETS.items(), CIAO]:
+        path = data_dir / name
+        if path.is_file():
+            specs += [{"dataset": label, "path": str(path), "experiment": e, "exclude_known": False,
+                       "repeat": 1 if label == CIAO[0] else repeat} for e in KNN_EXPERIMENTS]
+    return specs
+
+
 def plan(data_dir: Path, quick: bool, repeat: int, group: str = "all") -> list[dict]:
     """Return the list of benchmark specs (datasets that exist, then the synthetic row).
 
@@ -171,7 +187,9 @@ def plan(data_dir: Path, quick: bool, repeat: int, group: str = "all") -> list[d
     specs: list[dict] = []
     if data_dir.is_dir() and group in ("all", "factor"):
         specs += factor_plan(data_dir, repeat)
-    if group == "factor":
+    if data_dir.is_dir() and group in ("all", "knn"):
+        specs += knn_plan(data_dir, repeat)
+    if group in ("factor", "knn"):
         return specs
     if data_dir.is_dir():
         for label, name in DATASETS.items():
@@ -275,8 +293,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="directory with movielens_100k.csv.gz and movielens_latest_small_2016.csv.gz "
                              "(default: %(default)s)")
     parser.add_argument("--quick", action="store_true", help="skip the 10-million-event synthetic row")
-    parser.add_argument("--group", choices=("all", "engine", "factor"), default="all",
-                        help="engine: popularity and transition rows; factor: factor-model rows (default: all)")
+    parser.add_argument("--group", choices=("all", "engine", "factor", "knn"), default="all",
+                        help="engine: popularity and transition rows; factor: factor-model rows; "
+                             "knn: item-kNN rows (default: all)")
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs per dataset row; events/s uses the fastest (default: 3)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also save the rows as JSON")
