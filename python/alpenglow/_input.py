@@ -87,6 +87,15 @@ def _numbers(values: np.ndarray, name: str) -> np.ndarray:
     return out
 
 
+def _freeze_own(arrays: dict[str, np.ndarray | None]) -> None:
+    """Marks the arrays made here (converted copies that own their memory) read-only, so that the
+    core can borrow them without copying; views of the caller's data stay as they are (the core
+    copies those, since the caller could write them during a run)."""
+    for a in arrays.values():
+        if a is not None and a.base is None:
+            a.flags.writeable = False
+
+
 def prepare(data: Any, columns: Mapping[str, str], recode: bool) -> Columns:
     """Checked canonical columns; ``columns`` maps canonical name -> input column name."""
     frame = _to_frame(data)
@@ -122,6 +131,7 @@ def prepare(data: Any, columns: Mapping[str, str], recode: bool) -> Columns:
                 raise DataError(f"column '{c}': expected integers or booleans, got dtype {raw.dtype}") from None
         else:
             arrays[c] = None
+    _freeze_own(arrays)
     if isinstance(frame, pd.DataFrame) and not isinstance(frame.index, pd.RangeIndex):
         index = frame.index.to_numpy()
     elif isinstance(frame, pd.DataFrame) and (frame.index.start, frame.index.step) != (0, 1):

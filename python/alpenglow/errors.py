@@ -41,3 +41,8 @@ class RunInterrupted(KeyboardInterrupt):
     def __init__(self, message: str, results: Any = None) -> None:
         super().__init__(message)
         self.results = results
+
+
+class InternalError(AlpenglowError, RuntimeError):
+    """A bug inside alpenglow (a Rust panic), caught at the boundary; the message names the
+    entry point. The interpreter and the components stay usable."""

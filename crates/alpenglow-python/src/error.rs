@@ -48,6 +48,7 @@ impl From<PyAlpenglowError> for PyErr {
             }
             Error::External(ExternalError(payload, msg)) => match payload.downcast::<PyErr>() {
                 Ok(err) => *err,
+                Err(payload) if payload.is::<crate::guard::Internal>() => raise(py, "InternalError", msg),
                 Err(_) => PyRuntimeError::new_err(msg),
             },
         })
