@@ -46,3 +46,8 @@ class RunInterrupted(KeyboardInterrupt):
 class InternalError(AlpenglowError, RuntimeError):
     """A bug inside alpenglow (a Rust panic), caught at the boundary; the message names the
     entry point. The interpreter and the components stay usable."""
+
+
+class OutOfMemoryError(AlpenglowError, MemoryError):
+    """Memory whose size the input decides (ids, dimension, attribute indices, records) cannot
+    be allocated; the message names what needed it and how much."""

@@ -37,6 +37,7 @@ impl From<PyAlpenglowError> for PyErr {
             Error::Wiring(m) => raise(py, "WiringError", m),
             Error::Data(m) => raise(py, "DataError", m),
             Error::InUse(m) => raise(py, "InUseError", m),
+            Error::Memory(m) => raise(py, "OutOfMemoryError", m),
             Error::Interrupted => PyKeyboardInterrupt::new_err("the run was interrupted"),
             Error::Io { path, source } => {
                 let msg = format!("{path}: {source}");

@@ -75,7 +75,7 @@ fn write(h: &Handle, args: &[Arg]) -> Result<Arg> {
 
 fn read(h: &Handle, args: &[Arg]) -> Result<Arg> {
     let path = path_arg(args)?;
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = crate::data::files::read_regular(std::path::Path::new(path))?;
     load(h, &bytes)?;
     Ok(Arg::None)
 }
