@@ -6,7 +6,7 @@ use alpenglow_core::data::recommender_data::ColumnSet;
 use alpenglow_core::data::columns::ColumnValue;
 use alpenglow_core::data::{Column, ColumnSource};
 use numpy::{Element, PyArray1, PyArrayMethods, PyUntypedArrayMethods};
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use alpenglow_core::{Error, Result};
 use pyo3::prelude::*;
 
 struct NumpyColumn<T> {
@@ -68,19 +68,19 @@ pub fn column<T: Element + ColumnValue>(
     name: &str,
     obj: Option<&Bound<'_, PyAny>>,
     default: Column<T>,
-) -> PyResult<Column<T>> {
+) -> Result<Column<T>> {
     let Some(obj) = obj.filter(|o| !o.is_none()) else {
         return Ok(default);
     };
     let arr = obj.cast::<PyArray1<T>>().map_err(|_| {
-        PyTypeError::new_err(format!(
+        Error::data(format!(
             "column '{name}': expected a 1-d numpy array of {}, got {}",
             std::any::type_name::<T>(),
             obj.get_type().name().map(|n| n.to_string()).unwrap_or_default()
         ))
     })?;
     if !arr.is_contiguous() {
-        return Err(PyValueError::new_err(format!("column '{name}': the array must be contiguous")));
+        return Err(Error::data(format!("column '{name}': the array must be contiguous")));
     }
     let len = arr.len();
     let data = arr.data() as *const T;
@@ -90,11 +90,7 @@ pub fn column<T: Element + ColumnValue>(
         return Ok(Column::Shared(Arc::new(NumpyColumn { _owner: arr.clone().unbind(), ptr, len })));
     }
     let mut copy: Vec<T> = Vec::new();
-    copy.try_reserve_exact(len).map_err(|_| {
-        pyo3::exceptions::PyMemoryError::new_err(format!(
-            "column '{name}': cannot allocate a copy of {len} values"
-        ))
-    })?;
+    alpenglow_core::alloc::reserve(&mut copy, len, &format!("column '{name}': a copy of the writeable array"))?;
     // SAFETY: the GIL is held (no Python code runs meanwhile), the array is contiguous with
     // `len` elements of T; unaligned reads are allowed by read_unaligned.
     for i in 0..len {
@@ -103,8 +99,8 @@ pub fn column<T: Element + ColumnValue>(
     Ok(Column::from_vec(copy))
 }
 
-fn required<'a, 'py>(name: &str, obj: Option<&'a Bound<'py, PyAny>>) -> PyResult<&'a Bound<'py, PyAny>> {
-    obj.filter(|o| !o.is_none()).ok_or_else(|| PyValueError::new_err(format!("column '{name}' is required")))
+fn required<'a, 'py>(name: &str, obj: Option<&'a Bound<'py, PyAny>>) -> Result<&'a Bound<'py, PyAny>> {
+    obj.filter(|o| !o.is_none()).ok_or_else(|| Error::data(format!("column '{name}' is required")))
 }
 
 /// All seven columns from optional numpy arrays. Missing ones get the documented defaults:
@@ -118,7 +114,7 @@ pub fn column_set(
     eval: Option<&Bound<'_, PyAny>>,
     id: Option<&Bound<'_, PyAny>>,
     category: Option<&Bound<'_, PyAny>>,
-) -> PyResult<ColumnSet> {
+) -> Result<ColumnSet> {
     Ok(ColumnSet {
         time: column("time", time, Column::RowIndex)?,
         user: column("user", Some(required("user", user)?), Column::Constant(0))?,

@@ -125,16 +125,25 @@ pub fn components(py: Python<'_>) -> PyResult<Py<PyList>> {
     })
 }
 
-fn record_from(obj: &Bound<'_, PyAny>) -> PyResult<RecDat> {
+/// A record from any object with `user`, `item` (and optionally `time`, `score`, `id`, `eval`,
+/// `category`) attributes; a field of the wrong type is an error naming it (`context` names the
+/// method and argument).
+fn record_from(obj: &Bound<'_, PyAny>, context: &str) -> PyResult<RecDat> {
+    let wrong = |name: &str, what: &str, v: &Bound<'_, PyAny>| -> PyErr {
+        let type_name = v.get_type().name().map(|n| n.to_string()).unwrap_or_default();
+        let shown = v.repr().map(|r| r.to_string()).unwrap_or_default();
+        let shown: String = shown.chars().take(60).collect();
+        Error::parameter(format!("{context}: field '{name}' must be {what}, got {type_name} {shown}")).into_py_err()
+    };
     let get_f = |name: &str, default: f64| -> PyResult<f64> {
         match obj.getattr(name) {
-            Ok(v) => v.extract(),
+            Ok(v) => v.extract().map_err(|_| wrong(name, "a number", &v)),
             Err(_) => Ok(default),
         }
     };
     let get_i = |name: &str, default: i64| -> PyResult<i64> {
         match obj.getattr(name) {
-            Ok(v) => v.extract(),
+            Ok(v) => v.extract().map_err(|_| wrong(name, "an integer", &v)),
             Err(_) => Ok(default),
         }
     };
@@ -195,7 +204,7 @@ impl PyHandle {
 
     /// Raises WiringError if a required wiring call is missing.
     fn check_wiring(&self) -> PyResult<()> {
-        crate::guard::entry("Handle.check_wiring", || -> PyResultA<()> { Ok(self.handle.node.check_wiring()?) })
+        crate::guard::entry("Handle.check_wiring", || -> PyResultA<()> { Ok(self.handle.node.check_wiring_now()?) })
     }
 
     /// Calls the role method `name` (see the "methods" of `components()`); each argument is
@@ -260,7 +269,7 @@ fn to_arg(component: &str, method: &str, arg_name: &str, kind: ArgKind, obj: &Bo
             Arg::Str(path.to_str().ok_or_else(|| bad("a UTF-8 path"))?.to_string())
         }
         ArgKind::Bytes => Arg::Bytes(obj.extract().map_err(|_| bad("bytes"))?),
-        ArgKind::Record => Arg::Record(record_from(obj)?),
+        ArgKind::Record => Arg::Record(record_from(obj, &format!("{component}.{method}(): argument '{arg_name}'"))?),
     })
 }
 

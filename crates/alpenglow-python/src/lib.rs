@@ -31,8 +31,8 @@ fn dataframe_data(
 ) -> PyResult<PyHandle> {
     entry("dataframe_data", || {
         let cols = columns::column_set(time, user, item, score, eval, id, category)?;
-        let data = RecommenderData::from_columns(cols).map_err(error::PyAlpenglowError)?;
-        Ok::<_, PyErr>(PyHandle { handle: wrap(data, |_, _| {}) })
+        let data = RecommenderData::from_columns(cols)?;
+        Ok::<_, error::PyAlpenglowError>(PyHandle { handle: wrap(data, |_, _| {}) })
     })
 }
 

@@ -185,6 +185,9 @@ pub(crate) fn check_record(
     if score.is_nan() {
         return Err(Error::data(format!("{source}, line {line}, field 'score': score is NaN")));
     }
+    if !score.is_finite() {
+        return Err(Error::data(format!("{source}, line {line}, field 'score': score {score} is not a finite number")));
+    }
     for (name, id) in [("user", user), ("item", item)] {
         if !(0..=MAX_ID).contains(&id) {
             let why = if id < 0 { "is negative" } else { "is too large" };

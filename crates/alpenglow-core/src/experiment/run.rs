@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use super::environment::Environment;
 use super::online_experiment::OnlineExperiment;
 use super::ticker::Ticker;
-use crate::component::{Handle, Shared};
+use crate::component::{busy, Handle, Shared};
 use crate::error::{Error, Result};
 
 /// Called by the loop every `interval()` records, at least every `period()` of work (so that
@@ -54,9 +54,11 @@ pub fn collect_graph(root: &Handle) -> Result<Vec<Handle>> {
         if !seen.insert(h.id()) {
             continue;
         }
-        let mut children = h.node.children().map_err(|_| {
-            Error::InUse(format!("{} is in use by another running experiment (or another thread)", h.name()))
-        })?;
+        // Read the wiring only under the claim, so that walking never disturbs a running
+        // experiment that shares a component (its borrows would collide with ours).
+        let claim = h.node.try_claim().ok_or_else(|| busy(h.name()))?;
+        let mut children = h.node.children()?;
+        drop(claim);
         children.reverse();
         stack.extend(children);
         out.push(h);
@@ -72,9 +74,7 @@ pub fn run(handle: &Handle, hooks: &mut dyn RunHooks) -> Result<RunSummary> {
     let graph = collect_graph(handle)?;
     let mut claims = Vec::with_capacity(graph.len());
     for h in &graph {
-        claims.push(h.node.try_claim().ok_or_else(|| {
-            Error::InUse(format!("{} is in use by another running experiment (or another thread)", h.name()))
-        })?);
+        claims.push(h.node.try_claim().ok_or_else(|| busy(h.name()))?);
     }
     for h in &graph {
         h.node.check_wiring()?;

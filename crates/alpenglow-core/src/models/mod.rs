@@ -3,6 +3,8 @@
 pub mod asymmetric;
 pub mod factor;
 pub mod fm;
+pub mod checksum;
+pub mod codec;
 mod methods;
 pub mod popularity;
 pub mod recency;
