@@ -33,7 +33,7 @@ def test_mapped_column_that_does_not_exist_is_an_error(base, canonical, missing)
 
 def test_mapped_column_that_exists_is_used(base):
     res = run(base, columns={"user": "user", "item": "item", "time": "time", "score": "rating"})
-    assert res["score"].tolist() == [1.0, 2.0, 3.0, 4.0]
+    assert res["rating"].tolist() == [1.0, 2.0, 3.0, 4.0]  # results keep the input's names
 
 
 def test_datetime_time_column_is_read_as_seconds(base):
