@@ -31,6 +31,12 @@ def test_mapped_column_that_does_not_exist_is_an_error(base, canonical, missing)
         run(base, columns={"user": "user", "item": "item", canonical: missing})
 
 
+def test_unknown_columns_key_is_an_error(base):
+    # A reversed mapping ({'timestamp': 'time'}) was ignored too.
+    with pytest.raises(ParameterError, match=r"columns=: unknown key 'timestamp'; the keys are the canonical names"):
+        run(base, columns={"user": "user", "item": "item", "timestamp": "time"})
+
+
 def test_mapped_column_that_exists_is_used(base):
     res = run(base, columns={"user": "user", "item": "item", "time": "time", "score": "rating"})
     assert res["rating"].tolist() == [1.0, 2.0, 3.0, 4.0]  # results keep the input's names

@@ -96,3 +96,16 @@ def test_model_file_must_be_regular(tmp_path):
 
     with pytest.raises(OSError, match="not a regular file"):
         cpp.FactorModel().read(str(tmp_path))
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_output_to_a_fifo_is_refused_without_blocking(tmp_path):
+    import alpenglow.cpp as cpp
+
+    fifo = tmp_path / "out"
+    os.mkfifo(fifo)
+    df = pd.DataFrame({"time": [0, 1], "user": [0, 1], "item": [0, 1]})
+    with pytest.raises(OSError, match=rf"{fifo}: not a regular file \(a FIFO\)"):
+        PopularityExperiment().run(df, verbose=False, out_file=str(fifo))
+    with pytest.raises(OSError, match=rf"{fifo}: not a regular file \(a FIFO\)"):
+        cpp.PopularityModel().write(str(fifo))

@@ -8,7 +8,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from .errors import DataError
+from .errors import DataError, ParameterError
 
 CANONICAL = ("time", "user", "item", "score", "eval", "category")
 #: Largest id accepted without recoding (ids index dense arrays in the core).
@@ -117,6 +117,10 @@ def _freeze_own(arrays: dict[str, np.ndarray | None]) -> None:
 
 def prepare(data: Any, columns: Mapping[str, str], recode: bool) -> Columns:
     """Checked canonical columns; ``columns`` maps canonical name -> input column name."""
+    unknown = [k for k in columns if k not in CANONICAL]
+    if unknown:
+        raise ParameterError(f"columns=: unknown key '{unknown[0]}'; the keys are the canonical names "
+                             f"({', '.join(CANONICAL)}) and the values the input's column names")
     frame = _to_frame(data)
     names = list(frame.columns)
     source = {c: columns.get(c, c) for c in CANONICAL}

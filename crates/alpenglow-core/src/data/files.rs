@@ -23,6 +23,30 @@ pub fn read_regular(path: &Path) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// Creates (or truncates) the output file `path`. An existing FIFO or socket is refused
+/// (opening it would block until a reader appears), as is a directory; devices such as
+/// /dev/null are accepted.
+pub fn create_output(path: &Path) -> Result<std::fs::File> {
+    let name = path.display().to_string();
+    if let Ok(meta) = std::fs::metadata(path) {
+        if !meta.is_file() && !is_device(&meta) {
+            check_kind(&name, &meta)?;
+        }
+    }
+    std::fs::File::create(path).map_err(|e| Error::io(name.as_str(), e))
+}
+
+#[cfg(unix)]
+fn is_device(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    meta.file_type().is_char_device() || meta.file_type().is_block_device()
+}
+
+#[cfg(not(unix))]
+fn is_device(_meta: &std::fs::Metadata) -> bool {
+    false
+}
+
 /// Like [`read_regular`], as UTF-8 text.
 pub fn read_regular_text(path: &Path) -> Result<String> {
     let bytes = read_regular(path)?;
@@ -81,6 +105,14 @@ mod tests {
         let err = read_regular(&dir).unwrap_err().to_string();
         assert!(err.ends_with("not a regular file (a directory); give the path of a file (gzip accepted)"), "{err}");
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn output_to_a_directory_is_refused_and_to_dev_null_accepted() {
+        let err = create_output(&std::env::temp_dir()).unwrap_err().to_string();
+        assert!(err.contains("not a regular file (a directory)"), "{err}");
+        create_output(Path::new("/dev/null")).unwrap();
     }
 
     #[cfg(unix)]

@@ -155,7 +155,7 @@ impl Component for MemoryRankingLogger {
         }
         self.out = None;
         if !self.params.out_file.is_empty() {
-            let f = File::create(&self.params.out_file).map_err(|e| Error::io(self.params.out_file.clone(), e))?;
+            let f = crate::data::files::create_output(std::path::Path::new(&self.params.out_file))?;
             self.out = Some(BufWriter::new(f));
         }
         Ok(())

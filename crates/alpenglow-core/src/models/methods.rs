@@ -77,7 +77,8 @@ fn path_arg(args: &[Arg]) -> Result<&str> {
 fn write(h: &Handle, args: &[Arg]) -> Result<Arg> {
     let path = path_arg(args)?;
     let bytes = state_bytes(h)?;
-    std::fs::write(path, bytes).map_err(|e| Error::io(path, e))?;
+    let mut file = crate::data::files::create_output(std::path::Path::new(path))?;
+    std::io::Write::write_all(&mut file, &bytes).map_err(|e| Error::io(path, e))?;
     Ok(Arg::None)
 }
 
