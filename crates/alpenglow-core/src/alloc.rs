@@ -7,10 +7,7 @@ use crate::error::{Error, Result};
 /// The error for `count` values of `bytes_each` bytes that cannot be allocated.
 pub fn too_large(what: &str, count: usize, bytes_each: usize) -> Error {
     let bytes = count as f64 * bytes_each as f64;
-    Error::Memory(format!(
-        "{what}: cannot allocate {count} values of {bytes_each} bytes ({:.1} MB)",
-        bytes / 1e6
-    ))
+    Error::Memory(format!("{what}: cannot allocate {count} values of {bytes_each} bytes ({:.1} MB)", bytes / 1e6))
 }
 
 /// Checks that `count` values of `bytes_each` bytes can be allocated now, by reserving and
@@ -18,11 +15,7 @@ pub fn too_large(what: &str, count: usize, bytes_each: usize) -> Error {
 /// vector per id). Call it before filling per-id storage whose total size the input decides.
 pub fn check_available(what: &str, count: usize, bytes_each: usize) -> Result<()> {
     let fits = count.checked_mul(bytes_each).is_some_and(|bytes| Vec::<u8>::new().try_reserve_exact(bytes).is_ok());
-    if fits {
-        Ok(())
-    } else {
-        Err(too_large(what, count, bytes_each))
-    }
+    if fits { Ok(()) } else { Err(too_large(what, count, bytes_each)) }
 }
 
 /// `v.try_reserve(additional)` with an `Error::Memory` naming `what`.
@@ -40,7 +33,9 @@ mod tests {
         assert!(matches!(err, Error::Memory(_)));
         assert!(err.to_string().starts_with("FactorModel: factors: cannot allocate"), "{err}");
         let mut v: Vec<u64> = Vec::new();
-        assert!(matches!(reserve(&mut v, usize::MAX / 2, "log"), Err(Error::Memory(m)) if m.starts_with("log: cannot allocate")));
+        assert!(
+            matches!(reserve(&mut v, usize::MAX / 2, "log"), Err(Error::Memory(m)) if m.starts_with("log: cannot allocate"))
+        );
         check_available("small", 10, 8).unwrap();
         reserve(&mut v, 10, "small").unwrap();
         assert!(v.capacity() >= 10);

@@ -3,7 +3,7 @@
 //! unwinding into Python as a `PanicException` (a `BaseException`).
 
 use std::any::Any;
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use alpenglow_core::error::{Error, ExternalError};
 use pyo3::prelude::*;
@@ -21,10 +21,7 @@ pub fn panic_message(payload: &(dyn Any + Send)) -> String {
 
 /// The error a caught panic becomes: names where it happened.
 pub fn internal_error(entry: &str, payload: &(dyn Any + Send)) -> Error {
-    let msg = format!(
-        "internal error in alpenglow._core.{entry} (please report it): {}",
-        panic_message(payload)
-    );
+    let msg = format!("internal error in alpenglow._core.{entry} (please report it): {}", panic_message(payload));
     Error::External(ExternalError(Box::new(Internal), msg))
 }
 

@@ -17,7 +17,9 @@ pub fn read_regular(path: &Path) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
     crate::alloc::reserve(&mut bytes, meta.len() as usize, &format!("{name}: reading the file"))?;
     file.read_to_end(&mut bytes).map_err(|e| match e.kind() {
-        std::io::ErrorKind::OutOfMemory => crate::alloc::too_large(&format!("{name}: reading the file"), meta.len() as usize, 1),
+        std::io::ErrorKind::OutOfMemory => {
+            crate::alloc::too_large(&format!("{name}: reading the file"), meta.len() as usize, 1)
+        }
         _ => Error::io(name.as_str(), e),
     })?;
     Ok(bytes)
@@ -51,7 +53,11 @@ fn is_device(_meta: &std::fs::Metadata) -> bool {
 pub fn read_regular_text(path: &Path) -> Result<String> {
     let bytes = read_regular(path)?;
     String::from_utf8(bytes).map_err(|e| {
-        Error::data(format!("{}: the file is not UTF-8 text (invalid byte at offset {})", path.display(), e.utf8_error().valid_up_to()))
+        Error::data(format!(
+            "{}: the file is not UTF-8 text (invalid byte at offset {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        ))
     })
 }
 
@@ -59,11 +65,7 @@ fn check_kind(name: &str, meta: &std::fs::Metadata) -> Result<()> {
     if meta.is_file() {
         return Ok(());
     }
-    let kind = if meta.is_dir() {
-        "a directory"
-    } else {
-        kind_of_special(meta)
-    };
+    let kind = if meta.is_dir() { "a directory" } else { kind_of_special(meta) };
     let why = format!("not a regular file ({kind}); give the path of a file (gzip accepted)");
     Err(Error::io(name, std::io::Error::new(std::io::ErrorKind::InvalidInput, why)))
 }

@@ -8,8 +8,8 @@
 use std::io::{Read, Write};
 
 use super::personal::PersonalPopularityModel;
-use crate::containers::top_pop_container::MAX_LOADED_COUNT;
 use crate::containers::PopContainer;
+use crate::containers::top_pop_container::MAX_LOADED_COUNT;
 use crate::error::Result;
 use crate::models::codec::{Decoder, Encoder};
 use crate::models::serialization::{read_header, write_header};

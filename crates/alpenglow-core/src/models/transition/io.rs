@@ -73,7 +73,8 @@ pub fn read(m: &mut TransitionProbabilityModel, input: &mut dyn Read) -> Result<
     for _ in 0..users {
         let entity = d.i64("a last entity")?;
         let raw = d.i64("a last item")?;
-        if !(-1..=crate::data::columns::MAX_ID).contains(&entity) || !(-1..=crate::data::columns::MAX_ID).contains(&raw) {
+        if !(-1..=crate::data::columns::MAX_ID).contains(&entity) || !(-1..=crate::data::columns::MAX_ID).contains(&raw)
+        {
             return Err(d.corrupt(&format!("last entity {entity} / item {raw} is not an id")));
         }
         last_entity.push(entity);
