@@ -8,9 +8,11 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from .errors import DataError
+from .errors import DataError, ParameterError
 
 CANONICAL = ("time", "user", "item", "score", "eval", "category")
+#: Largest id accepted without recoding (ids index dense arrays in the core).
+MAX_ID = 2**24 - 1
 
 
 @dataclass
@@ -40,7 +42,18 @@ def _to_frame(data: Any) -> Any:
 
 def _column(frame: Any, name: str) -> np.ndarray:
     col = frame[name]
+    if isinstance(col, pd.Series) and isinstance(col.dtype, pd.DatetimeTZDtype):
+        col = col.dt.tz_convert("UTC").dt.tz_localize(None)  # the same instants, as UTC datetime64
     return col.to_numpy() if hasattr(col, "to_numpy") else np.asarray(col)
+
+
+def _seconds(values: np.ndarray, name: str) -> np.ndarray:
+    """datetime64 (and timedelta64) values as float seconds since the epoch (resp. zero)."""
+    bad = np.isnat(values)
+    if bad.any():
+        raise DataError(f"column '{name}', row {_first_bad(bad)}: missing value (NaT)")
+    unit = "datetime64[ns]" if values.dtype.kind == "M" else "timedelta64[ns]"
+    return values.astype(unit).view(np.int64) / 1e9
 
 
 def _first_bad(mask: np.ndarray) -> int:
@@ -53,6 +66,10 @@ def _ids(values: np.ndarray, name: str, recode: bool) -> tuple[np.ndarray, Any]:
         if (codes < 0).any():
             raise DataError(f"column '{name}', row {_first_bad(codes < 0)}: missing value (NaN/None)")
         return np.ascontiguousarray(codes, dtype=np.int64), uniques
+    if values.dtype.kind == "u" and len(values) and values.max() > np.iinfo(np.int64).max:
+        row = int(np.argmax(values > np.iinfo(np.int64).max))
+        raise DataError(f"column '{name}', row {row}: id {int(values[row])} is too large; ids must be integers in "
+                        f"0..={MAX_ID} (pass recode=True to map arbitrary ids to dense codes)")
     if values.dtype.kind in "iu":
         return np.ascontiguousarray(values, dtype=np.int64), None
     if values.dtype.kind == "b":
@@ -75,6 +92,8 @@ def _ids(values: np.ndarray, name: str, recode: bool) -> tuple[np.ndarray, Any]:
 
 
 def _numbers(values: np.ndarray, name: str) -> np.ndarray:
+    if values.dtype.kind in "mM":
+        values = _seconds(values, name)
     if values.dtype.kind not in "iufb":
         try:
             values = values.astype(np.float64)
@@ -87,8 +106,21 @@ def _numbers(values: np.ndarray, name: str) -> np.ndarray:
     return out
 
 
+def _freeze_own(arrays: dict[str, np.ndarray | None]) -> None:
+    """Marks the arrays made here (converted copies that own their memory) read-only, so that the
+    core can borrow them without copying; views of the caller's data stay as they are (the core
+    copies those, since the caller could write them during a run)."""
+    for a in arrays.values():
+        if a is not None and a.base is None:
+            a.flags.writeable = False
+
+
 def prepare(data: Any, columns: Mapping[str, str], recode: bool) -> Columns:
     """Checked canonical columns; ``columns`` maps canonical name -> input column name."""
+    unknown = [k for k in columns if k not in CANONICAL]
+    if unknown:
+        raise ParameterError(f"columns=: unknown key '{unknown[0]}'; the keys are the canonical names "
+                             f"({', '.join(CANONICAL)}) and the values the input's column names")
     frame = _to_frame(data)
     names = list(frame.columns)
     source = {c: columns.get(c, c) for c in CANONICAL}
@@ -98,6 +130,13 @@ def prepare(data: Any, columns: Mapping[str, str], recode: bool) -> Columns:
         if required not in source or source[required] not in names:
             wanted = source.get(required, required)
             raise DataError(f"missing column '{wanted}' (for {required}); the input has columns: {', '.join(map(str, names))}")
+    for canonical, wanted in source.items():
+        if canonical in columns and wanted not in names:  # Fix: a mapped column that is missing was ignored
+            raise DataError(f"missing column '{wanted}' (mapped to {canonical} by columns=); the input has columns: "
+                            f"{', '.join(map(str, names))}")
+        if wanted in names and names.count(wanted) > 1:
+            raise DataError(f"column '{wanted}' appears {names.count(wanted)} times in the input; rename or drop "
+                            "the duplicates")
     n = len(frame)
     if n == 0:
         raise DataError("the input stream is empty")
@@ -122,6 +161,7 @@ def prepare(data: Any, columns: Mapping[str, str], recode: bool) -> Columns:
                 raise DataError(f"column '{c}': expected integers or booleans, got dtype {raw.dtype}") from None
         else:
             arrays[c] = None
+    _freeze_own(arrays)
     if isinstance(frame, pd.DataFrame) and not isinstance(frame.index, pd.RangeIndex):
         index = frame.index.to_numpy()
     elif isinstance(frame, pd.DataFrame) and (frame.index.start, frame.index.step) != (0, 1):

@@ -97,10 +97,8 @@ def _role_method(method: dict) -> Callable:
 
 
 def _reduce_with_state(self: Component) -> tuple:
-    try:
-        state = self._handle.call(_STATE)
-    except TypeError:  # a component that cannot save its state is pickled with its parameters
-        state = None
+    # Never pickled without its state: a model that cannot save it raises instead.
+    state = self._handle.call(_STATE)
     return (_rebuild_with_state, (type(self)._component, self._params, state))
 
 

@@ -41,3 +41,13 @@ class RunInterrupted(KeyboardInterrupt):
     def __init__(self, message: str, results: Any = None) -> None:
         super().__init__(message)
         self.results = results
+
+
+class InternalError(AlpenglowError, RuntimeError):
+    """A bug inside alpenglow (a Rust panic), caught at the boundary; the message names the
+    entry point. The interpreter and the components stay usable."""
+
+
+class OutOfMemoryError(AlpenglowError, MemoryError):
+    """Memory whose size the input decides (ids, dimension, attribute indices, records) cannot
+    be allocated; the message names what needed it and how much."""

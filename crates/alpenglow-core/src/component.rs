@@ -27,13 +27,23 @@ use crate::role::{Role, Roles};
 pub struct Shared<T: ?Sized> {
     name: &'static str,
     claim: Mutex<()>,
+    /// The parameter values, taken when the component is wrapped (parameters never change
+    /// afterwards), so that reading them never touches the cell a run may be using.
+    params: std::sync::OnceLock<Vec<(&'static str, Value)>>,
     cell: AtomicRefCell<T>,
 }
 
 impl<T> Shared<T> {
     pub fn new(name: &'static str, value: T) -> Self {
-        Shared { name, claim: Mutex::new(()), cell: AtomicRefCell::new(value) }
+        Shared { name, claim: Mutex::new(()), params: std::sync::OnceLock::new(), cell: AtomicRefCell::new(value) }
     }
+}
+
+/// The error of a call that needs a component while a run (or another thread's call) holds it.
+pub fn busy(name: &str) -> Error {
+    Error::InUse(format!(
+        "{name} is busy in a running experiment (or in a call from another thread); call this after the run"
+    ))
 }
 
 impl<T: ?Sized> Shared<T> {
@@ -47,9 +57,7 @@ impl<T: ?Sized> Shared<T> {
     }
 
     fn claim_or_err(&self) -> Result<MutexGuard<'_, ()>> {
-        self.try_claim().ok_or_else(|| {
-            Error::InUse(format!("{} is in use by a running experiment (or another thread)", self.name))
-        })
+        self.try_claim().ok_or_else(|| busy(self.name))
     }
 
     /// Borrows for reading. Inside a run this never waits; it fails only if the wiring needs
@@ -122,7 +130,11 @@ pub trait Node: Send + Sync {
     fn try_claim(&self) -> Option<MutexGuard<'_, ()>>;
     fn wire(&self, call: &str, arg: &Handle) -> Result<()>;
     fn wire_specs(&self) -> &'static [WireSpec];
+    /// Checks the wiring; the caller holds the claim (a run), see `check_wiring_now` otherwise.
     fn check_wiring(&self) -> Result<()>;
+    /// Checks the wiring from outside a run (takes the claim; busy during a run).
+    fn check_wiring_now(&self) -> Result<()>;
+    /// The wired components; the caller holds the claim.
     fn children(&self) -> Result<Vec<Handle>>;
     fn initialize(&self, env: &Environment) -> Result<()>;
     fn param_values(&self) -> Result<Vec<(&'static str, Value)>>;
@@ -151,6 +163,10 @@ impl<T: Component> Node for Shared<T> {
             Some(spec) => Err(missing_call(T::NAME, spec)),
         }
     }
+    fn check_wiring_now(&self) -> Result<()> {
+        let _claim = self.claim_or_err()?;
+        Node::check_wiring(self)
+    }
     fn children(&self) -> Result<Vec<Handle>> {
         let mut out = Vec::new();
         self.borrow()?.wiring().children(&mut out);
@@ -160,7 +176,10 @@ impl<T: Component> Node for Shared<T> {
         self.borrow_mut()?.initialize(env)
     }
     fn param_values(&self) -> Result<Vec<(&'static str, Value)>> {
-        Ok(self.borrow()?.params().values())
+        if let Some(values) = self.params.get() {
+            return Ok(values.clone());
+        }
+        self.with(|c| c.params().values())
     }
 }
 
@@ -191,6 +210,11 @@ pub struct Handle {
 
 impl Handle {
     pub fn new<T: Component>(shared: Arc<Shared<T>>, roles: Roles) -> Self {
+        if shared.params.get().is_none() {
+            if let Ok(values) = shared.with(|c| c.params().values()) {
+                let _ = shared.params.set(values);
+            }
+        }
         Handle { node: shared.clone(), any: shared, roles }
     }
 

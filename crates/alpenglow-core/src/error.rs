@@ -24,6 +24,10 @@ pub enum Error {
     /// The run was stopped by the user (Ctrl-C); results gathered so far are kept.
     #[error("interrupted")]
     Interrupted,
+    /// Memory of a size decided by the input (ids, dimension, records) cannot be allocated;
+    /// names what needed it (see `alloc`). Becomes a `MemoryError` in Python.
+    #[error("{0}")]
+    Memory(String),
     /// A component is borrowed by a running experiment (or wired so that it is needed twice at once).
     #[error("{0}")]
     InUse(String),

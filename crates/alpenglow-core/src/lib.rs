@@ -6,6 +6,7 @@
 //! trait impls) and listed per family with `component_list!`; the `registry` serves them to
 //! front ends.
 
+pub mod alloc;
 pub mod component;
 pub mod containers;
 pub mod data;

@@ -325,3 +325,48 @@ fn reference_ranking_matches_fast_paths() {
         }
     }
 }
+
+/// Hooks on a fake clock that advances 20 ms at every read, asking to stop at the `stop_at`-th
+/// call (as Ctrl-C does).
+struct SlowClockHooks {
+    start: std::time::Instant,
+    reads: std::cell::Cell<u32>,
+    calls: Vec<usize>,
+    stop_at: usize,
+}
+
+impl alpenglow_core::experiment::RunHooks for SlowClockHooks {
+    fn interval(&self) -> usize {
+        1_000_000
+    }
+    fn now(&self) -> std::time::Instant {
+        self.reads.set(self.reads.get() + 1);
+        self.start + std::time::Duration::from_millis(20) * self.reads.get()
+    }
+    fn progress(&mut self, done: usize, _total: usize) -> alpenglow_core::Result<()> {
+        self.calls.push(done);
+        if self.calls.len() == self.stop_at {
+            return Err(alpenglow_core::Error::Interrupted);
+        }
+        Ok(())
+    }
+}
+
+/// Was a bug: the hooks (and so Ctrl-C) were reached only every `interval` records, so slow
+/// records (negative_rate=1e6) ignored Ctrl-C for minutes. Now they are also reached every
+/// `period` (50 ms) of work, and an interruption keeps the results so far.
+#[test]
+fn hooks_are_called_by_elapsed_time_and_an_interruption_keeps_the_results() {
+    let e = Exp::new(&STREAM, &kw(2, false), simple(), true);
+    let mut hooks =
+        SlowClockHooks { start: std::time::Instant::now(), reads: Default::default(), calls: Vec::new(), stop_at: 100 };
+    assert_eq!(alpenglow_core::experiment::run(&e.exp, &mut hooks).unwrap().records, 12);
+    assert!(hooks.calls.len() >= 5, "calls at {:?}", hooks.calls);
+    let mut hooks =
+        SlowClockHooks { start: std::time::Instant::now(), reads: Default::default(), calls: Vec::new(), stop_at: 2 };
+    let err = alpenglow_core::experiment::run(&e.exp, &mut hooks).unwrap_err();
+    assert!(matches!(err, alpenglow_core::Error::Interrupted));
+    let stopped_after = hooks.calls[1];
+    assert!(stopped_after < 12);
+    assert_eq!(e.logs().rank.len(), stopped_after, "the records evaluated before the interruption are logged");
+}

@@ -37,6 +37,7 @@ impl From<PyAlpenglowError> for PyErr {
             Error::Wiring(m) => raise(py, "WiringError", m),
             Error::Data(m) => raise(py, "DataError", m),
             Error::InUse(m) => raise(py, "InUseError", m),
+            Error::Memory(m) => raise(py, "OutOfMemoryError", m),
             Error::Interrupted => PyKeyboardInterrupt::new_err("the run was interrupted"),
             Error::Io { path, source } => {
                 let msg = format!("{path}: {source}");
@@ -48,6 +49,7 @@ impl From<PyAlpenglowError> for PyErr {
             }
             Error::External(ExternalError(payload, msg)) => match payload.downcast::<PyErr>() {
                 Ok(err) => *err,
+                Err(payload) if payload.is::<crate::guard::Internal>() => raise(py, "InternalError", msg),
                 Err(_) => PyRuntimeError::new_err(msg),
             },
         })

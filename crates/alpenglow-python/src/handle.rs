@@ -59,79 +59,92 @@ pub fn value_to_py(py: Python<'_>, v: &Value) -> Py<PyAny> {
 /// Builds a component by name from keyword arguments.
 #[pyfunction]
 #[pyo3(signature = (name, kwargs = None))]
-pub fn create(name: &str, kwargs: Option<&Bound<'_, PyDict>>) -> PyResultA<PyHandle> {
-    let mut values = Vec::new();
-    if let Some(kwargs) = kwargs {
-        for (k, v) in kwargs.iter() {
-            let key: String = k.extract().map_err(|_| Error::parameter(format!("{name}: keyword names must be str")))?;
-            let value = to_value(name, &key, &v)?;
-            values.push((key, value));
+pub fn create(name: &str, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<PyHandle> {
+    crate::guard::entry("create", || -> PyResultA<PyHandle> {
+        let mut values = Vec::new();
+        if let Some(kwargs) = kwargs {
+            for (k, v) in kwargs.iter() {
+                let key: String = k.extract().map_err(|_| Error::parameter(format!("{name}: keyword names must be str")))?;
+                let value = to_value(name, &key, &v)?;
+                values.push((key, value));
+            }
         }
-    }
-    Ok(PyHandle { handle: registry::build(name, &values)? })
+        Ok(PyHandle { handle: registry::build(name, &values)? })
+    })
 }
 
 /// The registry as plain Python data: one dict per component.
 #[pyfunction]
 pub fn components(py: Python<'_>) -> PyResult<Py<PyList>> {
-    let out = PyList::empty(py);
-    for info in registry::registry() {
-        let d = PyDict::new(py);
-        d.set_item("name", info.name)?;
-        d.set_item("doc", info.doc)?;
-        d.set_item("family", info.family)?;
-        d.set_item("roles", info.role_names())?;
-        let methods = PyList::empty(py);
-        for m in info.methods() {
-            let p = PyDict::new(py);
-            p.set_item("name", m.name)?;
-            p.set_item("doc", m.doc)?;
-            let args = PyList::empty(py);
-            for (name, kind) in m.args {
-                args.append((*name, kind.name()))?;
+    crate::guard::entry("components", || -> PyResult<Py<PyList>> {
+        let out = PyList::empty(py);
+        for info in registry::registry() {
+            let d = PyDict::new(py);
+            d.set_item("name", info.name)?;
+            d.set_item("doc", info.doc)?;
+            d.set_item("family", info.family)?;
+            d.set_item("roles", info.role_names())?;
+            let methods = PyList::empty(py);
+            for m in info.methods() {
+                let p = PyDict::new(py);
+                p.set_item("name", m.name)?;
+                p.set_item("doc", m.doc)?;
+                let args = PyList::empty(py);
+                for (name, kind) in m.args {
+                    args.append((*name, kind.name()))?;
+                }
+                p.set_item("args", args)?;
+                p.set_item("returns", m.returns.name())?;
+                methods.append(p)?;
             }
-            p.set_item("args", args)?;
-            p.set_item("returns", m.returns.name())?;
-            methods.append(p)?;
+            d.set_item("methods", methods)?;
+            let defaults = (info.defaults)();
+            let params = PyList::empty(py);
+            for (spec, (_, default)) in info.params.iter().zip(defaults.iter()) {
+                let p = PyDict::new(py);
+                p.set_item("name", spec.name)?;
+                p.set_item("type", spec.type_name)?;
+                p.set_item("doc", spec.doc.trim())?;
+                p.set_item("default", value_to_py(py, default))?;
+                p.set_item("constraint", spec.constraint.map(|c| c.description()))?;
+                params.append(p)?;
+            }
+            d.set_item("params", params)?;
+            let calls = PyList::empty(py);
+            for c in info.calls {
+                let p = PyDict::new(py);
+                p.set_item("call", c.call)?;
+                p.set_item("expects", c.expects)?;
+                p.set_item("kind", format!("{:?}", c.kind).to_lowercase())?;
+                p.set_item("doc", c.doc.trim())?;
+                calls.append(p)?;
+            }
+            d.set_item("calls", calls)?;
+            out.append(d)?;
         }
-        d.set_item("methods", methods)?;
-        let defaults = (info.defaults)();
-        let params = PyList::empty(py);
-        for (spec, (_, default)) in info.params.iter().zip(defaults.iter()) {
-            let p = PyDict::new(py);
-            p.set_item("name", spec.name)?;
-            p.set_item("type", spec.type_name)?;
-            p.set_item("doc", spec.doc.trim())?;
-            p.set_item("default", value_to_py(py, default))?;
-            p.set_item("constraint", spec.constraint.map(|c| c.description()))?;
-            params.append(p)?;
-        }
-        d.set_item("params", params)?;
-        let calls = PyList::empty(py);
-        for c in info.calls {
-            let p = PyDict::new(py);
-            p.set_item("call", c.call)?;
-            p.set_item("expects", c.expects)?;
-            p.set_item("kind", format!("{:?}", c.kind).to_lowercase())?;
-            p.set_item("doc", c.doc.trim())?;
-            calls.append(p)?;
-        }
-        d.set_item("calls", calls)?;
-        out.append(d)?;
-    }
-    Ok(out.unbind())
+        Ok(out.unbind())
+    })
 }
 
-fn record_from(obj: &Bound<'_, PyAny>) -> PyResult<RecDat> {
+/// A record from any object with `user`, `item` (and optionally `time`, `score`, `id`, `eval`,
+/// `category`) attributes; a field of the wrong type is an error naming it (`context` names the
+/// method and argument).
+fn record_from(obj: &Bound<'_, PyAny>, context: &str) -> PyResult<RecDat> {
+    let wrong = |name: &str, what: &str, v: &Bound<'_, PyAny>| -> PyErr {
+        let type_name = v.get_type().name().map(|n| n.to_string()).unwrap_or_default();
+        let shown = v.repr().map(|r| r.to_string()).unwrap_or_default();
+        let shown: String = shown.chars().take(60).collect();
+        Error::parameter(format!("{context}: field '{name}' must be {what}, got {type_name} {shown}")).into_py_err()
+    };
     let get_f = |name: &str, default: f64| -> PyResult<f64> {
         match obj.getattr(name) {
-            Ok(v) => v.extract(),
+            Ok(v) => v.extract().map_err(|_| wrong(name, "a number", &v)),
             Err(_) => Ok(default),
         }
     };
     let get_i = |name: &str, default: i64| -> PyResult<i64> {
         match obj.getattr(name) {
-            Ok(v) => v.extract(),
+            Ok(v) => v.extract().map_err(|_| wrong(name, "an integer", &v)),
             Err(_) => Ok(default),
         }
     };
@@ -170,31 +183,41 @@ impl PyHandle {
     }
 
     /// Makes the wiring call `call` (e.g. "set_model") with another component.
-    fn wire(&self, py: Python<'_>, call: &str, other: &PyHandle) -> PyResultA<()> {
-        let (node, arg) = (self.handle.node.clone(), other.handle.clone());
-        let call = call.to_string();
-        py.detach(move || node.wire(&call, &arg)).map_err(Into::into)
+    fn wire(&self, py: Python<'_>, call: &str, other: &PyHandle) -> PyResult<()> {
+        crate::guard::entry("Handle.wire", || -> PyResultA<()> {
+            let (node, arg) = (self.handle.node.clone(), other.handle.clone());
+            let call = call.to_string();
+            py.detach(move || node.wire(&call, &arg)).map_err(Into::into)
+        })
     }
 
     /// Current parameter values, as a dict.
-    fn params(&self, py: Python<'_>) -> PyResultA<Py<PyDict>> {
-        let values = self.handle.node.param_values()?;
-        let d = PyDict::new(py);
-        for (k, v) in values {
-            d.set_item(k, value_to_py(py, &v)).map_err(|e| Error::parameter(e.to_string()))?;
-        }
-        Ok(d.unbind())
+    fn params(&self, py: Python<'_>) -> PyResult<Py<PyDict>> {
+        crate::guard::entry("Handle.params", || -> PyResultA<Py<PyDict>> {
+            let values = self.handle.node.param_values()?;
+            let d = PyDict::new(py);
+            for (k, v) in values {
+                d.set_item(k, value_to_py(py, &v)).map_err(|e| Error::parameter(e.to_string()))?;
+            }
+            Ok(d.unbind())
+        })
     }
 
     /// Raises WiringError if a required wiring call is missing.
-    fn check_wiring(&self) -> PyResultA<()> {
-        Ok(self.handle.node.check_wiring()?)
+    fn check_wiring(&self) -> PyResult<()> {
+        crate::guard::entry("Handle.check_wiring", || -> PyResultA<()> { Ok(self.handle.node.check_wiring_now()?) })
     }
 
     /// Calls the role method `name` (see the "methods" of `components()`); each argument is
     /// converted as the method declares it, with the GIL released during the call.
     #[pyo3(signature = (name, *args))]
     fn call(&self, py: Python<'_>, name: &str, args: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
+        crate::guard::entry("Handle.call", || self.call_method(py, name, args))
+    }
+}
+
+impl PyHandle {
+    fn call_method(&self, py: Python<'_>, name: &str, args: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
         let component = self.handle.name();
         let method = self.handle.roles.method(name).ok_or_else(|| {
             PyErr::from(crate::error::PyAlpenglowError(Error::parameter(format!("{component} has no method '{name}'"))))
@@ -247,7 +270,7 @@ fn to_arg(component: &str, method: &str, arg_name: &str, kind: ArgKind, obj: &Bo
             Arg::Str(path.to_str().ok_or_else(|| bad("a UTF-8 path"))?.to_string())
         }
         ArgKind::Bytes => Arg::Bytes(obj.extract().map_err(|_| bad("bytes"))?),
-        ArgKind::Record => Arg::Record(record_from(obj)?),
+        ArgKind::Record => Arg::Record(record_from(obj, &format!("{component}.{method}(): argument '{arg_name}'"))?),
     })
 }
 

@@ -4,6 +4,7 @@
 
 mod columns;
 mod error;
+mod guard;
 mod handle;
 mod logs;
 mod run;
@@ -12,7 +13,7 @@ use alpenglow_core::data::RecommenderData;
 use alpenglow_core::registry::wrap;
 use pyo3::prelude::*;
 
-use crate::error::PyResultA;
+use crate::guard::entry;
 use crate::handle::PyHandle;
 
 /// Wraps numpy columns (missing ones: the documented defaults) as a RecommenderData, zero-copy.
@@ -27,19 +28,22 @@ fn dataframe_data(
     eval: Option<&Bound<'_, PyAny>>,
     id: Option<&Bound<'_, PyAny>>,
     category: Option<&Bound<'_, PyAny>>,
-) -> PyResultA<PyHandle> {
-    let cols = columns::column_set(time, user, item, score, eval, id, category)
-        .map_err(|e| alpenglow_core::Error::data(e.to_string()))?;
-    let data = RecommenderData::from_columns(cols)?;
-    Ok(PyHandle { handle: wrap(data, |_, _| {}) })
+) -> PyResult<PyHandle> {
+    entry("dataframe_data", || {
+        let cols = columns::column_set(time, user, item, score, eval, id, category)?;
+        let data = RecommenderData::from_columns(cols)?;
+        Ok::<_, error::PyAlpenglowError>(PyHandle { handle: wrap(data, |_, _| {}) })
+    })
 }
 
 /// Reads a stream file (an experimentType format or "csv"; gzip accepted) with the GIL released.
 #[pyfunction]
 #[pyo3(signature = (path, format = "online", experiment_termination_time = 0.0))]
-fn read_file(py: Python<'_>, path: std::path::PathBuf, format: &str, experiment_termination_time: f64) -> PyResultA<PyHandle> {
+fn read_file(py: Python<'_>, path: std::path::PathBuf, format: &str, experiment_termination_time: f64) -> PyResult<PyHandle> {
     let format = format.to_string();
-    let data = run::released(py, move || RecommenderData::from_file(&path, &format, experiment_termination_time))?;
+    let data = run::released(py, "read_file", move || {
+        RecommenderData::from_file(&path, &format, experiment_termination_time)
+    })?;
     Ok(PyHandle { handle: wrap(data, |_, _| {}) })
 }
 
@@ -47,12 +51,14 @@ fn read_file(py: Python<'_>, path: std::path::PathBuf, format: &str, experiment_
 /// accepted, else why not ("must be <description>, got <value>"). The Python layer checks its
 /// own keywords with the core's rules this way, naming them as the user wrote them.
 #[pyfunction]
-fn parameter_violation(component: &str, name: &str, value: &Bound<'_, PyAny>) -> PyResultA<Option<String>> {
-    let spec = alpenglow_core::registry::find(component)
-        .and_then(|info| info.params.iter().find(|s| s.name == name))
-        .ok_or_else(|| alpenglow_core::Error::parameter(format!("{component} has no parameter '{name}'")))?;
-    let value = handle::to_value(component, name, value)?;
-    Ok(spec.constraint.filter(|c| !c.accepts(&value)).map(|c| format!("must be {c}, got {value}")))
+fn parameter_violation(component: &str, name: &str, value: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
+    entry("parameter_violation", || -> Result<Option<String>, error::PyAlpenglowError> {
+        let spec = alpenglow_core::registry::find(component)
+            .and_then(|info| info.params.iter().find(|s| s.name == name))
+            .ok_or_else(|| alpenglow_core::Error::parameter(format!("{component} has no parameter '{name}'")))?;
+        let value = handle::to_value(component, name, value)?;
+        Ok(spec.constraint.filter(|c| !c.accepts(&value)).map(|c| format!("must be {c}, got {value}")))
+    })
 }
 
 /// The file formats `read_file` accepts.
@@ -63,47 +69,74 @@ fn file_formats() -> Vec<&'static str> {
 
 /// Columns of a data container as numpy arrays (copies), for building result frames.
 #[pyfunction]
-fn data_length(data: &PyHandle) -> PyResultA<usize> {
-    let shared = data
-        .handle
+fn data_length(data: &PyHandle) -> PyResult<usize> {
+    entry("data_length", || -> Result<usize, error::PyAlpenglowError> { Ok(recommender_data(data)?.with(|d| d.len())?) })
+}
+
+fn recommender_data(data: &PyHandle) -> alpenglow_core::Result<std::sync::Arc<alpenglow_core::component::Shared<RecommenderData>>> {
+    data.handle
         .downcast::<RecommenderData>()
-        .ok_or_else(|| alpenglow_core::Error::wiring(format!("{} is not a RecommenderData", data.handle.name())))?;
-    Ok(shared.with(|d| d.len())?)
+        .ok_or_else(|| alpenglow_core::Error::wiring(format!("{} is not a RecommenderData", data.handle.name())))
 }
 
 /// time, score, user, item and id of the given records of a data container (gathered copies).
+/// Every index must be a record of the container (0 <= index < length).
 #[pyfunction]
 fn gather_columns<'py>(
     py: Python<'py>,
     data: &PyHandle,
     record_index: numpy::PyReadonlyArray1<'py, i64>,
-) -> PyResultA<Bound<'py, pyo3::types::PyDict>> {
+) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
+    entry("gather_columns", || gather(py, data, record_index))
+}
+
+fn gather<'py>(
+    py: Python<'py>,
+    data: &PyHandle,
+    record_index: numpy::PyReadonlyArray1<'py, i64>,
+) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
     use numpy::IntoPyArray;
-    let shared = data
-        .handle
-        .downcast::<RecommenderData>()
-        .ok_or_else(|| alpenglow_core::Error::wiring(format!("{} is not a RecommenderData", data.handle.name())))?;
-    let idx = record_index.as_slice().map_err(|e| alpenglow_core::Error::data(e.to_string()))?;
-    let gathered = shared.with(|d| {
-        let v = d.view();
-        let pick = |i: &i64| v.record((*i).clamp(0, d.len().saturating_sub(1) as i64) as usize);
-        let recs: Vec<_> = idx.iter().map(pick).collect();
-        (
-            recs.iter().map(|r| r.time).collect::<Vec<f64>>(),
-            recs.iter().map(|r| r.score).collect::<Vec<f64>>(),
-            recs.iter().map(|r| r.user as i64).collect::<Vec<i64>>(),
-            recs.iter().map(|r| r.item as i64).collect::<Vec<i64>>(),
-            recs.iter().map(|r| r.id).collect::<Vec<i64>>(),
-        )
-    })?;
+    let shared = recommender_data(data).map_err(error::PyAlpenglowError)?;
+    let idx: Vec<i64> = record_index.as_array().iter().copied().collect();
+    let gathered = shared
+        .with(|d| -> alpenglow_core::Result<_> {
+            let v = d.view();
+            let len = d.len();
+            let mut recs = Vec::new();
+            recs.try_reserve_exact(idx.len()).map_err(|_| alpenglow_core::Error::data(format!(
+                "gather_columns: cannot allocate {} records", idx.len()
+            )))?;
+            for (position, &i) in idx.iter().enumerate() {
+                if i < 0 || i as u64 >= len as u64 {
+                    return Err(alpenglow_core::Error::data(format!(
+                        "gather_columns: record index {i} (position {position}) is out of range: the stream has {len} records"
+                    )));
+                }
+                recs.push(v.record(i as usize));
+            }
+            Ok((
+                recs.iter().map(|r| r.time).collect::<Vec<f64>>(),
+                recs.iter().map(|r| r.score).collect::<Vec<f64>>(),
+                recs.iter().map(|r| r.user as i64).collect::<Vec<i64>>(),
+                recs.iter().map(|r| r.item as i64).collect::<Vec<i64>>(),
+                recs.iter().map(|r| r.id).collect::<Vec<i64>>(),
+            ))
+        })
+        .and_then(|r| r)
+        .map_err(error::PyAlpenglowError)?;
     let d = pyo3::types::PyDict::new(py);
-    let err = |e: PyErr| alpenglow_core::Error::data(e.to_string());
-    d.set_item("time", gathered.0.into_pyarray(py)).map_err(err)?;
-    d.set_item("score", gathered.1.into_pyarray(py)).map_err(err)?;
-    d.set_item("user", gathered.2.into_pyarray(py)).map_err(err)?;
-    d.set_item("item", gathered.3.into_pyarray(py)).map_err(err)?;
-    d.set_item("id", gathered.4.into_pyarray(py)).map_err(err)?;
+    d.set_item("time", gathered.0.into_pyarray(py))?;
+    d.set_item("score", gathered.1.into_pyarray(py))?;
+    d.set_item("user", gathered.2.into_pyarray(py))?;
+    d.set_item("item", gathered.3.into_pyarray(py))?;
+    d.set_item("id", gathered.4.into_pyarray(py))?;
     Ok(d)
+}
+
+/// Panics on purpose, to test the panic barrier: raises `alpenglow.errors.InternalError`.
+#[pyfunction]
+fn _test_panic(message: &str) -> PyResult<()> {
+    entry("_test_panic", || -> PyResult<()> { panic!("{message}") })
 }
 
 #[pymodule(gil_used = false)]
@@ -115,5 +148,5 @@ mod _core {
     #[pymodule_export]
     use super::run::run;
     #[pymodule_export]
-    use super::{data_length, dataframe_data, file_formats, gather_columns, parameter_violation, read_file};
+    use super::{_test_panic, data_length, dataframe_data, file_formats, gather_columns, parameter_violation, read_file};
 }

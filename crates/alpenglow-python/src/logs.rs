@@ -13,50 +13,56 @@ use crate::handle::PyHandle;
 /// With `take=True` the log is moved out (the logger keeps an empty one).
 #[pyfunction]
 #[pyo3(signature = (logger, take = false))]
-pub fn ranking_logs<'py>(py: Python<'py>, logger: &PyHandle, take: bool) -> PyResultA<Bound<'py, PyDict>> {
-    let shared = logger
-        .handle
-        .downcast::<MemoryRankingLogger>()
-        .ok_or_else(|| Error::wiring(format!("{} is not a MemoryRankingLogger", logger.handle.name())))?;
-    let logs = shared.with_mut(|l| if take { l.take_logs() } else { l.logs().clone() })?;
-    let d = PyDict::new(py);
-    let set = |k: &str, v: Bound<'py, PyAny>| d.set_item(k, v).map_err(|e| Error::data(e.to_string()));
-    set("record_index", logs.record_index.into_pyarray(py).into_any())?;
-    set("rank", logs.rank.into_pyarray(py).into_any())?;
-    set("prediction", logs.prediction.into_pyarray(py).into_any())?;
-    set("top_k", logs.top_k.into_pyobject(py).map_err(|e| Error::data(e.to_string()))?.into_any())?;
-    Ok(d)
+pub fn ranking_logs<'py>(py: Python<'py>, logger: &PyHandle, take: bool) -> PyResult<Bound<'py, PyDict>> {
+    crate::guard::entry("ranking_logs", || -> PyResultA<Bound<'py, PyDict>> {
+        let shared = logger
+            .handle
+            .downcast::<MemoryRankingLogger>()
+            .ok_or_else(|| Error::wiring(format!("{} is not a MemoryRankingLogger", logger.handle.name())))?;
+        let logs = shared.with_mut(|l| if take { l.take_logs() } else { l.logs().clone() })?;
+        let d = PyDict::new(py);
+        let set = |k: &str, v: Bound<'py, PyAny>| d.set_item(k, v).map_err(|e| Error::data(e.to_string()));
+        set("record_index", logs.record_index.into_pyarray(py).into_any())?;
+        set("rank", logs.rank.into_pyarray(py).into_any())?;
+        set("prediction", logs.prediction.into_pyarray(py).into_any())?;
+        set("top_k", logs.top_k.into_pyobject(py).map_err(|e| Error::data(e.to_string()))?.into_any())?;
+        Ok(d)
+    })
 }
 
 /// The top lists of a PredictionLogger: record_index, item, rank (1-based), score.
 #[pyfunction]
 #[pyo3(signature = (logger, take = false))]
-pub fn predictions<'py>(py: Python<'py>, logger: &PyHandle, take: bool) -> PyResultA<Bound<'py, PyDict>> {
-    let shared = logger
-        .handle
-        .downcast::<PredictionLogger>()
-        .ok_or_else(|| Error::wiring(format!("{} is not a PredictionLogger", logger.handle.name())))?;
-    let p = shared.with_mut(|l| if take { l.take_predictions() } else { l.predictions().clone() })?;
-    let d = PyDict::new(py);
-    let set = |k: &str, v: Bound<'py, PyAny>| d.set_item(k, v).map_err(|e| Error::data(e.to_string()));
-    set("record_index", p.record_index.into_pyarray(py).into_any())?;
-    set("item", p.item.into_pyarray(py).into_any())?;
-    set("rank", p.rank.into_pyarray(py).into_any())?;
-    set("score", p.score.into_pyarray(py).into_any())?;
-    Ok(d)
+pub fn predictions<'py>(py: Python<'py>, logger: &PyHandle, take: bool) -> PyResult<Bound<'py, PyDict>> {
+    crate::guard::entry("predictions", || -> PyResultA<Bound<'py, PyDict>> {
+        let shared = logger
+            .handle
+            .downcast::<PredictionLogger>()
+            .ok_or_else(|| Error::wiring(format!("{} is not a PredictionLogger", logger.handle.name())))?;
+        let p = shared.with_mut(|l| if take { l.take_predictions() } else { l.predictions().clone() })?;
+        let d = PyDict::new(py);
+        let set = |k: &str, v: Bound<'py, PyAny>| d.set_item(k, v).map_err(|e| Error::data(e.to_string()));
+        set("record_index", p.record_index.into_pyarray(py).into_any())?;
+        set("item", p.item.into_pyarray(py).into_any())?;
+        set("rank", p.rank.into_pyarray(py).into_any())?;
+        set("score", p.score.into_pyarray(py).into_any())?;
+        Ok(d)
+    })
 }
 
 /// Restricts a PredictionLogger to the records whose processing position has a true flag.
 #[pyfunction]
-pub fn set_should_run(logger: &PyHandle, flags: &Bound<'_, PyArray1<bool>>) -> PyResultA<()> {
-    let shared = logger
-        .handle
-        .downcast::<PredictionLogger>()
-        .ok_or_else(|| Error::wiring(format!("{} is not a PredictionLogger", logger.handle.name())))?;
-    let flags: Vec<bool> = flags.readonly().as_slice().map(|s| s.to_vec()).unwrap_or_else(|_| {
-        let ro = flags.readonly();
-        (0..ro.len()).map(|i| *ro.get(i).unwrap_or(&false)).collect()
-    });
-    shared.with_mut(|l| l.set_should_run(flags))?;
-    Ok(())
+pub fn set_should_run(logger: &PyHandle, flags: &Bound<'_, PyArray1<bool>>) -> PyResult<()> {
+    crate::guard::entry("set_should_run", || -> PyResultA<()> {
+        let shared = logger
+            .handle
+            .downcast::<PredictionLogger>()
+            .ok_or_else(|| Error::wiring(format!("{} is not a PredictionLogger", logger.handle.name())))?;
+        let flags: Vec<bool> = flags.readonly().as_slice().map(|s| s.to_vec()).unwrap_or_else(|_| {
+            let ro = flags.readonly();
+            (0..ro.len()).map(|i| *ro.get(i).unwrap_or(&false)).collect()
+        });
+        shared.with_mut(|l| l.set_should_run(flags))?;
+        Ok(())
+    })
 }

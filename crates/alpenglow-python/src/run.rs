@@ -6,17 +6,22 @@ use alpenglow_core::experiment::{run as core_run, RunHooks};
 use alpenglow_core::{Error, Result};
 use pyo3::prelude::*;
 
-use crate::error::{external, PyResultA};
+use crate::error::{external, PyAlpenglowError};
+use crate::guard::internal_error;
 use crate::handle::PyHandle;
 
 struct PyHooks {
     callback: Option<Py<PyAny>>,
     interval: usize,
+    period: std::time::Duration,
 }
 
 impl RunHooks for PyHooks {
     fn interval(&self) -> usize {
         self.interval
+    }
+    fn period(&self) -> std::time::Duration {
+        self.period
     }
     fn progress(&mut self, done: usize, total: usize) -> Result<()> {
         Python::attach(|py| {
@@ -35,30 +40,32 @@ impl RunHooks for PyHooks {
     }
 }
 
-/// Runs `job` with the GIL released; a panic becomes an error instead of unwinding into Python.
-pub fn released<T: Send>(py: Python<'_>, job: impl FnOnce() -> Result<T> + Send) -> PyResultA<T> {
+/// Runs `job` with the GIL released; a panic becomes an `InternalError` naming `entry` instead
+/// of unwinding into Python.
+pub fn released<T: Send>(py: Python<'_>, entry: &str, job: impl FnOnce() -> Result<T> + Send) -> PyResult<T> {
     let outcome = py.detach(|| catch_unwind(AssertUnwindSafe(job)));
     match outcome {
-        Ok(result) => result.map_err(Into::into),
-        Err(panic) => {
-            let msg = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_default();
-            let msg = format!("internal error in alpenglow (please report it): {msg}");
-            Err(Error::External(alpenglow_core::error::ExternalError(Box::new(()), msg)).into())
-        }
+        Ok(result) => result.map_err(|e| PyAlpenglowError(e).into()),
+        Err(panic) => Err(PyAlpenglowError(internal_error(entry, &*panic)).into()),
     }
 }
 
 /// Runs an OnlineExperiment with the GIL released. `progress(done, total)` is called every
-/// `interval` records (and signals are checked then: Ctrl-C stops the run, keeping the results
-/// logged so far). Returns the number of records processed.
+/// `interval` records and at least every `period_ms` milliseconds of work (signals are checked
+/// then: Ctrl-C stops the run, keeping the results logged so far). Returns the number of
+/// records processed.
 #[pyfunction]
-#[pyo3(signature = (experiment, progress = None, interval = 16384))]
-pub fn run(py: Python<'_>, experiment: &PyHandle, progress: Option<Py<PyAny>>, interval: usize) -> PyResultA<usize> {
+#[pyo3(signature = (experiment, progress = None, interval = 16384, period_ms = 50.0))]
+pub fn run(
+    py: Python<'_>,
+    experiment: &PyHandle,
+    progress: Option<Py<PyAny>>,
+    interval: usize,
+    period_ms: f64,
+) -> PyResult<usize> {
     let handle = experiment.handle.clone();
-    let mut hooks = PyHooks { callback: progress, interval: interval.max(1) };
-    released(py, move || core_run(&handle, &mut hooks).map(|s| s.records))
+    let period = std::time::Duration::try_from_secs_f64(period_ms.max(0.0) / 1000.0)
+        .unwrap_or(std::time::Duration::from_millis(50));
+    let mut hooks = PyHooks { callback: progress, interval: interval.max(1), period };
+    released(py, "run", move || core_run(&handle, &mut hooks).map(|s| s.records))
 }

@@ -11,7 +11,7 @@ pub struct LabelContainer {
 
 impl LabelContainer {
     pub fn from_file(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path.display().to_string(), e))?;
+        let text = crate::data::files::read_regular_text(path)?;
         let mut labels = Vec::new();
         for (n, line) in text.lines().enumerate() {
             let fields: Vec<&str> = line.split_whitespace().collect();
@@ -29,7 +29,17 @@ impl LabelContainer {
                     n + 1
                 )));
             };
+            if entity as i64 > crate::data::columns::MAX_ID {
+                return Err(Error::data(format!(
+                    "{}, line {}: entity id {entity} is too large; ids must be integers in 0..={}",
+                    path.display(),
+                    n + 1,
+                    crate::data::columns::MAX_ID
+                )));
+            }
             if entity as usize >= labels.len() {
+                let more = entity as usize + 1 - labels.len();
+                crate::alloc::reserve(&mut labels, more, "labels")?;
                 labels.resize(entity as usize + 1, -1);
             }
             labels[entity as usize] = label;

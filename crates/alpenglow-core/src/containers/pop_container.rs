@@ -37,4 +37,13 @@ impl PopContainer {
     pub fn clear(&mut self) {
         self.counts.clear();
     }
+
+    /// The count of every item id below `len()`.
+    pub fn counts(&self) -> &[u32] {
+        &self.counts
+    }
+
+    pub fn from_counts(counts: Vec<u32>) -> Self {
+        PopContainer { counts }
+    }
 }

@@ -59,6 +59,9 @@ pub struct TopPopContainer<I: PositionIndex = DenseIndex> {
     fingerprint: u64,
 }
 
+/// Largest count accepted from a saved model (per-count tables are dense in the count).
+pub const MAX_LOADED_COUNT: u32 = 1 << 28;
+
 /// One step of the increment-history fingerprint shared by all popularity counters.
 #[inline]
 pub fn fingerprint_step(hash: u64, item: u32) -> u64 {
@@ -129,6 +132,29 @@ impl<I: PositionIndex> TopPopContainer<I> {
     }
 
     /// Adds the item with count 0 if absent (used when all ids exist from the start).
+    /// Rebuilds a container from its order (`items()`, `counts()`) and fingerprint, as saved;
+    /// `None` if the counts are not non-increasing or an item repeats.
+    pub fn from_parts(items: Vec<u32>, counts: Vec<u32>, fingerprint: u64) -> Option<Self> {
+        if items.len() != counts.len() || counts.windows(2).any(|w| w[0] < w[1]) {
+            return None;
+        }
+        if counts.first().is_some_and(|&c| c > MAX_LOADED_COUNT) {
+            return None;
+        }
+        let mut c: Self = TopPopContainer { fingerprint, ..Default::default() };
+        for (pos, (&item, &count)) in items.iter().zip(&counts).enumerate() {
+            if c.index.get(item).is_some() {
+                return None;
+            }
+            c.index.set(item, pos as u32);
+            c.set_boundary_if_absent(count, pos as u32);
+            c.add_run_len(count, 1);
+        }
+        c.items = items;
+        c.counts = counts;
+        Some(c)
+    }
+
     pub fn create(&mut self, item: u32) {
         if self.index.get(item).is_none() {
             let pos = self.items.len() as u32;

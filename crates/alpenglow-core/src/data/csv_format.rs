@@ -48,7 +48,7 @@ pub(crate) fn read_csv(bytes: &[u8], termination_time: f64, source: &str) -> Res
         (find("time")?, find("score")?, find("eval")?, find("id")?, find("category")?);
 
     let mut out = OwnedColumns::default();
-    reserve(&mut out, bytes);
+    reserve(&mut out, bytes, source)?;
     let mut record = csv::ByteRecord::new();
     let mut lines = LineCounter::default();
     while reader.read_byte_record(&mut record).map_err(csv_error)? {

@@ -22,7 +22,7 @@ pub const FORMATS: &[&str] =
 pub fn read_file(path: &Path, format: &str, termination_time: f64) -> Result<OwnedColumns> {
     check_format(format)?;
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| Error::io(name.as_str(), e))?;
+    let bytes = crate::data::files::read_regular(path)?;
     read_bytes(&bytes, format, termination_time, &name)
 }
 
@@ -50,7 +50,8 @@ fn gunzip_if_compressed<'a>(bytes: &'a [u8], source: &str) -> Result<Cow<'a, [u8
     if !bytes.starts_with(&[0x1f, 0x8b]) {
         return Ok(Cow::Borrowed(bytes));
     }
-    let mut out = Vec::with_capacity(bytes.len().saturating_mul(4));
+    let mut out = Vec::new();
+    crate::alloc::reserve(&mut out, bytes.len().saturating_mul(4), &format!("{source}: decompressing"))?;
     // Multi-member: concatenated gzip files (e.g. `cat a.gz b.gz`) are one valid stream.
     flate2::read::MultiGzDecoder::new(bytes).read_to_end(&mut out).map_err(|e| Error::io(source, e))?;
     Ok(Cow::Owned(out))
@@ -107,7 +108,7 @@ const LAYOUTS: &[Layout] = {
 
 fn read_tokens(bytes: &[u8], layout: &Layout, termination_time: f64, source: &str) -> Result<OwnedColumns> {
     let mut out = OwnedColumns::default();
-    reserve(&mut out, bytes);
+    reserve(&mut out, bytes, source)?;
     let expected = layout.fields.len();
     let mut toks: [&[u8]; MAX_FIELDS] = [&[]; MAX_FIELDS];
     for (index, line) in bytes.split(|&b| b == b'\n').enumerate() {
@@ -157,16 +158,19 @@ fn read_tokens(bytes: &[u8], layout: &Layout, termination_time: f64, source: &st
     Ok(out)
 }
 
-/// Reserves room for one record per line, so that large files do not reallocate.
-pub(crate) fn reserve(out: &mut OwnedColumns, bytes: &[u8]) {
+/// Reserves room for one record per line (so that pushing never reallocates), fallibly: a file
+/// too large for the memory available is an error naming it.
+pub(crate) fn reserve(out: &mut OwnedColumns, bytes: &[u8], source: &str) -> Result<()> {
+    use crate::alloc::reserve as r;
     let n = bytes.iter().filter(|&&b| b == b'\n').count() + 1;
-    out.time.reserve(n);
-    out.user.reserve(n);
-    out.item.reserve(n);
-    out.id.reserve(n);
-    out.score.reserve(n);
-    out.eval.reserve(n);
-    out.category.reserve(n);
+    let what = format!("{source}: the columns of {n} records");
+    r(&mut out.time, n, &what)?;
+    r(&mut out.user, n, &what)?;
+    r(&mut out.item, n, &what)?;
+    r(&mut out.id, n, &what)?;
+    r(&mut out.score, n, &what)?;
+    r(&mut out.eval, n, &what)?;
+    r(&mut out.category, n, &what)
 }
 
 /// Parses a time value: a float that is not NaN.
@@ -180,6 +184,9 @@ pub(crate) fn check_record(
 ) -> Result<()> {
     if score.is_nan() {
         return Err(Error::data(format!("{source}, line {line}, field 'score': score is NaN")));
+    }
+    if !score.is_finite() {
+        return Err(Error::data(format!("{source}, line {line}, field 'score': score {score} is not a finite number")));
     }
     for (name, id) in [("user", user), ("item", item)] {
         if !(0..=MAX_ID).contains(&id) {

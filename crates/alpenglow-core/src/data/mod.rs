@@ -1,6 +1,7 @@
 //! Input streams: the record type, the columnar data container, file formats and iterators.
 
 pub mod columns;
+pub mod files;
 pub mod formats;
 mod csv_format;
 pub mod iterators;

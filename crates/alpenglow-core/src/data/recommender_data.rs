@@ -84,6 +84,10 @@ impl RecommenderData {
             if let Some(row) = s.iter().position(|v| v.is_nan()) {
                 return Err(Error::data(format!("column 'score', row {row}: score is NaN")));
             }
+            // Fix: an infinite score turned most factor predictions into NaN.
+            if let Some(row) = s.iter().position(|v| !v.is_finite()) {
+                return Err(Error::data(format!("column 'score', row {row}: score {} is not a finite number", s[row])));
+            }
         }
         Ok(RecommenderData {
             params: RecommenderDataParameters::default(),

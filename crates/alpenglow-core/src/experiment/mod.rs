@@ -4,6 +4,7 @@
 pub mod environment;
 pub mod online_experiment;
 pub mod run;
+pub mod ticker;
 
 pub use environment::Environment;
 pub use online_experiment::OnlineExperiment;

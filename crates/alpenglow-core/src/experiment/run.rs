@@ -5,17 +5,27 @@
 //! fresh environment. Inside the loop only cheap borrow flags are touched.
 
 use std::collections::HashSet;
+use std::time::{Duration, Instant};
 
 use super::environment::Environment;
 use super::online_experiment::OnlineExperiment;
-use crate::component::{Handle, Shared};
+use super::ticker::Ticker;
+use crate::component::{busy, Handle, Shared};
 use crate::error::{Error, Result};
 
-/// Called by the loop every `interval()` records and at the end; an error (e.g. Ctrl-C as
-/// `Error::Interrupted`) stops the run after the current record, keeping what was logged.
+/// Called by the loop every `interval()` records, at least every `period()` of work (so that
+/// Ctrl-C is noticed quickly even when one record takes long), and at the end; an error (e.g.
+/// Ctrl-C as `Error::Interrupted`) stops the run after the current record, keeping what was logged.
 pub trait RunHooks {
     fn interval(&self) -> usize {
         65_536
+    }
+    fn period(&self) -> Duration {
+        Duration::from_millis(50)
+    }
+    /// The clock the period is measured with (replaceable in tests).
+    fn now(&self) -> Instant {
+        Instant::now()
     }
     fn progress(&mut self, done: usize, total: usize) -> Result<()>;
 }
@@ -44,9 +54,11 @@ pub fn collect_graph(root: &Handle) -> Result<Vec<Handle>> {
         if !seen.insert(h.id()) {
             continue;
         }
-        let mut children = h.node.children().map_err(|_| {
-            Error::InUse(format!("{} is in use by another running experiment (or another thread)", h.name()))
-        })?;
+        // Read the wiring only under the claim, so that walking never disturbs a running
+        // experiment that shares a component (its borrows would collide with ours).
+        let claim = h.node.try_claim().ok_or_else(|| busy(h.name()))?;
+        let mut children = h.node.children()?;
+        drop(claim);
         children.reverse();
         stack.extend(children);
         out.push(h);
@@ -62,9 +74,7 @@ pub fn run(handle: &Handle, hooks: &mut dyn RunHooks) -> Result<RunSummary> {
     let graph = collect_graph(handle)?;
     let mut claims = Vec::with_capacity(graph.len());
     for h in &graph {
-        claims.push(h.node.try_claim().ok_or_else(|| {
-            Error::InUse(format!("{} is in use by another running experiment (or another thread)", h.name()))
-        })?);
+        claims.push(h.node.try_claim().ok_or_else(|| busy(h.name()))?);
     }
     for h in &graph {
         h.node.check_wiring()?;
@@ -101,10 +111,11 @@ pub fn run(handle: &Handle, hooks: &mut dyn RunHooks) -> Result<RunSummary> {
         updaters.push(u.borrow_mut()?);
     }
     let termination = exp.params.experiment_termination_time;
-    let interval = hooks.interval().max(1);
+    let (interval, period) = (hooks.interval().max(1), hooks.period());
 
     let mut done = 0;
     let outcome = (|| -> Result<()> {
+        let mut ticker = Ticker::new(interval, period, hooks.now());
         for k in 0..len {
             let index = order.map_or(k, |o| o[k] as usize);
             let rec = view.record(index);
@@ -119,7 +130,7 @@ pub fn run(handle: &Handle, hooks: &mut dyn RunHooks) -> Result<RunSummary> {
                 updater.update(&rec, &env)?;
             }
             done = k + 1;
-            if done % interval == 0 {
+            if ticker.tick(|| hooks.now()) {
                 hooks.progress(done, len)?;
             }
         }

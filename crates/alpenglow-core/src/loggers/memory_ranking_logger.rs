@@ -139,9 +139,17 @@ impl Component for MemoryRankingLogger {
             env.params.evaluation_start_time
         };
         self.logs = RankingLogs { top_k, ..Default::default() };
+        if self.params.memory_log {
+            // One entry per record at most, reserved now: a stream too long for memory is an
+            // error before the run, not an abort in the middle of it.
+            let (n, what) = (env.stream_len, "MemoryRankingLogger: the ranking log of the stream's records");
+            crate::alloc::reserve(&mut self.logs.record_index, n, what)?;
+            crate::alloc::reserve(&mut self.logs.rank, n, what)?;
+            crate::alloc::reserve(&mut self.logs.prediction, n, what)?;
+        }
         self.out = None;
         if !self.params.out_file.is_empty() {
-            let f = File::create(&self.params.out_file).map_err(|e| Error::io(self.params.out_file.clone(), e))?;
+            let f = crate::data::files::create_output(std::path::Path::new(&self.params.out_file))?;
             self.out = Some(BufWriter::new(f));
         }
         Ok(())

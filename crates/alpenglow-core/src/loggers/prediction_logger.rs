@@ -78,6 +78,13 @@ impl Logger for PredictionLogger {
         let model = slot(&self.wiring.model, Self::NAME, "set_model")?.borrow()?;
         let exclude = if self.exclude_known { env.train_matrix().row(rec.user) } else { None };
         let list = top_list(&*model, rec, env, self.top_k, exclude);
+        // The top lists grow with top_k x records: grown fallibly, so that too many for memory
+        // is an error (the lists so far stay readable), not an abort.
+        let (p, n, what) = (&mut self.predictions, list.len(), "PredictionLogger: the top lists (top_k x records)");
+        crate::alloc::reserve(&mut p.record_index, n, what)?;
+        crate::alloc::reserve(&mut p.item, n, what)?;
+        crate::alloc::reserve(&mut p.rank, n, what)?;
+        crate::alloc::reserve(&mut p.score, n, what)?;
         for (pos, (item, score)) in list.into_iter().enumerate() {
             self.predictions.record_index.push(rec.index as i64);
             self.predictions.item.push(item);

@@ -49,14 +49,22 @@ fn prediction(h: &Handle, args: &[Arg]) -> Result<Arg> {
     Ok(Arg::Float(this::<dyn Model>(h)?.with(|m| m.prediction(rec))?))
 }
 
+/// The model's state followed by its checksum (see `checksum`).
 fn state_bytes(h: &Handle) -> Result<Vec<u8>> {
     let mut buf = Vec::new();
     this::<dyn Model>(h)?.with(|m| m.write(&mut buf))??;
+    super::checksum::seal(&mut buf);
     Ok(buf)
 }
 
-fn load(h: &Handle, mut input: &[u8]) -> Result<()> {
-    this::<dyn Model>(h)?.with_mut(|m| m.read(&mut input))?
+/// Loads sealed state; `source` (a file name, or "pickled state") prefixes every error.
+fn load(h: &Handle, bytes: &[u8], source: &str) -> Result<()> {
+    let named = |e: Error| match e {
+        Error::Data(m) => Error::data(format!("{source}: {m}")),
+        other => other,
+    };
+    let mut input = super::checksum::open(bytes).map_err(named)?;
+    this::<dyn Model>(h)?.with_mut(|m| m.read(&mut input))?.map_err(named)
 }
 
 fn path_arg(args: &[Arg]) -> Result<&str> {
@@ -69,14 +77,15 @@ fn path_arg(args: &[Arg]) -> Result<&str> {
 fn write(h: &Handle, args: &[Arg]) -> Result<Arg> {
     let path = path_arg(args)?;
     let bytes = state_bytes(h)?;
-    std::fs::write(path, bytes).map_err(|e| Error::io(path, e))?;
+    let mut file = crate::data::files::create_output(std::path::Path::new(path))?;
+    std::io::Write::write_all(&mut file, &bytes).map_err(|e| Error::io(path, e))?;
     Ok(Arg::None)
 }
 
 fn read(h: &Handle, args: &[Arg]) -> Result<Arg> {
     let path = path_arg(args)?;
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    load(h, &bytes)?;
+    let bytes = crate::data::files::read_regular(std::path::Path::new(path))?;
+    load(h, &bytes, path)?;
     Ok(Arg::None)
 }
 
@@ -86,6 +95,6 @@ fn state(h: &Handle, _args: &[Arg]) -> Result<Arg> {
 
 fn load_state(h: &Handle, args: &[Arg]) -> Result<Arg> {
     let [Arg::Bytes(bytes)] = args else { return Err(Error::parameter("_load_state(state) takes bytes")) };
-    load(h, bytes)?;
+    load(h, bytes, "pickled state")?;
     Ok(Arg::None)
 }

@@ -3,6 +3,8 @@
 pub mod asymmetric;
 pub mod factor;
 pub mod fm;
+pub mod checksum;
+pub mod codec;
 pub mod nearest_neighbor;
 mod methods;
 pub mod popularity;

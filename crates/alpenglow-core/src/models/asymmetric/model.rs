@@ -157,6 +157,8 @@ impl Component for AsymmetricFactorModel {
     /// Keeps what the model has learned (so a loaded or trained model continues); with
     /// initialize_all, creates the missing vectors of items 0..=max_item (q, then h, per item).
     fn initialize(&mut self, env: &Environment) -> Result<()> {
+        let max_item = self.params.max_item.max(env.params.max_item);
+        crate::models::factor::Factors::check_memory(Self::NAME, 2 * (max_item + 1), self.params.dimension as usize)?;
         if resolve_initialize_all(self.params.initialize_all, env) {
             let max_item = if self.params.max_item >= 0 { self.params.max_item } else { env.params.max_item };
             self.core.initialize_all(-1, max_item);

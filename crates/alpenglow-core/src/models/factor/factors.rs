@@ -24,6 +24,17 @@ impl Factors {
         self.dimension
     }
 
+    /// Checks before a run that `vectors` factor vectors of `dimension` values fit in memory
+    /// (they are created one id at a time during the run, where a failure would abort).
+    pub fn check_memory(component: &str, vectors: i64, dimension: usize) -> Result<()> {
+        let vectors = vectors.max(0) as usize;
+        crate::alloc::check_available(
+            &format!("{component}: {vectors} factor vectors of dimension {dimension} (one per user, item or attribute)"),
+            vectors,
+            dimension.saturating_mul(8),
+        )
+    }
+
     /// Number of id slots (largest id with a vector + 1, or more).
     pub fn slots(&self) -> usize {
         self.vectors.len()

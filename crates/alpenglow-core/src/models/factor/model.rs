@@ -327,6 +327,8 @@ impl Component for FactorModel {
     /// On the first run (no vectors yet): with initialize_all, vectors for users
     /// 0..=max_user in increasing order, then items 0..=max_item, then zero biases.
     fn initialize(&mut self, env: &Environment) -> Result<()> {
+        let (users, items) = (Self::resolve(self.params.max_user, env.params.max_user), Self::resolve(self.params.max_item, env.params.max_item));
+        Factors::check_memory(Self::NAME, users.max(env.params.max_user) + items.max(env.params.max_item) + 2, self.dimension)?;
         if !self.users.is_empty() || !self.items.is_empty() {
             return Ok(());
         }

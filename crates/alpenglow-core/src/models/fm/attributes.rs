@@ -36,7 +36,7 @@ pub struct SparseAttributeContainer {
 impl SparseAttributeContainer {
     /// Reads an attribute file.
     pub fn from_file(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path.display().to_string(), e))?;
+        let text = crate::data::files::read_regular_text(path)?;
         Self::parse(&text, &path.display().to_string())
     }
 

@@ -137,6 +137,10 @@ impl FmModel {
     pub fn clear(&mut self) -> Result<()> {
         let (mut users, mut items) = self.fresh_factors();
         let (ua, ia) = borrow_containers(&self.wiring)?;
+        let count = |max: Option<u32>| max.map_or(0, |m| m as i64 + 1);
+        let vectors = count(ua.as_ref().and_then(|c| c.max_attribute_index()))
+            + count(ia.as_ref().and_then(|c| c.max_attribute_index()));
+        Factors::check_memory(Self::NAME, vectors, self.users.dimension())?;
         if let Some(max) = ua.as_ref().and_then(|c| c.max_attribute_index()) {
             for a in (0..=max).rev() {
                 users.init(a);

@@ -1,6 +1,7 @@
 //! Popularity models: global counts (optionally in a sliding time window) and personal counts.
 
 mod personal;
+mod personal_io;
 mod personal_updater;
 mod popularity_model;
 mod popularity_updater;

@@ -23,12 +23,12 @@ pub struct PersonalPopularityModel {
     params: PersonalPopularityModelParameters,
     wiring: NoWiring,
     /// Per user: item -> sum of scores (boxed: a user without events costs one pointer).
-    personal: Vec<Option<Box<FxHashMap<u32, f64>>>>,
-    global: PopContainer,
-    highest_pop: u32,
-    user_top_item: Vec<Option<u32>>,
+    pub(super) personal: Vec<Option<Box<FxHashMap<u32, f64>>>>,
+    pub(super) global: PopContainer,
+    pub(super) highest_pop: u32,
+    pub(super) user_top_item: Vec<Option<u32>>,
     /// `ln_count[c] = ln(c + 1)` for every count reached so far (same bits as computing it).
-    ln_count: Vec<f64>,
+    pub(super) ln_count: Vec<f64>,
 }
 
 impl PersonalPopularityModel {
@@ -155,6 +155,14 @@ impl PersonalPopularityModel {
 }
 
 impl Model for PersonalPopularityModel {
+    fn write(&self, out: &mut dyn std::io::Write) -> Result<()> {
+        super::personal_io::write(self, out)
+    }
+
+    fn read(&mut self, input: &mut dyn std::io::Read) -> Result<()> {
+        super::personal_io::read(self, input)
+    }
+
     fn prediction(&self, rec: &RecDat) -> f64 {
         let denominator = (self.top_value(rec.user) + 2.0).ln();
         self.score(self.personal(rec.user, rec.item), self.global.get(rec.item), denominator)

@@ -1,7 +1,9 @@
 //! Global popularity: score = ln(count+1) / ln(max count+1), 0 for items never counted.
 
 use crate::component::{Component, NoWiring};
-use crate::containers::top_pop_container::fingerprint_step;
+use crate::containers::top_pop_container::{fingerprint_step, MAX_LOADED_COUNT};
+use crate::models::codec::{Decoder, Encoder};
+use crate::models::serialization::{read_header, write_header};
 use crate::containers::PopContainer;
 use crate::data::RecDat;
 use crate::error::Result;
@@ -142,7 +144,52 @@ impl Model for PopularityModel {
     fn count_ranked(&self, q: &RankQuery<'_>) -> Option<RankCount> {
         Some(self.count_by_keys(q))
     }
+
+    /// Format (after the header, version 1): the item counts (u32 length, u32 each), the
+    /// increment fingerprint and the number of decrements (u64 each).
+    fn write(&self, out: &mut dyn std::io::Write) -> Result<()> {
+        write_header(out, KIND, 1, 0)?;
+        let mut e = Encoder { kind: KIND, out };
+        let counts = self.freq.counts();
+        e.len(counts.len(), "item counts")?;
+        for &c in counts {
+            e.u32(c)?;
+        }
+        e.u64(self.fingerprint)?;
+        e.u64(self.decrements)
+    }
+
+    fn read(&mut self, input: &mut dyn std::io::Read) -> Result<()> {
+        read_header(input, KIND, 1, 0)?;
+        let mut d = Decoder { kind: KIND, input };
+        let n = d.len("item counts")?;
+        let mut counts = Vec::new();
+        for _ in 0..n {
+            let c = d.u32("an item count")?;
+            if c > MAX_LOADED_COUNT {
+                return Err(d.corrupt(&format!("item count {c} is too large")));
+            }
+            counts.push(c);
+        }
+        let (fingerprint, decrements) = (d.u64("the fingerprint")?, d.u64("the decrements")?);
+        d.end()?;
+        let max_freq = counts.iter().copied().max().unwrap_or(0);
+        let mut count_hist = vec![0u32; max_freq as usize + 1];
+        for &c in &counts {
+            if c > 0 {
+                count_hist[c as usize] += 1;
+            }
+        }
+        self.freq = PopContainer::from_counts(counts);
+        self.count_hist = count_hist;
+        self.max_freq = max_freq;
+        self.fingerprint = fingerprint;
+        self.decrements = decrements;
+        Ok(())
+    }
 }
+
+const KIND: &str = "PopularityModel";
 
 impl Component for PopularityModel {
     const NAME: &'static str = "PopularityModel";

@@ -96,6 +96,8 @@ impl Component for SvdppModel {
     /// initialize_all, creates the missing vectors of users 0..=max_user, then of items
     /// 0..=max_item (q, then h, per item).
     fn initialize(&mut self, env: &Environment) -> Result<()> {
+        let (users, items) = (self.params.max_user.max(env.params.max_user), self.params.max_item.max(env.params.max_item));
+        crate::models::factor::Factors::check_memory(Self::NAME, users + 1 + 2 * (items + 1), self.params.dimension as usize)?;
         if resolve_initialize_all(self.params.initialize_all, env) {
             let own = |v: i64, env_v: i64| if v >= 0 { v } else { env_v };
             let max_user = own(self.params.max_user, env.params.max_user);

@@ -1,5 +1,6 @@
 //! First-order transition model: how often an item followed the user's previous item.
 
+mod io;
 mod model;
 mod updater;
 

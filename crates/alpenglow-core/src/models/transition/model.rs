@@ -56,6 +56,14 @@ fn score_of(count: u32) -> f64 {
 }
 
 impl Model for TransitionProbabilityModel {
+    fn write(&self, out: &mut dyn std::io::Write) -> Result<()> {
+        super::io::write(self, out)
+    }
+
+    fn read(&mut self, input: &mut dyn std::io::Read) -> Result<()> {
+        super::io::read(self, input)
+    }
+
     fn prediction(&self, rec: &RecDat) -> f64 {
         match self.row_of_user(rec.user) {
             Some(row) => {

@@ -1,0 +1,92 @@
+//! Little-endian values for model files, with errors that name the model and the field, and
+//! lengths bounded by the id limit (a corrupt length never allocates more than the file holds:
+//! vectors grow as values are read).
+
+use std::io::{Read, Write};
+
+use crate::data::columns::MAX_ID;
+use crate::error::{Error, Result};
+
+pub struct Encoder<'a> {
+    pub kind: &'static str,
+    pub out: &'a mut dyn Write,
+}
+
+impl Encoder<'_> {
+    pub fn bytes(&mut self, b: &[u8]) -> Result<()> {
+        self.out.write_all(b).map_err(|e| Error::io(self.kind, e))
+    }
+    pub fn u32(&mut self, v: u32) -> Result<()> {
+        self.bytes(&v.to_le_bytes())
+    }
+    pub fn u64(&mut self, v: u64) -> Result<()> {
+        self.bytes(&v.to_le_bytes())
+    }
+    pub fn i64(&mut self, v: i64) -> Result<()> {
+        self.bytes(&v.to_le_bytes())
+    }
+    pub fn f64(&mut self, v: f64) -> Result<()> {
+        self.bytes(&v.to_le_bytes())
+    }
+    /// A length (at most MAX_ID + 1, as every per-id table).
+    pub fn len(&mut self, n: usize, what: &str) -> Result<()> {
+        if n as i64 > MAX_ID + 1 {
+            return Err(Error::data(format!("{}: {n} {what} is more than ids allow", self.kind)));
+        }
+        self.u32(n as u32)
+    }
+}
+
+pub struct Decoder<'a> {
+    pub kind: &'static str,
+    pub input: &'a mut dyn Read,
+}
+
+impl Decoder<'_> {
+    fn truncated(&self, what: &str) -> Error {
+        Error::data(format!("{}: truncated file (while reading {what})", self.kind))
+    }
+    pub fn array<const N: usize>(&mut self, what: &str) -> Result<[u8; N]> {
+        let mut b = [0u8; N];
+        self.input.read_exact(&mut b).map_err(|_| self.truncated(what))?;
+        Ok(b)
+    }
+    pub fn u32(&mut self, what: &str) -> Result<u32> {
+        Ok(u32::from_le_bytes(self.array(what)?))
+    }
+    pub fn u64(&mut self, what: &str) -> Result<u64> {
+        Ok(u64::from_le_bytes(self.array(what)?))
+    }
+    pub fn i64(&mut self, what: &str) -> Result<i64> {
+        Ok(i64::from_le_bytes(self.array(what)?))
+    }
+    pub fn f64(&mut self, what: &str) -> Result<f64> {
+        Ok(f64::from_le_bytes(self.array(what)?))
+    }
+    pub fn len(&mut self, what: &str) -> Result<usize> {
+        let n = self.u32(what)? as usize;
+        if n as i64 > MAX_ID + 1 {
+            return Err(self.corrupt(&format!("{n} {what} is more than ids allow")));
+        }
+        Ok(n)
+    }
+    /// An id (at most MAX_ID).
+    pub fn id(&mut self, what: &str) -> Result<u32> {
+        let v = self.u32(what)?;
+        if v as i64 > MAX_ID {
+            return Err(self.corrupt(&format!("{what} {v} is not a valid id")));
+        }
+        Ok(v)
+    }
+    pub fn corrupt(&self, why: &str) -> Error {
+        Error::data(format!("{}: corrupt file: {why}", self.kind))
+    }
+    /// Checks that nothing follows the state.
+    pub fn end(&mut self) -> Result<()> {
+        let mut b = [0u8; 1];
+        match self.input.read(&mut b) {
+            Ok(0) => Ok(()),
+            _ => Err(self.corrupt("unexpected data after the end of the model")),
+        }
+    }
+}
