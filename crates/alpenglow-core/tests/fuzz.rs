@@ -10,7 +10,12 @@ use alpenglow_core::models::checksum::seal;
 use alpenglow_core::role::Arg;
 use proptest::prelude::*;
 
-use common::{build, env_all, rec, Trained};
+use alpenglow_core::params::Value;
+use common::{build, env_all, rec, wire, Trained};
+
+fn nearest_neighbor_params() -> Vec<(&'static str, Value)> {
+    vec![("gamma", Value::Float(0.8)), ("gamma_threshold", Value::Float(0.0)), ("num_of_neighbors", Value::Int(3))]
+}
 
 const CASES: u32 = 200;
 
@@ -108,6 +113,17 @@ fn trained_models() -> Vec<(&'static str, alpenglow_core::component::Handle)> {
         }
         out.push((model, t.model.clone()));
     }
+    {
+        let model = build("NearestNeighborModel", &nearest_neighbor_params());
+        let updater = build("NearestNeighborModelUpdater", &[("compute_similarity_period", Value::Float(2.0))]);
+        wire(&updater, "set_model", &model);
+        let t = Trained { model, updaters: vec![updater] };
+        let mut env = common::env(10, false);
+        for (k, (u, i)) in [(1, 2), (1, 3), (2, 3), (1, 2), (3, 0), (2, 4), (1, 3)].into_iter().enumerate() {
+            t.step(&rec(k as f64, u, i, 1.0), &mut env);
+        }
+        out.push(("NearestNeighborModel", t.model.clone()));
+    }
     for model in ["FactorModel", "AsymmetricFactorModel", "SvdppModel", "FmModel"] {
         let h = build(model, &[("dimension", alpenglow_core::params::Value::Int(2))]);
         let _ = h.node.initialize(&env_all(2, 3));
@@ -118,7 +134,9 @@ fn trained_models() -> Vec<(&'static str, alpenglow_core::component::Handle)> {
 
 /// An untrained model of the kind `name`, of the dimension of `trained_models`.
 fn fresh_model(name: &str) -> alpenglow_core::component::Handle {
-    if name.contains("Popularity") || name.contains("Transition") {
+    if name == "NearestNeighborModel" {
+        build(name, &nearest_neighbor_params())
+    } else if name.contains("Popularity") || name.contains("Transition") {
         build(name, &[])
     } else {
         build(name, &[("dimension", alpenglow_core::params::Value::Int(2))])
@@ -137,7 +155,7 @@ proptest! {
 
     #[test]
     fn model_reader_takes_mutated_files(
-        m in 0..7usize,
+        m in 0..8usize,
         edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 0..6),
         cut in proptest::option::of(any::<usize>()),
         insert in proptest::collection::vec(any::<u8>(), 0..9),
