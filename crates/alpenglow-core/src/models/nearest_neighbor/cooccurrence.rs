@@ -10,7 +10,7 @@
 //! or counts changed. The sums are the same; only their floating-point summation order differs
 //! (exact whenever the weights are exact, e.g. γ = 1).
 
-use crate::containers::fx::FxHashMap;
+use super::row::Row;
 
 /// How similarity sums are normalised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,20 +61,13 @@ impl Weights {
     }
 }
 
-/// One similarity sum, stamped with the refresh epoch in which it last changed.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Sum {
-    pub(super) value: f64,
-    stamp: u32,
-}
-
 /// The co-occurrence sums and occurrence counts of every item.
 ///
 /// Sums only grow, so a row's new top `n` (by sum, ties by lower id) lies within its previous
 /// top `n` and the entries that changed since: a refresh costs the changes, not the row.
 #[derive(Debug, Clone, Default)]
 pub struct CoOccurrence {
-    pub(super) sums: Vec<FxHashMap<u32, Sum>>,
+    pub(super) sums: Vec<Row>,
     pub(super) counts: Vec<u32>,
     /// Per item, the entries of its row that changed since the last refresh.
     pub(super) changed: Vec<Vec<u32>>,
@@ -130,8 +123,8 @@ impl CoOccurrence {
     #[inline]
     fn apply(&mut self, from: u32, to: u32, w: f64) {
         let epoch = self.epoch.wrapping_add(1);
-        let sum = self.sums[from as usize].entry(to).or_insert(Sum { value: 0.0, stamp: self.epoch });
-        sum.value += w;
+        let universe = self.sums.len();
+        let sum = self.sums[from as usize].add(to, w, self.epoch, universe);
         if sum.stamp != epoch {
             sum.stamp = epoch;
             let changed = &mut self.changed[from as usize];
@@ -163,8 +156,10 @@ impl CoOccurrence {
 
     /// A row's sums, by item id (without the pending terms).
     pub fn row(&self, item: u32) -> Vec<(u32, f64)> {
-        let mut row: Vec<(u32, f64)> =
-            self.sums.get(item as usize).map_or(Vec::new(), |r| r.iter().map(|(&j, s)| (j, s.value)).collect());
+        let mut row: Vec<(u32, f64)> = Vec::new();
+        if let Some(r) = self.sums.get(item as usize) {
+            r.for_each(|j, s| row.push((j, s.value)));
+        }
         row.sort_unstable_by_key(|e| e.0);
         row
     }
@@ -183,14 +178,18 @@ impl CoOccurrence {
             .into_iter()
             .zip(&changed)
             .map(|(row, changed)| {
-                let mut map: FxHashMap<u32, Sum> =
-                    row.into_iter().map(|(j, value)| (j, Sum { value, stamp: epoch })).collect();
-                for j in changed {
-                    if let Some(s) = map.get_mut(j) {
-                        s.stamp = epoch.wrapping_add(1);
+                let mut sums = Row::default();
+                for (j, value) in row {
+                    if value > 0.0 {
+                        sums.add(j, value, epoch, 0);
                     }
                 }
-                map
+                for &j in changed {
+                    if sums.get(j).is_some() {
+                        sums.add(j, 0.0, epoch, 0).stamp = epoch.wrapping_add(1);
+                    }
+                }
+                sums
             })
             .collect();
         CoOccurrence { sums, counts, changed, dirty_items, epoch, pending }
@@ -213,17 +212,17 @@ impl CoOccurrence {
             let changed = &mut self.changed[i];
             candidates.clear();
             let sums = &self.sums[i];
-            let value = |j: u32| sums.get(&j).map_or(0.0, |s| s.value);
+            let value = |j: u32| sums.get(j).map_or(0.0, |s| s.value);
             let epoch = self.epoch.wrapping_add(1);
             if changed.len() * 4 >= sums.len() {
                 // Most of the row changed: one sequential pass beats a lookup per change.
-                candidates.extend(sums.iter().map(|(&j, s)| (j, s.value)));
+                sums.for_each(|j, s| candidates.push((j, s.value)));
             } else {
                 // The previous top entries whose sums did not change, then every changed entry
                 // (a changed entry carries the current stamp; so does nothing else).
                 candidates.extend(
                     row.iter()
-                        .filter(|(j, _)| sums.get(j).is_none_or(|s| s.stamp != epoch))
+                        .filter(|(j, _)| sums.get(*j).is_none_or(|s| s.stamp != epoch))
                         .map(|&(j, _)| (j, value(j))),
                 );
                 candidates.extend(changed.iter().map(|&j| (j, value(j))));

@@ -4,6 +4,7 @@
 pub mod cooccurrence;
 mod io;
 mod model;
+mod row;
 mod updater;
 
 pub use model::{NearestNeighborModel, NearestNeighborModelParameters};

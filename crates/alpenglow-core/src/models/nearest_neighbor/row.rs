@@ -1,0 +1,141 @@
+//! One item's similarity sums: a hash map while the row is sparse, a dense array once it
+//! holds a good part of the catalogue (popular items), where an update is a direct index.
+
+use crate::containers::fx::FxHashMap;
+
+/// One similarity sum, stamped with the refresh epoch in which it last changed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Sum {
+    pub value: f64,
+    pub stamp: u32,
+}
+
+/// A row turns dense once it holds more than this fraction of the catalogue.
+const DENSE_FRACTION: usize = 4;
+/// Rows of catalogues smaller than this stay sparse (a dense row would save nothing). Small
+/// in unit tests, so that the property tests on small catalogues exercise dense rows too.
+const MIN_DENSE: usize = if cfg!(test) { 4 } else { 64 };
+
+/// The sums of one "from" item. Every term added is > 0, so in a dense row an entry exists
+/// exactly when its value is > 0.
+#[derive(Debug, Clone)]
+pub enum Row {
+    Sparse(FxHashMap<u32, Sum>),
+    Dense { sums: Vec<Sum>, len: usize },
+}
+
+impl Default for Row {
+    fn default() -> Self {
+        Row::Sparse(FxHashMap::default())
+    }
+}
+
+impl Row {
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        match self {
+            Row::Sparse(map) => map.len(),
+            Row::Dense { len, .. } => *len,
+        }
+    }
+
+    #[inline]
+    pub fn get(&self, j: u32) -> Option<&Sum> {
+        match self {
+            Row::Sparse(map) => map.get(&j),
+            Row::Dense { sums, .. } => sums.get(j as usize).filter(|s| s.value > 0.0),
+        }
+    }
+
+    /// Adds `w` (> 0) to the sum of `j` and returns it; a new entry starts at 0 with `stamp`.
+    /// `universe` is the number of items, which decides when the row turns dense.
+    #[inline]
+    pub fn add(&mut self, j: u32, w: f64, stamp: u32, universe: usize) -> &mut Sum {
+        if let Row::Sparse(map) = self
+            && map.len() * DENSE_FRACTION > universe
+            && universe >= MIN_DENSE
+            && !map.contains_key(&j)
+        {
+            self.densify(universe);
+        }
+        match self {
+            Row::Sparse(map) => {
+                let sum = map.entry(j).or_insert(Sum { value: 0.0, stamp });
+                sum.value += w;
+                sum
+            }
+            Row::Dense { sums, len } => {
+                let k = j as usize;
+                if k >= sums.len() {
+                    sums.resize(k + 1, Sum::default());
+                }
+                let sum = &mut sums[k];
+                if sum.value <= 0.0 {
+                    *len += 1;
+                    *sum = Sum { value: 0.0, stamp };
+                }
+                sum.value += w;
+                sum
+            }
+        }
+    }
+
+    fn densify(&mut self, universe: usize) {
+        if let Row::Sparse(map) = self {
+            let mut sums = vec![Sum::default(); universe];
+            let len = map.len();
+            for (&j, &s) in map.iter() {
+                if j as usize >= sums.len() {
+                    sums.resize(j as usize + 1, Sum::default());
+                }
+                sums[j as usize] = s;
+            }
+            *self = Row::Dense { sums, len };
+        }
+    }
+
+    /// Calls `f(j, sum)` for every entry (in no particular order).
+    #[inline]
+    pub fn for_each(&self, mut f: impl FnMut(u32, &Sum)) {
+        match self {
+            Row::Sparse(map) => map.iter().for_each(|(&j, s)| f(j, s)),
+            Row::Dense { sums, .. } => {
+                sums.iter().enumerate().filter(|(_, s)| s.value > 0.0).for_each(|(j, s)| f(j as u32, s))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_row_turns_dense_and_keeps_its_sums() {
+        let mut row = Row::default();
+        for j in 0..30u32 {
+            row.add(j, 0.5, 1, 100);
+            row.add(j, 0.25, 2, 100);
+        }
+        assert!(matches!(row, Row::Dense { .. }), "30 of 100 items: dense");
+        assert_eq!(row.len(), 30);
+        assert_eq!(row.get(7).map(|s| (s.value, s.stamp)), Some((0.75, 1)));
+        assert!(row.get(30).is_none() && row.get(1000).is_none());
+        row.add(150, 1.0, 3, 100); // beyond the universe it was made for
+        assert_eq!(row.len(), 31);
+        let mut seen = Vec::new();
+        row.for_each(|j, s| seen.push((j, s.value)));
+        seen.sort_by_key(|e| e.0);
+        assert_eq!(seen.len(), 31);
+        assert_eq!(seen[30], (150, 1.0));
+    }
+
+    #[test]
+    fn small_catalogues_stay_sparse() {
+        let mut row = Row::default();
+        for j in 0..20u32 {
+            row.add(j, 1.0, 0, MIN_DENSE - 1);
+        }
+        assert!(matches!(row, Row::Sparse(_)));
+    }
+}
