@@ -71,15 +71,17 @@ def _dense_int_codes(values: np.ndarray) -> np.ndarray | None:
     span = hi - lo + 1
     if hi > 2**62 or lo < -(2**62) or span > 4 * n + 65536:
         return None
-    off = values.astype(np.intp, copy=False) - lo
-    first = np.full(span, n, dtype=np.intp)
-    np.minimum.at(first, off, np.arange(n, dtype=np.intp))  # position of each id's first record
+    small = np.int32 if n < 2**31 and span < 2**31 else np.int64  # halves the temporaries' memory
+    wide = values if values.dtype.itemsize == 8 else values.astype(np.int64)
+    off = (wide - wide.dtype.type(lo)).astype(small, copy=False)  # exact: 0 <= values - lo < span
+    first = np.full(span, n, dtype=small)
+    np.minimum.at(first, off, np.arange(n, dtype=small))  # position of each id's first record
     starts = np.zeros(n, dtype=bool)
     starts[first[first < n]] = True
     firsts = np.flatnonzero(starts)  # first records in stream order
-    code = np.empty(span, dtype=np.intp)
-    code[off[firsts]] = np.arange(len(firsts), dtype=np.intp)
-    return code[off]
+    code = np.empty(span, dtype=np.int64)
+    code[off[firsts]] = np.arange(len(firsts), dtype=np.int64)
+    return code.take(off)
 
 
 def _ids(values: np.ndarray, name: str, recode: bool) -> tuple[np.ndarray, Any]:
