@@ -275,7 +275,7 @@ class OnlineExperiment(ParameterDefaults):
             return _core.gather_columns(data_obj._handle, idx)
         a = cols.arrays
         out = {"time": a["time"][idx] if a["time"] is not None else idx.astype(np.float64),
-               "id": cols.index[idx] if cols.index is not None else idx.astype(np.int64)}
+               "id": cols.index[idx] if cols.index is not None else idx.astype(np.int64, copy=False)}
         out["score"] = a["score"][idx] if a["score"] is not None else np.ones(len(idx))
         for c in ("user", "item"):
             out[c] = cols.originals[c][idx] if c in cols.originals else a[c][idx]
@@ -286,8 +286,7 @@ class OnlineExperiment(ParameterDefaults):
         idx = logs["record_index"]
         g = self._gather(data_obj, cols, idx)
         raw = logs["rank"]
-        rank = raw.astype(np.float64)
-        rank += 1.0
+        rank = np.add(raw, 1.0, dtype=np.float64)
         rank[raw >= top_k] = np.nan
         del raw
         index = pd.Index(g["id"], name="id", copy=False)

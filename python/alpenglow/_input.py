@@ -60,8 +60,35 @@ def _first_bad(mask: np.ndarray) -> int:
     return int(np.flatnonzero(mask)[0])
 
 
+def _dense_int_codes(values: np.ndarray) -> np.ndarray | None:
+    """Codes by first appearance (what ``pd.factorize(values, sort=False)`` gives) of integer ids
+    in a range not much larger than their number, with O(n + range) numpy passes instead of a
+    hash table; None when the ids are not such integers."""
+    n = len(values)
+    if values.dtype.kind not in "iu" or n == 0:
+        return None
+    lo, hi = int(values.min()), int(values.max())
+    span = hi - lo + 1
+    if hi > 2**62 or lo < -(2**62) or span > 4 * n + 65536:
+        return None
+    small = np.int32 if n < 2**31 and span < 2**31 else np.int64  # halves the temporaries' memory
+    wide = values if values.dtype.itemsize == 8 else values.astype(np.int64)
+    off = (wide - wide.dtype.type(lo)).astype(small, copy=False)  # exact: 0 <= values - lo < span
+    first = np.full(span, n, dtype=small)
+    np.minimum.at(first, off, np.arange(n, dtype=small))  # position of each id's first record
+    starts = np.zeros(n, dtype=bool)
+    starts[first[first < n]] = True
+    firsts = np.flatnonzero(starts)  # first records in stream order
+    code = np.empty(span, dtype=np.int64)
+    code[off[firsts]] = np.arange(len(firsts), dtype=np.int64)
+    return code.take(off)
+
+
 def _ids(values: np.ndarray, name: str, recode: bool) -> tuple[np.ndarray, Any]:
     if recode:
+        dense = _dense_int_codes(values)
+        if dense is not None:
+            return np.ascontiguousarray(dense, dtype=np.int64), True
         codes, uniques = pd.factorize(values, sort=False, use_na_sentinel=True)
         if (codes < 0).any():
             raise DataError(f"column '{name}', row {_first_bad(codes < 0)}: missing value (NaN/None)")

@@ -66,6 +66,8 @@ impl PopularityModel {
         self.freq.reduce(item);
         self.move_hist(before, before - 1);
         self.decrements += 1;
+        // O(1): only a count equal to the maximum can empty its histogram bucket, and then the
+        // decremented item sits in the bucket just below, so this loop steps at most once.
         while self.max_freq > 0 && self.count_hist[self.max_freq as usize] == 0 {
             self.max_freq -= 1;
         }
