@@ -170,16 +170,21 @@ impl Handle {
     }
 }
 
-fn check_args(component: &str, method: &Method, args: &[Arg]) -> Result<()> {
-    if args.len() != method.args.len() {
-        return Err(Error::parameter(format!(
-            "{component}.{}() takes {} argument(s) ({}), got {}",
-            method.name,
-            method.args.len(),
-            method.args.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", "),
-            args.len()
-        )));
+/// The error for a call of `method` with `given` arguments, if that is the wrong number.
+pub fn check_arity(component: &str, method: &Method, given: usize) -> Result<()> {
+    if given == method.args.len() {
+        return Ok(());
     }
+    Err(Error::parameter(format!(
+        "{component}.{}() takes {} argument(s) ({}), got {given}",
+        method.name,
+        method.args.len(),
+        method.args.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+    )))
+}
+
+fn check_args(component: &str, method: &Method, args: &[Arg]) -> Result<()> {
+    check_arity(component, method, args.len())?;
     for ((name, kind), arg) in method.args.iter().zip(args) {
         if !kind.accepts(arg) {
             return Err(Error::parameter(format!(
@@ -190,11 +195,6 @@ fn check_args(component: &str, method: &Method, args: &[Arg]) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// The component behind `handle` as role `R`, for a [`Method::call`] (whose handle plays `R`).
-pub fn this<R: Role + ?Sized>(handle: &Handle) -> Result<&Arc<Shared<R>>> {
-    handle.require_role::<R>()
 }
 
 /// Declares a role for the trait object of a trait, next to the trait.
@@ -233,7 +233,7 @@ mod tests {
 
     fn word(h: &Handle, args: &[Arg]) -> Result<Arg> {
         let Arg::Int(times) = args[0] else { unreachable!("checked against the declaration") };
-        Ok(Arg::Int(this::<dyn Speaker>(h)?.with(|s| s.word() * times)?))
+        Ok(Arg::Int(h.require_role::<dyn Speaker>()?.with(|s| s.word() * times)?))
     }
 
     const SPEAKER_METHODS: &[Method] = &[Method {

@@ -222,16 +222,7 @@ impl PyHandle {
         let method = self.handle.roles.method(name).ok_or_else(|| {
             PyErr::from(crate::error::PyAlpenglowError(Error::parameter(format!("{component} has no method '{name}'"))))
         })?;
-        if args.len() != method.args.len() {
-            let names: Vec<&str> = method.args.iter().map(|(n, _)| *n).collect();
-            return Err(Error::parameter(format!(
-                "{component}.{name}() takes {} argument(s) ({}), got {}",
-                names.len(),
-                names.join(", "),
-                args.len()
-            ))
-            .into_py_err());
-        }
+        alpenglow_core::role::check_arity(component, method, args.len()).map_err(|e| e.into_py_err())?;
         let mut converted = Vec::with_capacity(args.len());
         for ((arg_name, kind), obj) in method.args.iter().zip(args.iter()) {
             converted.push(to_arg(component, name, arg_name, *kind, &obj)?);

@@ -18,7 +18,7 @@ pub trait Records: Send + Sync {
 }
 
 fn size(h: &crate::component::Handle, _args: &[crate::role::Arg]) -> crate::Result<crate::role::Arg> {
-    let n = crate::role::this::<dyn Records>(h)?.with(|d| d.size())?;
+    let n = h.require_role::<dyn Records>()?.with(|d| d.size())?;
     Ok(crate::role::Arg::Int(n as i64))
 }
 

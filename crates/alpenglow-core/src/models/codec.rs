@@ -35,6 +35,11 @@ impl Encoder<'_> {
         }
         self.u32(n as u32)
     }
+    /// A length, then the values (read back with `Decoder::ids` or `Decoder::u32s_at_most`).
+    pub fn u32s(&mut self, values: &[u32], what: &str) -> Result<()> {
+        self.len(values.len(), what)?;
+        values.iter().try_for_each(|&v| self.u32(v))
+    }
 }
 
 pub struct Decoder<'a> {
@@ -77,6 +82,21 @@ impl Decoder<'_> {
             return Err(self.corrupt(&format!("{what} {v} is not a valid id")));
         }
         Ok(v)
+    }
+    /// A length, then that many ids (written by `Encoder::u32s`).
+    pub fn ids(&mut self, what: &str) -> Result<Vec<u32>> {
+        let n = self.len(what)?;
+        (0..n).map(|_| self.id(what)).collect()
+    }
+    /// A length, then that many values, each at most `max` (`one` names a value in errors).
+    pub fn u32s_at_most(&mut self, what: &str, one: &str, max: u32) -> Result<Vec<u32>> {
+        let n = self.len(what)?;
+        (0..n)
+            .map(|_| {
+                let v = self.u32(one)?;
+                if v > max { Err(self.corrupt(&format!("{one} {v} is too large"))) } else { Ok(v) }
+            })
+            .collect()
     }
     pub fn corrupt(&self, why: &str) -> Error {
         Error::data(format!("{}: corrupt file: {why}", self.kind))

@@ -4,7 +4,7 @@
 use super::Model;
 use crate::component::Handle;
 use crate::error::{Error, Result};
-use crate::role::{Arg, ArgKind, Method, this};
+use crate::role::{Arg, ArgKind, Method};
 
 pub(super) const MODEL_METHODS: &[Method] = &[
     Method {
@@ -46,13 +46,13 @@ pub(super) const MODEL_METHODS: &[Method] = &[
 
 fn prediction(h: &Handle, args: &[Arg]) -> Result<Arg> {
     let [Arg::Record(rec)] = args else { return Err(Error::parameter("prediction(rec_dat) takes a record")) };
-    Ok(Arg::Float(this::<dyn Model>(h)?.with(|m| m.prediction(rec))?))
+    Ok(Arg::Float(h.require_role::<dyn Model>()?.with(|m| m.prediction(rec))?))
 }
 
 /// The model's state followed by its checksum (see `checksum`).
 fn state_bytes(h: &Handle) -> Result<Vec<u8>> {
     let mut buf = Vec::new();
-    this::<dyn Model>(h)?.with(|m| m.write(&mut buf))??;
+    h.require_role::<dyn Model>()?.with(|m| m.write(&mut buf))??;
     super::checksum::seal(&mut buf);
     Ok(buf)
 }
@@ -64,7 +64,7 @@ fn load(h: &Handle, bytes: &[u8], source: &str) -> Result<()> {
         other => other,
     };
     let mut input = super::checksum::open(bytes).map_err(named)?;
-    this::<dyn Model>(h)?.with_mut(|m| m.read(&mut input))?.map_err(named)
+    h.require_role::<dyn Model>()?.with_mut(|m| m.read(&mut input))?.map_err(named)
 }
 
 fn path_arg(args: &[Arg]) -> Result<&str> {

@@ -11,6 +11,7 @@
 //! (exact whenever the weights are exact, e.g. γ = 1).
 
 use super::row::Row;
+use crate::error::Result;
 
 /// How similarity sums are normalised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,13 +91,21 @@ pub struct Term {
 const FLUSH_AT: usize = 1 << 20;
 
 impl CoOccurrence {
-    fn grow(&mut self, item: u32) {
+    /// Makes room for `item`; per-item tables are dense in the id, so their growth is reserved
+    /// fallibly (a huge id is an error, not an abort).
+    fn grow(&mut self, item: u32) -> Result<()> {
         let needed = item as usize + 1;
         if self.sums.len() < needed {
+            let more = needed - self.sums.len();
+            let what = "NearestNeighborModel: per-item similarity tables";
+            crate::alloc::reserve(&mut self.sums, more, what)?;
+            crate::alloc::reserve(&mut self.counts, more, what)?;
+            crate::alloc::reserve(&mut self.changed, more, what)?;
             self.sums.resize_with(needed, Default::default);
             self.counts.resize(needed, 0);
             self.changed.resize_with(needed, Vec::new);
         }
+        Ok(())
     }
 
     #[inline]
@@ -137,8 +146,8 @@ impl CoOccurrence {
 
     /// Adds the terms of a new event: `item` appended to a user's `history` (the history
     /// without it). `weights` must cover `history.len()` offsets.
-    pub fn add_event(&mut self, history: &[u32], item: u32, both: bool, weights: &Weights) {
-        self.grow(item);
+    pub fn add_event(&mut self, history: &[u32], item: u32, both: bool, weights: &Weights) -> Result<()> {
+        self.grow(item)?;
         let p = history.len();
         let first = p.saturating_sub(weights.nonzero());
         for (q, &earlier) in history.iter().enumerate().skip(first) {
@@ -152,6 +161,7 @@ impl CoOccurrence {
         // Its norm changed: the row is rescaled even if none of its sums changed (duplicates
         // in `dirty_items` are removed at the refresh).
         self.dirty_items.push(item);
+        Ok(())
     }
 
     /// A row's sums, by item id (without the pending terms).
@@ -197,9 +207,11 @@ impl CoOccurrence {
 
     /// Re-selects the neighbours of every changed item into `neighbors` (indexed by item):
     /// the top `n` by similarity sum (ties by lower item id), normalised, best first.
-    pub fn refresh(&mut self, neighbors: &mut Vec<Vec<(u32, f64)>>, norm: Norm, n: usize) {
+    pub fn refresh(&mut self, neighbors: &mut Vec<Vec<(u32, f64)>>, norm: Norm, n: usize) -> Result<()> {
         self.flush();
         if neighbors.len() < self.sums.len() {
+            let more = self.sums.len() - neighbors.len();
+            crate::alloc::reserve(neighbors, more, "NearestNeighborModel: neighbour lists")?;
             neighbors.resize_with(self.sums.len(), Vec::new);
         }
         let mut items = std::mem::take(&mut self.dirty_items);
@@ -239,6 +251,7 @@ impl CoOccurrence {
         self.epoch = self.epoch.wrapping_add(1);
         items.clear();
         self.dirty_items = items;
+        Ok(())
     }
 }
 
@@ -259,6 +272,7 @@ pub fn select_top(row: &mut Vec<(u32, f64)>, n: usize) {
     row.sort_unstable_by(better);
 }
 
+#[cfg(test)]
 /// The spec's algorithm, for tests: every item's similarities recomputed from the full
 /// histories (for each occurrence of `i`, in stream order, walk the user's history forward,
 /// and with `both` also backward), cut to the top `n` and normalised.
@@ -315,21 +329,36 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn incremental(events: &[(u32, u32)], gamma: f64, both: bool, norm: Norm, n: usize) -> Vec<Vec<(u32, f64)>> {
-        let mut histories: Vec<Vec<u32>> = Vec::new();
-        let mut weights = Weights::new(gamma);
-        let mut co = CoOccurrence::default();
-        for &(user, item) in events {
+    /// Histories and sums fed event by event, as the model does.
+    struct Fed {
+        histories: Vec<Vec<u32>>,
+        weights: Weights,
+        co: CoOccurrence,
+    }
+
+    impl Fed {
+        fn new(gamma: f64) -> Self {
+            Fed { histories: Vec::new(), weights: Weights::new(gamma), co: CoOccurrence::default() }
+        }
+
+        fn add(&mut self, user: u32, item: u32, both: bool) {
             let u = user as usize;
-            if histories.len() <= u {
-                histories.resize_with(u + 1, Vec::new);
+            if self.histories.len() <= u {
+                self.histories.resize_with(u + 1, Vec::new);
             }
-            weights.extend_to(histories[u].len() + 1);
-            co.add_event(&histories[u], item, both, &weights);
-            histories[u].push(item);
+            self.weights.extend_to(self.histories[u].len() + 1);
+            self.co.add_event(&self.histories[u], item, both, &self.weights).unwrap();
+            self.histories[u].push(item);
+        }
+    }
+
+    fn incremental(events: &[(u32, u32)], gamma: f64, both: bool, norm: Norm, n: usize) -> Vec<Vec<(u32, f64)>> {
+        let mut fed = Fed::new(gamma);
+        for &(user, item) in events {
+            fed.add(user, item, both);
         }
         let mut neighbors = Vec::new();
-        co.refresh(&mut neighbors, norm, n);
+        fed.co.refresh(&mut neighbors, norm, n).unwrap();
         neighbors
     }
 
@@ -373,17 +402,17 @@ mod tests {
         let mut weights = Weights::new(1.0);
         weights.extend_to(4);
         let mut co = CoOccurrence::default();
-        co.add_event(&[], 1, false, &weights);
-        co.add_event(&[1], 2, false, &weights);
+        co.add_event(&[], 1, false, &weights).unwrap();
+        co.add_event(&[1], 2, false, &weights).unwrap();
         let mut neighbors = Vec::new();
-        co.refresh(&mut neighbors, Norm::Off, 5);
+        co.refresh(&mut neighbors, Norm::Off, 5).unwrap();
         assert_eq!(neighbors[1], vec![(2, 1.0)]);
-        co.add_event(&[], 3, false, &weights);
+        co.add_event(&[], 3, false, &weights).unwrap();
         assert_eq!(co.dirty_items, vec![3]);
         co.flush();
         assert!(co.changed[3].is_empty(), "only its norm changed");
         neighbors[1].push((99, 9.0)); // not dirty: left as is
-        co.refresh(&mut neighbors, Norm::Off, 5);
+        co.refresh(&mut neighbors, Norm::Off, 5).unwrap();
         assert_eq!(neighbors[1], vec![(2, 1.0), (99, 9.0)]);
     }
 
@@ -398,20 +427,12 @@ mod tests {
             n in 1usize..5,
         ) {
             let norm = if num { Norm::Num } else { Norm::Off };
-            let mut histories: Vec<Vec<u32>> = Vec::new();
-            let mut weights = Weights::new(1.0);
-            let mut co = CoOccurrence::default();
+            let mut fed = Fed::new(1.0);
             let mut neighbors = Vec::new();
             for (k, &(user, item, refresh)) in events.iter().enumerate() {
-                let u = user as usize;
-                if histories.len() <= u {
-                    histories.resize_with(u + 1, Vec::new);
-                }
-                weights.extend_to(histories[u].len() + 1);
-                co.add_event(&histories[u], item, both, &weights);
-                histories[u].push(item);
+                fed.add(user, item, both);
                 if refresh || k + 1 == events.len() {
-                    co.refresh(&mut neighbors, norm, n);
+                    fed.co.refresh(&mut neighbors, norm, n).unwrap();
                     let prefix: Vec<(u32, u32)> = events[..=k].iter().map(|&(u, i, _)| (u, i)).collect();
                     let expected = reference_neighbors(&prefix, 1.0, both, norm, n);
                     for (i, row) in expected.iter().enumerate() {

@@ -20,22 +20,12 @@ use crate::models::serialization::{read_header, write_header};
 const KIND: &str = "NearestNeighborModel";
 const VERSION: u32 = 1;
 
-fn write_ids(e: &mut Encoder<'_>, ids: &[u32], what: &str) -> Result<()> {
-    e.len(ids.len(), what)?;
-    ids.iter().try_for_each(|&i| e.u32(i))
-}
-
 fn write_pairs(e: &mut Encoder<'_>, row: &[(u32, f64)], what: &str) -> Result<()> {
     e.len(row.len(), what)?;
     row.iter().try_for_each(|&(j, s)| {
         e.u32(j)?;
         e.f64(s)
     })
-}
-
-fn read_ids(d: &mut Decoder<'_>, what: &str) -> Result<Vec<u32>> {
-    let n = d.len(what)?;
-    (0..n).map(|_| d.id(what)).collect()
 }
 
 fn read_pairs(d: &mut Decoder<'_>, what: &str) -> Result<Vec<(u32, f64)>> {
@@ -51,19 +41,19 @@ pub(super) fn write(m: &NearestNeighborModel, out: &mut dyn Write) -> Result<()>
     e.u32(u32::from(m.both))?;
     e.len(m.histories.len(), "users")?;
     for h in &m.histories {
-        write_ids(&mut e, h, "events of a history")?;
+        e.u32s(h, "events of a history")?;
     }
     let co = &m.cooccurrence;
     e.len(co.sums.len(), "items")?;
     for i in 0..co.sums.len() {
         e.u32(co.counts[i])?;
         write_pairs(&mut e, &co.row(i as u32), "sums of a row")?;
-        write_ids(&mut e, &co.changed[i], "changed entries of a row")?;
+        e.u32s(&co.changed[i], "changed entries of a row")?;
     }
     let mut dirty = co.dirty_items.clone();
     dirty.sort_unstable();
     dirty.dedup();
-    write_ids(&mut e, &dirty, "items to refresh")?;
+    e.u32s(&dirty, "items to refresh")?;
     e.len(co.pending.len(), "pending terms")?;
     for t in &co.pending {
         e.u32(t.from)?;
@@ -92,15 +82,15 @@ pub(super) fn read(m: &mut NearestNeighborModel, input: &mut dyn Read) -> Result
         )));
     }
     let users = d.len("users")?;
-    let histories = (0..users).map(|_| read_ids(&mut d, "events of a history")).collect::<Result<Vec<_>>>()?;
+    let histories = (0..users).map(|_| d.ids("events of a history")).collect::<Result<Vec<_>>>()?;
     let items = d.len("items")?;
     let (mut rows, mut counts, mut changed) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..items {
         counts.push(d.u32("an occurrence count")?);
         rows.push(read_pairs(&mut d, "sums of a row")?);
-        changed.push(read_ids(&mut d, "changed entries of a row")?);
+        changed.push(d.ids("changed entries of a row")?);
     }
-    let dirty = read_ids(&mut d, "items to refresh")?;
+    let dirty = d.ids("items to refresh")?;
     let n = d.len("pending terms")?;
     let pending =
         (0..n).map(|_| Ok(Term { from: d.id("a term")?, to: d.id("a term")?, w: d.f64("a term")? })).collect::<Result<Vec<_>>>()?;

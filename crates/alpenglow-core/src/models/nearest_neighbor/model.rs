@@ -58,21 +58,24 @@ pub struct NearestNeighborModel {
 
 impl NearestNeighborModel {
     /// Appends the record to its user's history and adds its co-occurrence terms.
-    pub fn add_event(&mut self, rec: &RecDat) {
+    pub fn add_event(&mut self, rec: &RecDat) -> Result<()> {
         let u = rec.user as usize;
         if self.histories.len() <= u {
+            let more = u + 1 - self.histories.len();
+            crate::alloc::reserve(&mut self.histories, more, "NearestNeighborModel: user histories")?;
             self.histories.resize_with(u + 1, Vec::new);
         }
         let history = &mut self.histories[u];
         self.weights.extend_to(history.len() + 1);
-        self.cooccurrence.add_event(history, rec.item, self.both, &self.weights);
+        self.cooccurrence.add_event(history, rec.item, self.both, &self.weights)?;
         history.push(rec.item);
+        Ok(())
     }
 
     /// Recomputes the neighbour lists of the items whose similarities changed.
-    pub fn update_neighbors(&mut self) {
+    pub fn update_neighbors(&mut self) -> Result<()> {
         let n = self.params.num_of_neighbors as usize;
-        self.cooccurrence.refresh(&mut self.neighbors, self.norm, n);
+        self.cooccurrence.refresh(&mut self.neighbors, self.norm, n)
     }
 
     /// The neighbour list of `item` (best first).

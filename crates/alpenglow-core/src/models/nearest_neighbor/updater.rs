@@ -57,12 +57,12 @@ impl NearestNeighborModelUpdater {
 impl Updater for NearestNeighborModelUpdater {
     fn update(&mut self, rec: &RecDat, _env: &Environment) -> Result<()> {
         let mut model = slot(&self.wiring.model, Self::NAME, "set_model")?.borrow_mut()?;
-        model.add_event(rec);
+        model.add_event(rec)?;
         self.records += 1;
         if self.mode != PeriodMode::Off {
             let period = self.period_of(rec);
             if period != self.last_period {
-                model.update_neighbors();
+                model.update_neighbors()?;
                 self.last_period = period;
             }
         }
@@ -71,7 +71,7 @@ impl Updater for NearestNeighborModelUpdater {
 
     fn message(&mut self, message: UpdaterMessage) -> Result<()> {
         if message == UpdaterMessage::EndOfOfflineUpdate {
-            slot(&self.wiring.model, Self::NAME, "set_model")?.borrow_mut()?.update_neighbors();
+            slot(&self.wiring.model, Self::NAME, "set_model")?.borrow_mut()?.update_neighbors()?;
         }
         Ok(())
     }

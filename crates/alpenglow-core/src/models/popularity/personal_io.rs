@@ -20,11 +20,7 @@ const NONE: u32 = u32::MAX;
 pub fn write(m: &PersonalPopularityModel, out: &mut dyn Write) -> Result<()> {
     write_header(out, KIND, 1, 0)?;
     let mut e = Encoder { kind: KIND, out };
-    let counts = m.global.counts();
-    e.len(counts.len(), "item counts")?;
-    for &c in counts {
-        e.u32(c)?;
-    }
+    e.u32s(m.global.counts(), "item counts")?;
     e.len(m.personal.len(), "users")?;
     for (u, row) in m.personal.iter().enumerate() {
         e.u32(m.user_top_item.get(u).copied().flatten().unwrap_or(NONE))?;
@@ -42,15 +38,7 @@ pub fn write(m: &PersonalPopularityModel, out: &mut dyn Write) -> Result<()> {
 pub fn read(m: &mut PersonalPopularityModel, input: &mut dyn Read) -> Result<()> {
     read_header(input, KIND, 1, 0)?;
     let mut d = Decoder { kind: KIND, input };
-    let n = d.len("item counts")?;
-    let mut counts = Vec::new();
-    for _ in 0..n {
-        let c = d.u32("an item count")?;
-        if c > MAX_LOADED_COUNT {
-            return Err(d.corrupt(&format!("item count {c} is too large")));
-        }
-        counts.push(c);
-    }
+    let counts = d.u32s_at_most("item counts", "item count", MAX_LOADED_COUNT)?;
     let users = d.len("users")?;
     let (mut personal, mut tops) = (Vec::new(), Vec::new());
     for _ in 0..users {

@@ -152,11 +152,7 @@ impl Model for PopularityModel {
     fn write(&self, out: &mut dyn std::io::Write) -> Result<()> {
         write_header(out, KIND, 1, 0)?;
         let mut e = Encoder { kind: KIND, out };
-        let counts = self.freq.counts();
-        e.len(counts.len(), "item counts")?;
-        for &c in counts {
-            e.u32(c)?;
-        }
+        e.u32s(self.freq.counts(), "item counts")?;
         e.u64(self.fingerprint)?;
         e.u64(self.decrements)
     }
@@ -164,15 +160,7 @@ impl Model for PopularityModel {
     fn read(&mut self, input: &mut dyn std::io::Read) -> Result<()> {
         read_header(input, KIND, 1, 0)?;
         let mut d = Decoder { kind: KIND, input };
-        let n = d.len("item counts")?;
-        let mut counts = Vec::new();
-        for _ in 0..n {
-            let c = d.u32("an item count")?;
-            if c > MAX_LOADED_COUNT {
-                return Err(d.corrupt(&format!("item count {c} is too large")));
-            }
-            counts.push(c);
-        }
+        let counts = d.u32s_at_most("item counts", "item count", MAX_LOADED_COUNT)?;
         let (fingerprint, decrements) = (d.u64("the fingerprint")?, d.u64("the decrements")?);
         d.end()?;
         let max_freq = counts.iter().copied().max().unwrap_or(0);
