@@ -20,4 +20,7 @@ pub const FAMILIES: &[fn() -> Vec<ComponentInfo>] = &[
     crate::objectives::components,
     crate::sampling::components,
     crate::loggers::components,
+    crate::data_generators::components,
+    crate::offline_learners::components,
+    crate::online_learners::components,
 ];

@@ -11,6 +11,10 @@ pub trait DataIterator: Send + Sync {
     fn data(&self) -> Result<&Link<RecommenderData>>;
     /// Record positions in serving order; `None` means file order.
     fn order(&self) -> Option<&[u32]>;
+    /// The serving order, shared (for the run's [`crate::experiment::Stream`]).
+    fn shared_order(&self) -> Option<std::sync::Arc<[u32]>> {
+        None
+    }
 }
 
 crate::wiring! {
@@ -64,7 +68,7 @@ crate::parameters! {
 pub struct ShuffleIterator {
     params: ShuffleIteratorParameters,
     wiring: IteratorWiring,
-    order: Vec<u32>,
+    order: std::sync::Arc<[u32]>,
 }
 
 /// Positions 0..n with every maximal run of equal times shuffled in place.
@@ -90,7 +94,7 @@ impl Component for ShuffleIterator {
     type Wiring = IteratorWiring;
     fn new(params: Self::Params) -> Result<Self> {
         params.validate(Self::NAME)?;
-        Ok(ShuffleIterator { params, wiring: IteratorWiring::default(), order: Vec::new() })
+        Ok(ShuffleIterator { params, wiring: IteratorWiring::default(), order: Vec::new().into() })
     }
     crate::component_accessors!();
     fn initialize(&mut self, _env: &Environment) -> Result<()> {
@@ -98,7 +102,7 @@ impl Component for ShuffleIterator {
         let view = data.view();
         let order = shuffle_equal_times(|i| view.time.get(i), data.len(), self.params.seed);
         drop(data);
-        self.order = order;
+        self.order = order.into();
         Ok(())
     }
 }
@@ -109,6 +113,9 @@ impl DataIterator for ShuffleIterator {
     }
     fn order(&self) -> Option<&[u32]> {
         Some(&self.order)
+    }
+    fn shared_order(&self) -> Option<std::sync::Arc<[u32]>> {
+        Some(self.order.clone())
     }
 }
 

@@ -31,6 +31,10 @@ pub struct Environment {
     item_new_for_user: bool,
     /// Number of records in the stream of the run (for progress and generators).
     pub stream_len: usize,
+    /// The served records, for components that look back (set by the run).
+    stream: Option<std::sync::Arc<super::Stream>>,
+    /// Serving position of the current record (0-based).
+    position: usize,
 }
 
 fn mark(seen: &mut Vec<bool>, id: u32) -> bool {
@@ -61,6 +65,8 @@ impl Environment {
             first_occurrence_of_user: true,
             item_new_for_user: true,
             stream_len,
+            stream: None,
+            position: 0,
         };
         if env.params.initialize_all {
             if env.params.max_user >= 0 {
@@ -93,6 +99,36 @@ impl Environment {
         self.item_new_for_user = self.train.insert(rec.user, rec.item);
         self.popularity_sorted.increase(rec.item);
         self.popularity.increase(rec.item);
+    }
+
+    /// Gives the environment the run's served records (before components are initialised).
+    pub fn set_stream(&mut self, stream: super::Stream) {
+        self.stream_len = stream.len();
+        self.stream = Some(std::sync::Arc::new(stream));
+    }
+
+    /// The run's served records, for components that look back at the past.
+    pub fn stream(&self) -> crate::Result<&super::Stream> {
+        self.stream
+            .as_deref()
+            .ok_or_else(|| crate::Error::wiring("this component needs the records of a run (the environment has no stream)"))
+    }
+
+    /// Sets the serving position of the record about to be processed.
+    #[inline]
+    pub fn set_position(&mut self, k: usize) {
+        self.position = k;
+    }
+
+    /// Serving position (0-based) of the current record.
+    pub fn position(&self) -> usize {
+        self.position
+    }
+
+    /// Time of the record served after the current one, `None` at the last record.
+    pub fn following_time(&self) -> Option<f64> {
+        let stream = self.stream.as_deref()?;
+        (self.position + 1 < stream.len()).then(|| stream.time(self.position + 1))
     }
 
     pub fn time(&self) -> f64 {

@@ -4,11 +4,13 @@
 pub mod environment;
 pub mod online_experiment;
 pub mod run;
+pub mod stream;
 pub mod ticker;
 
 pub use environment::Environment;
 pub use online_experiment::OnlineExperiment;
 pub use run::{run, RunHooks};
+pub use stream::Stream;
 
 use crate::data::RecDat;
 use crate::error::Result;

@@ -93,7 +93,19 @@ pub fn run(handle: &Handle, hooks: &mut dyn RunHooks) -> Result<RunSummary> {
         return Err(Error::data("the input stream is empty"));
     }
     let mut env = Environment::new(env_params, len);
-    for h in &graph {
+    // Data and iterators first: the stream the other components may look at needs their order.
+    let (sources, others): (Vec<&Handle>, Vec<&Handle>) = graph
+        .iter()
+        .partition(|h| h.role::<dyn crate::data::DataIterator>().is_some() || h.role::<dyn crate::data::Records>().is_some());
+    for h in sources {
+        h.node.initialize(&env)?;
+    }
+    {
+        let order = iterator_link.borrow()?.shared_order();
+        let termination = experiment.borrow()?.params.experiment_termination_time;
+        env.set_stream(super::Stream::new(&*data_link.borrow()?, order, termination));
+    }
+    for h in others {
         h.node.initialize(&env)?;
     }
 
@@ -122,6 +134,7 @@ pub fn run(handle: &Handle, hooks: &mut dyn RunHooks) -> Result<RunSummary> {
             if termination > 0.0 && rec.time >= termination {
                 break;
             }
+            env.set_position(k);
             for logger in loggers.iter_mut() {
                 logger.run(&rec, &env)?;
             }

@@ -60,6 +60,12 @@ pub trait Model: Send + Sync {
         Err(crate::Error::parameter("this model cannot be saved"))
     }
 
+    /// Forgets everything learned, as if newly constructed (periodic retraining with
+    /// `clear_model`, offline learners that start from scratch).
+    fn clear(&mut self) -> crate::Result<()> {
+        Err(crate::Error::parameter("this model cannot be cleared"))
+    }
+
     /// Loads state saved by `write` (check it with `serialization::read_header`).
     fn read(&mut self, _input: &mut dyn std::io::Read) -> crate::Result<()> {
         Err(crate::Error::parameter("this model cannot be loaded"))

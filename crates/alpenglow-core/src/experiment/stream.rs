@@ -1,0 +1,118 @@
+//! The records of a run in serving order, for components that look back at the past (data
+//! generators, period computers). Shares the data's columns and the iterator's order: no copy.
+
+use std::sync::Arc;
+
+use crate::data::columns::Column;
+use crate::data::RecommenderData;
+use crate::record::RecDat;
+
+/// The served records of a run: position `k` is the `k`-th record the loop serves.
+#[derive(Clone)]
+pub struct Stream {
+    time: Column<f64>,
+    user: Column<i64>,
+    item: Column<i64>,
+    score: Column<f64>,
+    eval: Column<i64>,
+    id: Column<i64>,
+    category: Column<i64>,
+    order: Option<Arc<[u32]>>,
+    len: usize,
+}
+
+impl Stream {
+    /// The records of `data` in `order` (file order if `None`), cut before the first served
+    /// record whose time reaches `termination_time` (when it is > 0), as the loop cuts them.
+    pub fn new(data: &RecommenderData, order: Option<Arc<[u32]>>, termination_time: f64) -> Stream {
+        let mut stream = Stream {
+            time: data.time.clone(),
+            user: data.user.clone(),
+            item: data.item.clone(),
+            score: data.score.clone(),
+            eval: data.eval.clone(),
+            id: data.id.clone(),
+            category: data.category.clone(),
+            order,
+            len: data.len(),
+        };
+        if termination_time > 0.0 {
+            let time = stream.time.view();
+            stream.len = (0..stream.len)
+                .position(|k| time.get(stream.index(k)) >= termination_time)
+                .unwrap_or(stream.len);
+        }
+        stream
+    }
+
+    /// A stream of records given in serving order (tests and pure-Rust use).
+    pub fn from_records(records: &[RecDat]) -> Stream {
+        let col_f = |f: fn(&RecDat) -> f64| Column::from_vec(records.iter().map(f).collect());
+        let col_i = |f: fn(&RecDat) -> i64| Column::from_vec(records.iter().map(f).collect());
+        Stream {
+            time: col_f(|r| r.time),
+            user: col_i(|r| r.user as i64),
+            item: col_i(|r| r.item as i64),
+            score: col_f(|r| r.score),
+            eval: col_i(|r| r.eval as i64),
+            id: col_i(|r| r.id),
+            category: col_i(|r| r.category),
+            order: None,
+            len: records.len(),
+        }
+    }
+
+    /// Number of records the run serves.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    #[inline]
+    fn index(&self, k: usize) -> usize {
+        self.order.as_ref().map_or(k, |o| o[k] as usize)
+    }
+
+    /// Time of the `k`-th served record.
+    pub fn time(&self, k: usize) -> f64 {
+        self.time.view().get(self.index(k))
+    }
+
+    /// Copies the served records `range` into `out` (cleared first), in serving order.
+    pub fn records_into(&self, range: std::ops::Range<usize>, out: &mut Vec<RecDat>) -> crate::Result<()> {
+        out.clear();
+        crate::alloc::reserve(out, range.len(), "past records")?;
+        let (time, user, item, score) = (self.time.view(), self.user.view(), self.item.view(), self.score.view());
+        let (eval, id, category) = (self.eval.view(), self.id.view(), self.category.view());
+        out.extend(range.map(|k| {
+            let i = self.index(k);
+            RecDat {
+                id: id.get(i),
+                time: time.get(i),
+                user: user.get(i) as u32,
+                item: item.get(i) as u32,
+                score: score.get(i),
+                eval: eval.get(i) != 0,
+                category: category.get(i),
+                index: i,
+            }
+        }));
+        Ok(())
+    }
+
+    /// The `k`-th served record.
+    pub fn record(&self, k: usize) -> RecDat {
+        let mut one = Vec::with_capacity(1);
+        let _ = self.records_into(k..k + 1, &mut one);
+        one[0]
+    }
+}
+
+impl std::fmt::Debug for Stream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Stream").field("len", &self.len).finish()
+    }
+}
