@@ -6,7 +6,7 @@ pub mod fm;
 pub mod checksum;
 pub mod codec;
 pub mod nearest_neighbor;
-mod methods;
+pub mod methods;
 pub mod popularity;
 pub mod recency;
 pub mod serialization;

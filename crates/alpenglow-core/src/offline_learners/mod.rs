@@ -1,6 +1,10 @@
 //! Offline learners: train a model on a whole training set at once (at the end of a period of
 //! a periodic experiment, see `online_learners::PeriodicOfflineLearnerWrapper`).
 
+pub mod iterating;
+
+pub use iterating::OfflineIteratingOnlineLearnerWrapper;
+
 use crate::error::Result;
 use crate::experiment::Environment;
 use crate::record::RecDat;
@@ -14,4 +18,6 @@ pub trait OfflineLearner: Send + Sync {
 
 crate::role!(OfflineLearner => "offline_learner", "an offline learner");
 
-crate::component_list! {}
+crate::component_list! {
+    OfflineIteratingOnlineLearnerWrapper => [OfflineLearner],
+}
