@@ -1,6 +1,8 @@
 """Ready-made online experiments."""
 
 from .AsymmetricFactorExperiment import AsymmetricFactorExperiment
+from .BatchAndOnlineFactorExperiment import BatchAndOnlineFactorExperiment
+from .BatchFactorExperiment import BatchFactorExperiment
 from .FactorExperiment import FactorExperiment
 from .FmExperiment import FmExperiment
 from .NearestNeighborExperiment import NearestNeighborExperiment
@@ -13,6 +15,8 @@ from .TransitionProbabilityExperiment import TransitionProbabilityExperiment
 
 __all__ = [
     "AsymmetricFactorExperiment",
+    "BatchAndOnlineFactorExperiment",
+    "BatchFactorExperiment",
     "FactorExperiment",
     "FmExperiment",
     "NearestNeighborExperiment",

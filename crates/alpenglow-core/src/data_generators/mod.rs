@@ -22,6 +22,9 @@ pub trait DataGenerator: Send + Sync {
     fn generate(&mut self, rec: &RecDat, env: &Environment, out: &mut Vec<RecDat>) -> Result<()>;
 }
 
+#[cfg(test)]
+mod tests;
+
 crate::role!(DataGenerator => "data_generator", "a data generator");
 
 crate::component_list! {

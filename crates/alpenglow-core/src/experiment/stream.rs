@@ -111,3 +111,26 @@ impl std::fmt::Debug for Stream {
         f.debug_struct("Stream").field("len", &self.len).finish()
     }
 }
+
+/// Replays records through an environment that has them as its stream (for tests of
+/// components that look back): `step(k, rec, env)` is called after `env` took record `k`.
+#[cfg(test)]
+pub(crate) fn replay(records: &[RecDat], mut step: impl FnMut(usize, &RecDat, &super::Environment)) {
+    let mut env = crate::sampling::testing::env();
+    env.set_stream(Stream::from_records(records));
+    for (k, rec) in records.iter().enumerate() {
+        env.set_position(k);
+        env.update(rec);
+        step(k, rec, &env);
+    }
+}
+
+/// Records at the given times (user 0, item k, id k).
+#[cfg(test)]
+pub(crate) fn at_times(times: &[f64]) -> Vec<RecDat> {
+    times
+        .iter()
+        .enumerate()
+        .map(|(k, &time)| RecDat { time, item: k as u32, id: k as i64, score: 1.0, eval: true, index: k, ..RecDat::default() })
+        .collect()
+}

@@ -44,20 +44,30 @@ pub struct OfflineIteratingOnlineLearnerWrapper {
     params: OfflineIteratingOnlineLearnerWrapperParameters,
     wiring: OfflineIteratingOnlineLearnerWrapperWiring,
     order: Vec<u32>,
+    /// The training set in the current pass's order.
+    shuffled: Vec<RecDat>,
 }
 
-/// One pass: every record in `order` to every updater of the group, each borrowed once.
-fn pass(updaters: &[Link<dyn Updater>], data: &[RecDat], order: &[u32], env: &Environment) -> Result<()> {
+/// One pass: every record to every updater of the group, each borrowed once.
+fn pass(updaters: &[Link<dyn Updater>], records: &[RecDat], env: &Environment) -> Result<()> {
     let mut borrowed = Vec::with_capacity(updaters.len());
     for u in updaters {
         borrowed.push(u.borrow_mut()?);
     }
-    for &k in order {
+    for rec in records {
         for u in borrowed.iter_mut() {
-            u.update(&data[k as usize], env)?;
+            u.update(rec, env)?;
         }
     }
     Ok(())
+}
+
+/// `data` in `order`. Gathering the records into one array first (independent loads the
+/// processor overlaps) is much faster than following the order inside the training loop,
+/// where every record is a cache miss behind the previous update.
+fn gather(data: &[RecDat], order: &[u32], out: &mut Vec<RecDat>) {
+    out.clear();
+    out.extend(order.iter().map(|&k| data[k as usize]));
 }
 
 fn tell(updaters: &[Link<dyn Updater>], message: UpdaterMessage) -> Result<()> {
@@ -70,7 +80,7 @@ impl Component for OfflineIteratingOnlineLearnerWrapper {
     type Wiring = OfflineIteratingOnlineLearnerWrapperWiring;
     fn new(params: Self::Params) -> Result<Self> {
         params.validate(Self::NAME)?;
-        Ok(OfflineIteratingOnlineLearnerWrapper { params, wiring: Default::default(), order: Vec::new() })
+        Ok(OfflineIteratingOnlineLearnerWrapper { params, wiring: Default::default(), order: Vec::new(), shuffled: Vec::new() })
     }
     crate::component_accessors!();
 }
@@ -81,10 +91,11 @@ impl OfflineLearner for OfflineIteratingOnlineLearnerWrapper {
         self.order.clear();
         crate::alloc::reserve(&mut self.order, data.len(), "OfflineIteratingOnlineLearnerWrapper: training set")?;
         self.order.extend(0..data.len() as u32);
+        crate::alloc::reserve(&mut self.shuffled, data.len(), "OfflineIteratingOnlineLearnerWrapper: training set")?;
         let mut rng = Random::new(self.params.seed);
         if !w.early.is_empty() {
             tell(&w.early, UpdaterMessage::StartOfOfflineUpdate)?;
-            pass(&w.early, data, &self.order, env)?;
+            pass(&w.early, data, env)?;
             tell(&w.early, UpdaterMessage::EndOfOfflineUpdate)?;
         }
         if !w.iterate.is_empty() {
@@ -93,15 +104,75 @@ impl OfflineLearner for OfflineIteratingOnlineLearnerWrapper {
                 if self.params.shuffle {
                     rng.shuffle(&mut self.order);
                 }
-                pass(&w.iterate, data, &self.order, env)?;
+                gather(data, &self.order, &mut self.shuffled);
+                pass(&w.iterate, &self.shuffled, env)?;
             }
             tell(&w.iterate, UpdaterMessage::EndOfOfflineIterations)?;
         }
         if !w.late.is_empty() {
             tell(&w.late, UpdaterMessage::StartOfOfflineUpdate)?;
-            pass(&w.late, data, &self.order, env)?;
+            gather(data, &self.order, &mut self.shuffled);
+            pass(&w.late, &self.shuffled, env)?;
             tell(&w.late, UpdaterMessage::EndOfOfflineUpdate)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::component::Link;
+    use crate::experiment::stream::at_times;
+    use crate::sampling::testing::{env, recorder, Event};
+
+    fn ids(log: &crate::sampling::testing::Log) -> Vec<Event> {
+        log.lock().unwrap().clone()
+    }
+
+    #[test]
+    fn groups_get_their_messages_and_passes_in_the_seeded_orders() {
+        let params = OfflineIteratingOnlineLearnerWrapperParameters { number_of_iterations: 2, shuffle: true, seed: 7 };
+        let mut w = OfflineIteratingOnlineLearnerWrapper::new(params).unwrap();
+        let (early, early_log) = recorder();
+        let (iterate, iterate_log) = recorder();
+        let (late, late_log) = recorder();
+        w.wiring.early.push(Link::from_role(&early).unwrap());
+        w.wiring.iterate.push(Link::from_role(&iterate).unwrap());
+        w.wiring.late.push(Link::from_role(&late).unwrap());
+        let data = at_times(&[0.0, 1.0, 2.0, 3.0, 4.0, 5.0]);
+        let samples = |order: &[usize]| order.iter().map(|&k| Event::Sample(data[k])).collect::<Vec<_>>();
+        let mut rng = Random::new(7);
+        let mut order: Vec<usize> = (0..6).collect();
+        let original = order.clone();
+        rng.shuffle(&mut order);
+        let first = order.clone();
+        rng.shuffle(&mut order);
+        let second = order.clone();
+        for _fit in 0..2 {
+            // Every fit replays the same permutations.
+            for log in [&early_log, &iterate_log, &late_log] {
+                log.lock().unwrap().clear();
+            }
+            w.fit(&data, &env()).unwrap();
+            let wrap = |m1, body: Vec<Event>, m2| [vec![Event::Other(m1)], body, vec![Event::Other(m2)]].concat();
+            use UpdaterMessage::*;
+            assert_eq!(ids(&early_log), wrap(StartOfOfflineUpdate, samples(&original), EndOfOfflineUpdate));
+            assert_eq!(ids(&iterate_log), wrap(StartOfOfflineIterations, [samples(&first), samples(&second)].concat(), EndOfOfflineIterations));
+            assert_eq!(ids(&late_log), wrap(StartOfOfflineUpdate, samples(&second), EndOfOfflineUpdate));
+        }
+        assert_ne!(first, original);
+    }
+
+    #[test]
+    fn without_shuffle_every_pass_is_in_the_given_order() {
+        let params = OfflineIteratingOnlineLearnerWrapperParameters { number_of_iterations: 3, shuffle: false, ..Default::default() };
+        let mut w = OfflineIteratingOnlineLearnerWrapper::new(params).unwrap();
+        let (iterate, log) = recorder();
+        w.wiring.iterate.push(Link::from_role(&iterate).unwrap());
+        let data = at_times(&[0.0, 1.0, 2.0]);
+        w.fit(&data, &env()).unwrap();
+        let got: Vec<i64> = ids(&log).iter().filter_map(|e| match e { Event::Sample(r) => Some(r.id), _ => None }).collect();
+        assert_eq!(got, vec![0, 1, 2, 0, 1, 2, 0, 1, 2]);
     }
 }

@@ -108,3 +108,41 @@ impl Updater for LearnerPeriodicDelayedWrapper {
         slot(&self.wiring.learner, Self::NAME, "set_wrapped_learner")?.borrow_mut()?.message(message)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experiment::stream::{at_times, replay};
+    use crate::sampling::testing::{recorder, Event};
+
+    /// Ids fed to the wrapped learner after each record.
+    fn fed(period: f64, delay: f64, times: &[f64]) -> Vec<Vec<i64>> {
+        let mut w = LearnerPeriodicDelayedWrapper::new(LearnerPeriodicDelayedWrapperParameters { period, delay }).unwrap();
+        let (learner, log) = recorder();
+        w.wiring.learner = crate::component::Link::from_role(&learner);
+        let mut out = Vec::new();
+        replay(&at_times(times), |_, rec, env| {
+            log.lock().unwrap().clear();
+            w.update(rec, env).unwrap();
+            out.push(log.lock().unwrap().iter().filter_map(|e| match e { Event::Sample(r) => Some(r.id), _ => None }).collect());
+        });
+        out
+    }
+
+    #[test]
+    fn without_period_or_delay_records_pass_at_once() {
+        assert_eq!(fed(-1.0, -1.0, &[0.0, 1.0]), vec![vec![0], vec![1]]);
+    }
+
+    #[test]
+    fn delay_holds_records_until_a_later_one_arrives() {
+        // delay 5: at t=5 record 0 (t=0) is due; at t=12 records 1 (t=3) and 2 (t=5).
+        assert_eq!(fed(-1.0, 5.0, &[0.0, 3.0, 5.0, 12.0]), vec![vec![], vec![], vec![0], vec![1, 2]]);
+    }
+
+    #[test]
+    fn period_batches_and_never_feeds_the_last_partial_period() {
+        // period 10 from t=2: batches [2, 5], [12], [25 …never].
+        assert_eq!(fed(10.0, -1.0, &[2.0, 5.0, 12.0, 25.0, 26.0]), vec![vec![], vec![], vec![0, 1], vec![2], vec![]]);
+    }
+}

@@ -98,3 +98,54 @@ impl Updater for PeriodComputer {
         self.advance(env)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experiment::stream::{at_times, replay};
+
+    /// (position, period number) of every period end.
+    fn ends(mode: &str, length: f64, start_time: f64, times: &[f64]) -> Vec<(usize, i64)> {
+        let params = PeriodComputerParameters { period_mode: mode.into(), period_length: length, start_time };
+        let mut pc = PeriodComputer::new(params).unwrap();
+        let mut out = Vec::new();
+        replay(&at_times(times), |k, rec, env| {
+            if k == 0 {
+                pc.initialize(env).unwrap();
+            }
+            pc.update(rec, env).unwrap();
+            pc.update(rec, env).unwrap(); // a record is counted once
+            if pc.end_of_period() {
+                out.push((k, pc.period_num()));
+            }
+        });
+        out
+    }
+
+    #[test]
+    fn time_mode_ends_before_the_next_bucket_and_at_the_last_record() {
+        let times = [0.0, 5.0, 9.9, 10.0, 15.0, 31.0, 32.0];
+        assert_eq!(ends("time", 10.0, -1.0, &times), vec![(2, 1), (4, 2), (6, 4)]);
+    }
+
+    #[test]
+    fn samplenum_mode_counts_records_and_ends_the_final_partial_period() {
+        assert_eq!(ends("samplenum", 3.0, -1.0, &[0.0; 8]), vec![(2, 1), (5, 2), (7, 3)]);
+        assert_eq!(ends("samplenum", 4.0, -1.0, &[0.0; 8]), vec![(3, 1), (7, 2)]);
+    }
+
+    #[test]
+    fn no_period_ends_at_or_before_start_time() {
+        let times = [0.0, 5.0, 9.9, 10.0, 15.0, 31.0, 32.0];
+        assert_eq!(ends("time", 10.0, 9.9, &times), vec![(4, 2), (6, 4)]);
+        assert_eq!(ends("samplenum", 3.0, 2.0, &[0.0; 8]), vec![(5, 2), (7, 3)]);
+    }
+
+    #[test]
+    fn bad_parameters_are_named() {
+        let bad = |p: PeriodComputerParameters| PeriodComputer::new(p).err().unwrap().to_string();
+        assert!(bad(PeriodComputerParameters { period_length: 0.0, ..Default::default() }).contains("period_length"));
+        let e = bad(PeriodComputerParameters { period_mode: "days".into(), ..Default::default() });
+        assert!(e.contains("period_mode") && e.contains("samplenum"), "{e}");
+    }
+}
