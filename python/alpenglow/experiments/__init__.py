@@ -1,6 +1,7 @@
 """Ready-made online experiments."""
 
 from .AsymmetricFactorExperiment import AsymmetricFactorExperiment
+from .ExternalModelExperiment import ExternalModelExperiment
 from .FactorExperiment import FactorExperiment
 from .FmExperiment import FmExperiment
 from .NearestNeighborExperiment import NearestNeighborExperiment
@@ -13,6 +14,7 @@ from .TransitionProbabilityExperiment import TransitionProbabilityExperiment
 
 __all__ = [
     "AsymmetricFactorExperiment",
+    "ExternalModelExperiment",
     "FactorExperiment",
     "FmExperiment",
     "NearestNeighborExperiment",
