@@ -91,6 +91,8 @@ def test_read_mode_position_order_top_k_and_known_items(tmp_path):
                                         period_mode="samplenum", top_k=10).run(
         stream(), verbose=False, initialize_all=True, recode=False, exclude_known=True)
     assert res_known["rank"].dropna().to_dict() == {250: 1.0, 500: 3.0}
+    # The reference ranking uses a top-list model's list too.
+    assert run("read", tmp_path, top_k=10, reference_ranking=True)["rank"].dropna().to_dict() == {250: 1.0, 500: 3.0}
     res_short = run("read", tmp_path, top_k=2)
     assert res_short["rank"].dropna().to_dict() == {250: 1.0}, "position 3 is outside a top 2"
 
