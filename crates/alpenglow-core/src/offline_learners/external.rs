@@ -67,15 +67,8 @@ impl OfflineExternalModelLearner {
 fn check_writable(base: &str, param: &str) -> Result<()> {
     let probe = PathBuf::from(format!("{base}_.alpenglow-write-check-{}", std::process::id()));
     let dir = probe.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::File::create(&probe).map_err(|e| {
-        Error::io(
-            format!(
-                "{}: {param} '{base}': its directory cannot be written",
-                dir.display()
-            ),
-            e,
-        )
-    })?;
+    std::fs::File::create(&probe)
+        .map_err(|e| Error::io(format!("{}: {param} '{base}': its directory cannot be written", dir.display()), e))?;
     let _ = std::fs::remove_file(&probe);
     Ok(())
 }

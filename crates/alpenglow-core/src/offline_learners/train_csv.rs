@@ -43,7 +43,9 @@ mod tests {
         assert_eq!(number(0.0), "0");
         assert_eq!(number(1.5), "1.5");
         assert_eq!(number(0.1), "0.1");
-        for x in [0.1, 1.0 / 3.0, 1e-7, 1e300, -2.5e-300, 123456789.123, 1e15, 1e16 + 2.0, -0.0, f64::MAX, f64::MIN_POSITIVE] {
+        for x in
+            [0.1, 1.0 / 3.0, 1e-7, 1e300, -2.5e-300, 123456789.123, 1e15, 1e16 + 2.0, -0.0, f64::MAX, f64::MIN_POSITIVE]
+        {
             let text = number(x);
             assert_eq!(text.parse::<f64>().unwrap().to_bits(), x.to_bits(), "{x} -> {text}");
         }

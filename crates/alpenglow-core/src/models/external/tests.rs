@@ -61,7 +61,7 @@ fn write_mode_records_users_and_writes_them_ascending() {
 fn save_and_load_keep_lists_and_requested_users() {
     let mut m = model("read");
     m.set_predictions(Predictions::parse(b"1 5 2\n1 4 1\n9 3 0\n", "p").unwrap());
-    let mut w = model("write");
+    let w = model("write");
     w.top_list(6, 1, None);
     w.top_list(2, 1, None);
     for source in [m, w] {
