@@ -21,6 +21,10 @@ from pathlib import Path
 EXPERIMENTS = ("PopularityExperiment", "PopularityTimeframeExperiment",
                "PersonalPopularityExperiment", "TransitionProbabilityExperiment")
 KNN_EXPERIMENTS = ("NearestNeighborExperiment",)
+#: Periodic rows: (experiment, variant, parameters); ``out_name_base`` is set to a temporary
+#: directory of the child when the spec has ``temp_out``.
+PERIODIC_EXPERIMENTS = (("ExternalModelExperiment", "write mode, weekly periods",
+                         {"mode": "write", "period_length": 7 * 86400}),)
 #: The item-kNN rows also run on Ciao (284k events, 105k items).
 CIAO = ("ciao", "ciao_ratings_timestamped.csv.gz")
 FACTOR_EXPERIMENTS = ("FactorExperiment", "PosSamplingFactorExperiment", "AsymmetricFactorExperiment",
@@ -84,12 +88,19 @@ def child(spec: dict) -> dict:
             data = data.iloc[: spec["max_events"]]
     if spec.get("training_only"):
         data = data.assign(eval=0)
+    params = dict(spec.get("params", {}))
+    out_dir = None
+    if spec.get("temp_out"):
+        import tempfile
+
+        out_dir = tempfile.TemporaryDirectory(prefix="alpenglow-bench-")
+        params["out_name_base"] = str(Path(out_dir.name) / "batch")
     loaded = time.perf_counter() - started
     cls = getattr(experiments, spec["experiment"])
     best = best_wall = float("inf")
     row: dict = {}
     for attempt in range(spec["repeat"]):
-        exp = cls(top_k=TOP_K, **spec.get("params", {}))
+        exp = cls(top_k=TOP_K, **params)
         wall = time.perf_counter()
         results = exp.run(data, verbose=False, exclude_known=spec["exclude_known"], **spec.get("run", {}))
         best_wall = min(best_wall, time.perf_counter() - wall)
@@ -106,6 +117,8 @@ def child(spec: dict) -> dict:
     row["wall_s"] = best_wall
     row["wall_events_per_s"] = len(data) / best_wall
     row["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if out_dir is not None:
+        out_dir.cleanup()
     return row
 
 
@@ -173,6 +186,16 @@ def knn_plan(data_dir: Path, repeat: int) -> list[dict]:
     return specs
 
 
+def periodic_plan(data_dir: Path, repeat: int) -> list[dict]:
+    """Specs of the periodic rows on ml-100k (weekly periods; files go to a temporary directory)."""
+    path = data_dir / DATASETS["ml-100k"]
+    if not path.is_file():
+        return []
+    return [{"dataset": "ml-100k", "path": str(path), "experiment": e, "exclude_known": False, "repeat": repeat,
+             "params": params, "temp_out": True, "variant": variant}
+            for e, variant, params in PERIODIC_EXPERIMENTS]
+
+
 def plan(data_dir: Path, quick: bool, repeat: int, group: str = "all") -> list[dict]:
     """Return the list of benchmark specs (datasets that exist, then the synthetic row).
 
@@ -195,7 +218,9 @@ def plan(data_dir: Path, quick: bool, repeat: int, group: str = "all") -> list[d
         specs += factor_plan(data_dir, repeat)
     if data_dir.is_dir() and group in ("all", "knn"):
         specs += knn_plan(data_dir, repeat)
-    if group in ("factor", "knn"):
+    if data_dir.is_dir() and group in ("all", "periodic"):
+        specs += periodic_plan(data_dir, repeat)
+    if group in ("factor", "knn", "periodic"):
         return specs
     if data_dir.is_dir():
         for label, name in DATASETS.items():
@@ -300,9 +325,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="directory with movielens_100k.csv.gz and movielens_latest_small_2016.csv.gz "
                              "(default: %(default)s)")
     parser.add_argument("--quick", action="store_true", help="skip the 10-million-event synthetic row")
-    parser.add_argument("--group", choices=("all", "engine", "factor", "knn"), default="all",
+    parser.add_argument("--group", choices=("all", "engine", "factor", "knn", "periodic"), default="all",
                         help="engine: popularity and transition rows; factor: factor-model rows; "
-                             "knn: item-kNN rows (default: all)")
+                             "knn: item-kNN rows; periodic: periodic-retraining rows (default: all)")
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs per dataset row; events/s uses the fastest (default: 3)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also save the rows as JSON")
@@ -317,7 +342,7 @@ def main(argv: list[str] | None = None) -> int:
     for spec in plan(args.data_dir, args.quick, args.repeat, args.group):
         print(f"running {spec['dataset']} {spec['experiment']} exclude_known={spec['exclude_known']} ...",
               file=sys.stderr, flush=True)
-        rows.append({k: v for k, v in spec.items() if k not in ("path", "synthetic", "repeat", "run", "params")}
+        rows.append({k: v for k, v in spec.items() if k not in ("path", "synthetic", "repeat", "run", "params", "temp_out")}
                     | measure(spec))
     if not rows:
         print("nothing to run", file=sys.stderr)

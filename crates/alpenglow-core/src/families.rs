@@ -16,6 +16,7 @@ pub const FAMILIES: &[fn() -> Vec<ComponentInfo>] = &[
     crate::models::asymmetric::components,
     crate::models::svdpp::components,
     crate::models::fm::components,
+    crate::models::external::components,
     crate::gradient::components,
     crate::objectives::components,
     crate::sampling::components,

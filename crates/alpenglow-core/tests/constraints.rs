@@ -11,6 +11,8 @@ fn valid(c: &Constraint) -> Option<Value> {
         Constraint::Int { min, .. } => Value::Int(min),
         Constraint::Float { min, max, .. } => Value::Float(match (min, max) {
             (Bound::Included(a), _) => a,
+            // A bounded open interval such as (0, 1): its midpoint.
+            (Bound::Excluded(a), Bound::Included(b) | Bound::Excluded(b)) => (a + b) / 2.0,
             (Bound::Excluded(a), _) => a + 1.0,
             (Bound::Unbounded, Bound::Included(b)) => b,
             (Bound::Unbounded, Bound::Excluded(b)) => b - 1.0,

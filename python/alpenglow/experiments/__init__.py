@@ -3,6 +3,7 @@
 from .AsymmetricFactorExperiment import AsymmetricFactorExperiment
 from .BatchAndOnlineFactorExperiment import BatchAndOnlineFactorExperiment
 from .BatchFactorExperiment import BatchFactorExperiment
+from .ExternalModelExperiment import ExternalModelExperiment
 from .FactorExperiment import FactorExperiment
 from .FmExperiment import FmExperiment
 from .NearestNeighborExperiment import NearestNeighborExperiment
@@ -17,6 +18,7 @@ __all__ = [
     "AsymmetricFactorExperiment",
     "BatchAndOnlineFactorExperiment",
     "BatchFactorExperiment",
+    "ExternalModelExperiment",
     "FactorExperiment",
     "FmExperiment",
     "NearestNeighborExperiment",

@@ -1,8 +1,11 @@
 //! Offline learners: train a model on a whole training set at once (at the end of a period of
 //! a periodic experiment, see `online_learners::PeriodicOfflineLearnerWrapper`).
 
+pub mod external;
 pub mod iterating;
+mod train_csv;
 
+pub use external::OfflineExternalModelLearner;
 pub use iterating::OfflineIteratingOnlineLearnerWrapper;
 
 use crate::error::Result;
@@ -20,4 +23,5 @@ crate::role!(OfflineLearner => "offline_learner", "an offline learner");
 
 crate::component_list! {
     OfflineIteratingOnlineLearnerWrapper => [OfflineLearner],
+    OfflineExternalModelLearner => [OfflineLearner],
 }

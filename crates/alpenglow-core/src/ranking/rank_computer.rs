@@ -36,7 +36,10 @@ impl RankComputer {
         }
         let exclude = if self.exclude_known { env.train_matrix().row(rec.user) } else { None };
         let path = model.rank_path();
-        if path == RankPath::TopList && !self.reference {
+        // A top-list model's list is its ranking (its predictions need not rank anything, an
+        // external model predicts 0): there is nothing slower to check it against, so the
+        // reference mode uses the list too.
+        if path == RankPath::TopList {
             let list = model.top_list(rec.user, top_k, exclude);
             return list.iter().position(|&(i, _)| i == rec.item).unwrap_or(top_k + NOT_IN_TOP);
         }
