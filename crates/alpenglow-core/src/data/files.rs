@@ -49,6 +49,17 @@ fn is_device(_meta: &std::fs::Metadata) -> bool {
     false
 }
 
+/// Fails unless a file can be created at the path prefix `base` (`<base>_…` files), tried
+/// before a run with a probe file removed at once; the error names the parameter `param`.
+pub fn check_writable_prefix(base: &str, param: &str) -> Result<()> {
+    let probe = std::path::PathBuf::from(format!("{base}_.alpenglow-write-check-{}", std::process::id()));
+    let dir = probe.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::File::create(&probe)
+        .map_err(|e| Error::io(format!("{}: {param} '{base}': its directory cannot be written", dir.display()), e))?;
+    let _ = std::fs::remove_file(&probe);
+    Ok(())
+}
+
 /// Like [`read_regular`], as UTF-8 text.
 pub fn read_regular_text(path: &Path) -> Result<String> {
     let bytes = read_regular(path)?;

@@ -1,7 +1,7 @@
 //! The offline side of an external model: exchanges files with an external tool at every
 //! period end (see `models::external`).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::train_csv::write_train_file;
 use super::OfflineLearner;
@@ -62,17 +62,6 @@ impl OfflineExternalModelLearner {
     }
 }
 
-/// Fails unless a file can be created next to the prefix `base` of parameter `param` (tried
-/// with a probe file, removed at once).
-fn check_writable(base: &str, param: &str) -> Result<()> {
-    let probe = PathBuf::from(format!("{base}_.alpenglow-write-check-{}", std::process::id()));
-    let dir = probe.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::File::create(&probe)
-        .map_err(|e| Error::io(format!("{}: {param} '{base}': its directory cannot be written", dir.display()), e))?;
-    let _ = std::fs::remove_file(&probe);
-    Ok(())
-}
-
 impl Component for OfflineExternalModelLearner {
     const NAME: &'static str = "OfflineExternalModelLearner";
     type Params = OfflineExternalModelLearnerParameters;
@@ -107,7 +96,7 @@ impl Component for OfflineExternalModelLearner {
             )));
         }
         if self.is_write_mode() {
-            check_writable(&self.params.out_name_base, "out_name_base")?;
+            crate::data::files::check_writable_prefix(&self.params.out_name_base, "out_name_base")?;
         }
         Ok(())
     }

@@ -1,6 +1,6 @@
 //! Periodic offline retraining inside an online experiment.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::PeriodComputer;
 use crate::component::{slot, Component};
@@ -63,20 +63,6 @@ fn model_file(base: &str, period: i64) -> PathBuf {
     PathBuf::from(format!("{base}_{period}"))
 }
 
-/// Fails unless a file can be created next to `base` (tried with a probe file, removed at once).
-fn check_writable(base: &str) -> Result<()> {
-    let probe = PathBuf::from(format!("{base}_.alpenglow-write-check-{}", std::process::id()));
-    let dir = probe.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::File::create(&probe).map_err(|e| {
-        Error::io(
-            format!("{}: base_out_file_name '{base}': its directory cannot be written", dir.display()),
-            e,
-        )
-    })?;
-    let _ = std::fs::remove_file(&probe);
-    Ok(())
-}
-
 impl PeriodicOfflineLearnerWrapper {
     fn model(&self) -> Result<&crate::component::Link<dyn Model>> {
         slot(&self.wiring.model, Self::NAME, "set_model")
@@ -133,7 +119,7 @@ impl Component for PeriodicOfflineLearnerWrapper {
             }
         }
         if p.write_model {
-            check_writable(&p.base_out_file_name)?;
+            crate::data::files::check_writable_prefix(&p.base_out_file_name, "base_out_file_name")?;
             let model = self.model()?.borrow()?;
             model.write(&mut std::io::sink()).map_err(|e| Error::parameter(format!("{}: write_model: {e}", Self::NAME)))?;
         }
