@@ -5,7 +5,7 @@ use super::model::{FactorModel, Parts, init_bias};
 use crate::component::{Component, slot};
 use crate::data::RecDat;
 use crate::error::Result;
-use crate::experiment::Environment;
+use crate::experiment::{Environment, UpdaterMessage};
 use crate::gradient::GradientUpdater;
 
 crate::parameters! {
@@ -89,7 +89,7 @@ fn step(p: &FactorModelGradientUpdaterParameters, model: &mut FactorModel, rec: 
     let step = -g * p.learning_rate;
     let shrink = -p.regularization_rate * p.learning_rate;
     let (update_p, update_q) = (!p.turn_off_user_factor_updates, !p.turn_off_item_factor_updates);
-    let FactorModel { users, items, lemp, .. } = model;
+    let FactorModel { users, items, .. } = &mut *model;
     let (Some(pu), Some(qi)) = (users.get_mut(rec.user), items.get_mut(rec.item)) else {
         return;
     };
@@ -104,7 +104,7 @@ fn step(p: &FactorModelGradientUpdaterParameters, model: &mut FactorModel, rec: 
         }
     }
     if update_q {
-        lemp.set(rec.item, qi);
+        model.item_changed(rec.item);
     }
 }
 
@@ -112,6 +112,18 @@ impl GradientUpdater for FactorModelGradientUpdater {
     fn update(&mut self, rec: &RecDat, gradient: f64, _env: &Environment) -> Result<()> {
         let mut model = slot(&self.wiring.model, Self::NAME, "set_model")?.borrow_mut()?;
         step(&self.params, &mut model, rec, gradient);
+        Ok(())
+    }
+
+    /// Offline training (between the start and end messages of an offline update or of
+    /// offline iterations) defers the model's LEMP updates to its end.
+    fn message(&mut self, message: UpdaterMessage) -> Result<()> {
+        let defer = match message {
+            UpdaterMessage::StartOfOfflineUpdate | UpdaterMessage::StartOfOfflineIterations => true,
+            UpdaterMessage::EndOfOfflineUpdate | UpdaterMessage::EndOfOfflineIterations => false,
+            _ => return Ok(()),
+        };
+        slot(&self.wiring.model, Self::NAME, "set_model")?.borrow_mut()?.defer_index_updates(defer);
         Ok(())
     }
 }

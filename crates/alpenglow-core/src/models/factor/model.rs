@@ -99,8 +99,14 @@ pub struct FactorModel {
     pub(super) items: Factors,
     pub(super) user_bias: Vec<f64>,
     pub(super) item_bias: Vec<f64>,
-    /// Updated with every change of an item vector.
+    /// Updated with every change of an item vector, except while deferred (see
+    /// [`FactorModel::defer_index_updates`]).
     pub(super) lemp: LempContainer,
+    /// Depth of nested deferrals of LEMP updates (offline training).
+    deferred: u32,
+    /// Items changed while deferred, each once (`stale_mark` flags them).
+    stale: Vec<u32>,
+    stale_mark: Vec<bool>,
 }
 
 /// The parts of a prediction the gradient needs.
@@ -158,7 +164,7 @@ impl FactorModel {
     /// Sets an item vector (its length must be the dimension).
     pub fn set_item_factor(&mut self, item: u32, values: &[f64]) -> Result<()> {
         self.items.set(item, values)?;
-        self.lemp.set(item, values);
+        self.item_changed(item);
         Ok(())
     }
 
@@ -180,6 +186,44 @@ impl FactorModel {
         match (self.items.get(item1), self.items.get(item2)) {
             (Some(a), Some(b)) => dot(a, b) / (dot(a, a).sqrt() * dot(b, b).sqrt()),
             _ => 0.0,
+        }
+    }
+
+    /// Brings the LEMP index up to date with an item vector (at once, or when the deferral ends).
+    #[inline]
+    pub(super) fn item_changed(&mut self, item: u32) {
+        if self.deferred == 0 {
+            if let Some(v) = self.items.get(item) {
+                self.lemp.set(item, v);
+            }
+            return;
+        }
+        let i = item as usize;
+        if i >= self.stale_mark.len() {
+            self.stale_mark.resize(i + 1, false);
+        }
+        if !std::mem::replace(&mut self.stale_mark[i], true) {
+            self.stale.push(item);
+        }
+    }
+
+    /// Defers (`true`) or resumes (`false`, after as many calls as deferred) the LEMP updates
+    /// of changed item vectors. Offline training changes the same items many times and ranks
+    /// nothing meanwhile, so each changed item is indexed once, when the training ends.
+    pub fn defer_index_updates(&mut self, defer: bool) {
+        if defer {
+            self.deferred += 1;
+            return;
+        }
+        self.deferred = self.deferred.saturating_sub(1);
+        if self.deferred > 0 {
+            return;
+        }
+        for item in std::mem::take(&mut self.stale) {
+            self.stale_mark[item as usize] = false;
+            if let Some(v) = self.items.get(item) {
+                self.lemp.set(item, v);
+            }
         }
     }
 
@@ -246,8 +290,8 @@ impl FactorModel {
         if self.params.use_item_bias {
             init_bias(&mut self.item_bias, rec.item);
         }
-        if created && let Some(v) = self.items.get(rec.item) {
-            self.lemp.set(rec.item, v);
+        if created {
+            self.item_changed(rec.item);
         }
         created
     }
@@ -323,6 +367,9 @@ impl Component for FactorModel {
             user_bias: Vec::new(),
             item_bias: Vec::new(),
             lemp: LempContainer::new(d, p.lemp_bucket_size as usize),
+            deferred: 0,
+            stale: Vec::new(),
+            stale_mark: Vec::new(),
             dimension: d,
             params,
             wiring: Default::default(),
@@ -334,6 +381,11 @@ impl Component for FactorModel {
     /// On the first run (no vectors yet): with initialize_all, vectors for users
     /// 0..=max_user in increasing order, then items 0..=max_item, then zero biases.
     fn initialize(&mut self, env: &Environment) -> Result<()> {
+        if self.deferred > 0 {
+            // A run stopped inside offline training: index what it changed.
+            self.deferred = 1;
+            self.defer_index_updates(false);
+        }
         let (users, items) = (Self::resolve(self.params.max_user, env.params.max_user), Self::resolve(self.params.max_item, env.params.max_item));
         Factors::check_memory(Self::NAME, users.max(env.params.max_user) + items.max(env.params.max_item) + 2, self.dimension)?;
         if !self.users.is_empty() || !self.items.is_empty() {

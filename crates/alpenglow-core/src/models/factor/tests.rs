@@ -410,3 +410,32 @@ fn lemp_index_follows_every_change() {
     check(&m, "clear");
     assert!(m.lemp().is_empty());
 }
+
+/// Offline training defers the LEMP updates to its end: same vectors, one index update per
+/// changed item, and the index equals the factors again once the training ends.
+#[test]
+fn offline_training_defers_lemp_updates_to_its_end() {
+    let p = Params { dimension: 3, lemp_bucket_size: 4, ..Default::default() };
+    let (mut eager, mut deferred) = (model(p.clone()), model(p));
+    let mut up = FactorModelGradientUpdater::new(GradParams { learning_rate: 0.3, ..Default::default() }).unwrap();
+    let steps: Vec<RecDat> = (0..300u32).map(|k| rec(k % 5, (k * 7) % 40, 0.0)).collect();
+    deferred.defer_index_updates(true);
+    deferred.defer_index_updates(true);
+    for (k, r) in steps.iter().enumerate() {
+        for m in [&mut eager, &mut deferred] {
+            m.add(r);
+            up.step(m, r, if k % 3 == 0 { -1.0 } else { 0.4 });
+        }
+    }
+    assert_eq!(deferred.lemp().len(), 0, "nothing indexed while deferred");
+    deferred.defer_index_updates(false);
+    assert_eq!(deferred.lemp().len(), 0, "nested deferral still on");
+    deferred.defer_index_updates(false);
+    for m in [&eager, &deferred] {
+        m.lemp().check(m.item_factors()).unwrap();
+        assert_eq!(m.lemp().len(), 40);
+    }
+    for i in 0..40 {
+        assert_eq!(eager.item_factor(i), deferred.item_factor(i));
+    }
+}
