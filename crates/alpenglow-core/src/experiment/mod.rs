@@ -32,6 +32,22 @@ pub trait Updater: Send + Sync {
     fn message(&mut self, _message: UpdaterMessage) -> Result<()> {
         Ok(())
     }
+
+    /// One implicit update cycle: StartOfImplicitUpdateCycle, `update` on every sample in
+    /// order, EndOfImplicitUpdateCycle. Overridden where the same effect can be had faster.
+    fn update_cycle(&mut self, samples: &[RecDat], env: &Environment) -> Result<()> {
+        self.message(UpdaterMessage::StartOfImplicitUpdateCycle)?;
+        for sample in samples {
+            self.update(sample, env)?;
+        }
+        self.message(UpdaterMessage::EndOfImplicitUpdateCycle)
+    }
+
+    /// `update` on every record in order (offline passes). Overridden where the same effect
+    /// can be had faster.
+    fn update_batch(&mut self, records: &[RecDat], env: &Environment) -> Result<()> {
+        records.iter().try_for_each(|rec| self.update(rec, env))
+    }
 }
 
 /// Observes a record before anyone trains on it (evaluation happens here); must not change models.

@@ -21,6 +21,21 @@ pub trait GradientUpdater: Send + Sync {
     fn message(&mut self, _message: UpdaterMessage) -> Result<()> {
         Ok(())
     }
+
+    /// A fast path of a point-wise gradient computer whose only gradient updater this is:
+    /// when this updater trains the very model `model`, it may do for every sample in order
+    /// what the computer would (the model's `add`, its prediction p, g = `objective`'s gradient
+    /// for the sample's score and p, then `update` with g) and return `Some`. `None`: not
+    /// offered; the computer does it step by step.
+    fn train_point_wise(
+        &mut self,
+        _model: &Link<dyn crate::models::Model>,
+        _objective: &dyn crate::objectives::PointWiseObjective,
+        _samples: &[RecDat],
+        _env: &Environment,
+    ) -> Option<Result<()>> {
+        None
+    }
 }
 
 /// Hands (rec, gradient) to every gradient updater, in order.

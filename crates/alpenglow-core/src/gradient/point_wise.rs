@@ -34,20 +34,53 @@ pub struct GradientComputerPointWise {
     wiring: GradientComputerPointWiseWiring,
 }
 
+/// One sample: the model's `add`, its prediction, the gradient to every gradient updater.
+fn train_one(wiring: &GradientComputerPointWiseWiring, rec: &RecDat, env: &Environment) -> Result<()> {
+    let name = GradientComputerPointWise::NAME;
+    let prediction = {
+        let mut model = slot(&wiring.model, name, "set_model")?.borrow_mut()?;
+        model.add(rec);
+        model.prediction(rec)
+    };
+    let gradient = slot(&wiring.objective, name, "set_objective")?.borrow()?.gradient(rec.score, prediction);
+    apply_gradient(&wiring.gradient_updaters, rec, gradient, env)
+}
+
 impl Updater for GradientComputerPointWise {
     fn update(&mut self, rec: &RecDat, env: &Environment) -> Result<()> {
-        let prediction = {
-            let mut model = slot(&self.wiring.model, Self::NAME, "set_model")?.borrow_mut()?;
-            model.add(rec);
-            model.prediction(rec)
-        };
-        let gradient =
-            slot(&self.wiring.objective, Self::NAME, "set_objective")?.borrow()?.gradient(rec.score, prediction);
-        apply_gradient(&self.wiring.gradient_updaters, rec, gradient, env)
+        train_one(&self.wiring, rec, env)
     }
 
     fn message(&mut self, message: UpdaterMessage) -> Result<()> {
         forward_message(&self.wiring.gradient_updaters, message)
+    }
+
+    /// With a single gradient updater that offers `train_point_wise` for this model, the
+    /// whole cycle is one call (components borrowed once per cycle, not per sample).
+    fn update_cycle(&mut self, samples: &[RecDat], env: &Environment) -> Result<()> {
+        let [only] = self.wiring.gradient_updaters.as_slice() else {
+            forward_message(&self.wiring.gradient_updaters, UpdaterMessage::StartOfImplicitUpdateCycle)?;
+            for sample in samples {
+                train_one(&self.wiring, sample, env)?;
+            }
+            return forward_message(&self.wiring.gradient_updaters, UpdaterMessage::EndOfImplicitUpdateCycle);
+        };
+        let model = slot(&self.wiring.model, Self::NAME, "set_model")?;
+        let objective = slot(&self.wiring.objective, Self::NAME, "set_objective")?.borrow()?;
+        let mut updater = only.borrow_mut()?;
+        updater.message(UpdaterMessage::StartOfImplicitUpdateCycle)?;
+        match updater.train_point_wise(model, &*objective, samples, env) {
+            Some(result) => result?,
+            None => {
+                drop(updater);
+                drop(objective);
+                for sample in samples {
+                    train_one(&self.wiring, sample, env)?;
+                }
+                updater = only.borrow_mut()?;
+            }
+        }
+        updater.message(UpdaterMessage::EndOfImplicitUpdateCycle)
     }
 }
 

@@ -50,6 +50,9 @@ pub struct OfflineIteratingOnlineLearnerWrapper {
 
 /// One pass: every record to every updater of the group, each borrowed once.
 fn pass(updaters: &[Link<dyn Updater>], records: &[RecDat], env: &Environment) -> Result<()> {
+    if let [only] = updaters {
+        return only.borrow_mut()?.update_batch(records, env);
+    }
     let mut borrowed = Vec::with_capacity(updaters.len());
     for u in updaters {
         borrowed.push(u.borrow_mut()?);

@@ -38,6 +38,20 @@ macro_rules! sample_generator_updater {
                 $crate::sampling::emit_cycle(&self.wiring.updaters, &self.samples, env)
             }
 
+            /// With one sub-updater, it is borrowed once for all the records.
+            fn update_batch(&mut self, records: &[RecDat], env: &Environment) -> Result<()> {
+                let updaters = self.wiring.updaters.clone();
+                let [only] = updaters.as_slice() else {
+                    return records.iter().try_for_each(|rec| self.update(rec, env));
+                };
+                let mut only = only.borrow_mut()?;
+                for rec in records {
+                    ($build)(self, rec, env)?;
+                    only.update_cycle(&self.samples, env)?;
+                }
+                Ok(())
+            }
+
             fn message(&mut self, message: $crate::experiment::UpdaterMessage) -> Result<()> {
                 $crate::sampling::forward_message(&self.wiring.updaters, message)
             }
@@ -63,6 +77,9 @@ use crate::experiment::{Environment, Updater, UpdaterMessage};
 /// Sends one implicit update cycle to `updaters`: Start to all, then every sample in order to
 /// every updater, then End to all. The cycle is sent even when there are no samples.
 pub fn emit_cycle(updaters: &[Link<dyn Updater>], samples: &[RecDat], env: &Environment) -> Result<()> {
+    if let [only] = updaters {
+        return only.borrow_mut()?.update_cycle(samples, env);
+    }
     forward_message(updaters, UpdaterMessage::StartOfImplicitUpdateCycle)?;
     for sample in samples {
         for updater in updaters {

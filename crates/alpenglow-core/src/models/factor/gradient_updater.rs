@@ -115,6 +115,30 @@ impl GradientUpdater for FactorModelGradientUpdater {
         Ok(())
     }
 
+    fn train_point_wise(
+        &mut self,
+        model: &crate::component::Link<dyn crate::models::Model>,
+        objective: &dyn crate::objectives::PointWiseObjective,
+        samples: &[RecDat],
+        _env: &Environment,
+    ) -> Option<Result<()>> {
+        let own = self.wiring.model.as_ref()?;
+        if own.handle.id() != model.handle.id() {
+            return None;
+        }
+        let mut m = match own.borrow_mut() {
+            Ok(m) => m,
+            Err(e) => return Some(Err(e)),
+        };
+        for sample in samples {
+            m.ensure(sample);
+            let prediction = crate::models::Model::prediction(&*m, sample);
+            let gradient = objective.gradient(sample.score, prediction);
+            step(&self.params, &mut m, sample, gradient);
+        }
+        Some(Ok(()))
+    }
+
     /// Offline training (between the start and end messages of an offline update or of
     /// offline iterations) defers the model's LEMP updates to its end.
     fn message(&mut self, message: UpdaterMessage) -> Result<()> {
