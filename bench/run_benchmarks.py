@@ -23,8 +23,16 @@ EXPERIMENTS = ("PopularityExperiment", "PopularityTimeframeExperiment",
 KNN_EXPERIMENTS = ("NearestNeighborExperiment",)
 #: Periodic rows: (experiment, variant, parameters); ``out_name_base`` is set to a temporary
 #: directory of the child when the spec has ``temp_out``.
-PERIODIC_EXPERIMENTS = (("ExternalModelExperiment", "write mode, weekly periods",
-                         {"mode": "write", "period_length": 7 * 86400}),)
+#: (experiment, variant, parameters, datasets) of the periodic rows.
+PERIODIC_EXPERIMENTS = (
+    ("ExternalModelExperiment", "write mode, weekly periods", {"mode": "write", "period_length": 7 * 86400},
+     ("ml-100k",)),
+    ("BatchFactorExperiment", "", {}, ("ml-100k", "ml-latest-small")),
+    ("BatchAndOnlineFactorExperiment", "", {}, ("ml-100k",)),
+    # The full past with 70 negatives per record and 3 passes a day is 48 billion gradient
+    # steps on ml-latest-small (3,840 daily periods); a 30-day window keeps it feasible.
+    ("BatchAndOnlineFactorExperiment", "30-day timeframe", {"timeframe_length": 30 * 86400}, ("ml-latest-small",)),
+)
 #: The item-kNN rows also run on Ciao (284k events, 105k items).
 CIAO = ("ciao", "ciao_ratings_timestamped.csv.gz")
 FACTOR_EXPERIMENTS = ("FactorExperiment", "PosSamplingFactorExperiment", "AsymmetricFactorExperiment",
@@ -36,7 +44,7 @@ SYNTHETIC = {"n_events": 10_000_000, "n_users": 100_000, "n_items": 50_000, "see
 #: Speed of the original C++ framework on ml-100k (top_k=100, exclude_known off), events/s.
 ORIGINAL_SPEED = {"PopularityExperiment": 87_000, "PopularityTimeframeExperiment": 110_000,
                   "TransitionProbabilityExperiment": 175_000, "FactorExperiment": 9_200,
-                  "NearestNeighborExperiment": 6_700}
+                  "NearestNeighborExperiment": 6_700, "BatchFactorExperiment": 9_400}
 #: DCG@100 of the original (PopularityExperiment with shuffle on; the factor rows as stated in
 #: the issue: FactorExperiment with shuffle on, the others with shuffle_same_time=False).
 ORIGINAL_DCG = {("ml-100k", "PopularityExperiment"): 0.0682, ("ml-100k", "FactorExperiment"): 0.0947,
@@ -187,13 +195,16 @@ def knn_plan(data_dir: Path, repeat: int) -> list[dict]:
 
 
 def periodic_plan(data_dir: Path, repeat: int) -> list[dict]:
-    """Specs of the periodic rows on ml-100k (weekly periods; files go to a temporary directory)."""
-    path = data_dir / DATASETS["ml-100k"]
-    if not path.is_file():
-        return []
-    return [{"dataset": "ml-100k", "path": str(path), "experiment": e, "exclude_known": False, "repeat": repeat,
-             "params": params, "temp_out": True, "variant": variant}
-            for e, variant, params in PERIODIC_EXPERIMENTS]
+    """Specs of the periodic rows (daily periods unless said; files go to a temporary directory)."""
+    specs = []
+    for experiment, variant, params, datasets in PERIODIC_EXPERIMENTS:
+        for label in datasets:
+            path = data_dir / DATASETS[label]
+            if path.is_file():
+                specs.append({"dataset": label, "path": str(path), "experiment": experiment, "exclude_known": False,
+                              "repeat": repeat if label == "ml-100k" else 1, "params": params,
+                              "temp_out": experiment == "ExternalModelExperiment", "variant": variant})
+    return specs
 
 
 def plan(data_dir: Path, quick: bool, repeat: int, group: str = "all") -> list[dict]:
