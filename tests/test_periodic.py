@@ -109,15 +109,77 @@ def test_batch_and_online_trains_between_period_ends(data):
 
 
 def test_periodic_wrapper_names_missing_wiring(data):
+    import alpenglow._core as core
+    from alpenglow.utils import DataframeData
+
     wrapper = cpp.PeriodicOfflineLearnerWrapper(clear_model=True)
     wrapper.set_period_computer(cpp.PeriodComputer())
-    exp = cpp.OnlineExperiment()
-    d = cpp.DataframeData(data) if hasattr(cpp, "DataframeData") else None
-    if d is None:
-        pytest.skip("no DataframeData")
     it = cpp.SimpleIterator()
-    it.set_recommender_data(d)
+    it.set_recommender_data(DataframeData(data))
+    exp = cpp.OnlineExperiment()
     exp.set_recommender_data_iterator(it)
     exp.add_updater(wrapper)
-    with pytest.raises(Exception, match="set_model"):
-        exp.run()
+    with pytest.raises(Exception, match="clear_model needs the model: call set_model"):
+        core.run(exp._handle)
+    learner_only = cpp.PeriodicOfflineLearnerWrapper()
+    learner_only.set_period_computer(cpp.PeriodComputer())
+    learner_only.add_offline_learner(cpp.OfflineIteratingOnlineLearnerWrapper())
+    exp2 = cpp.OnlineExperiment()
+    exp2.set_recommender_data_iterator(it)
+    exp2.add_updater(learner_only)
+    with pytest.raises(Exception, match="set_data_generator"):
+        core.run(exp2._handle)
+
+
+def test_parallel_runs_in_threads_give_the_sequential_results(data):
+    import threading
+
+    sequential = [batch(seed=s).run(data, verbose=False) for s in (1, 2)]
+    out = [None, None]
+
+    def job(k, s):
+        out[k] = batch(seed=s).run(data, verbose=False)
+
+    threads = [threading.Thread(target=job, args=(k, s)) for k, s in enumerate((1, 2))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    for got, expected in zip(out, sequential):
+        pd.testing.assert_frame_equal(got, expected)
+
+
+def delayed_popularity_ranked(data, period, delay) -> int:
+    """Records ranked by a popularity model trained through a LearnerPeriodicDelayedWrapper."""
+    import alpenglow._core as core
+    from alpenglow.utils import DataframeData
+
+    it = cpp.SimpleIterator()
+    it.set_recommender_data(DataframeData(data))
+    exp = cpp.OnlineExperiment(top_k=10)
+    exp.set_recommender_data_iterator(it)
+    model, updater = cpp.PopularityModel(), cpp.PopularityModelUpdater()
+    updater.set_model(model)
+    delayed = cpp.LearnerPeriodicDelayedWrapper(period=period, delay=delay)
+    delayed.set_wrapped_learner(updater)
+    exp.add_updater(delayed)
+    logger = cpp.MemoryRankingLogger(top_k=10)
+    logger.set_model(model)
+    exp.add_logger(logger)
+    core.run(exp._handle)
+    ranks = np.asarray(core.ranking_logs(logger._handle)["rank"], dtype=float)
+    return int(np.sum(np.isfinite(ranks) & (ranks >= 0) & (ranks < 10)))
+
+
+def test_delayed_wrapper_lags_the_model(data):
+    span = float(data["time"].max() - data["time"].min())
+    immediate = delayed_popularity_ranked(data, -1, -1)
+    assert immediate > 0
+    assert delayed_popularity_ranked(data, -1, 10 * span + 1) == 0, "never released: never trained"
+    assert 0 < delayed_popularity_ranked(data, span / 4, -1) < immediate
+
+
+def test_sampling_generator_checks_its_distribution():
+    assert cpp.SamplingDataGenerator(distribution="geometric", number_of_samples=10) is not None
+    with pytest.raises(ParameterError, match="distribution"):
+        cpp.SamplingDataGenerator(distribution="normal")
