@@ -1,6 +1,12 @@
 //! Offline learners: train a model on a whole training set at once (at the end of a period of
 //! a periodic experiment, see `online_learners::PeriodicOfflineLearnerWrapper`).
 
+pub mod als;
+pub mod als_solve;
+pub mod sparse;
+
+pub use als::OfflineEigenFactorModelALSLearner;
+
 use crate::error::Result;
 use crate::experiment::Environment;
 use crate::record::RecDat;
@@ -14,4 +20,6 @@ pub trait OfflineLearner: Send + Sync {
 
 crate::role!(OfflineLearner => "offline_learner", "an offline learner");
 
-crate::component_list! {}
+crate::component_list! {
+    OfflineEigenFactorModelALSLearner => [OfflineLearner],
+}
