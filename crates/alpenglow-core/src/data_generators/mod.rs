@@ -3,6 +3,14 @@
 //!
 //! Fix (decisions.md): the original returned the past newest first; here it is chronological.
 
+pub mod complete_past;
+pub mod sampling;
+pub mod timeframe;
+
+pub use complete_past::CompletePastDataGenerator;
+pub use sampling::SamplingDataGenerator;
+pub use timeframe::TimeframeDataGenerator;
+
 use crate::error::Result;
 use crate::experiment::Environment;
 use crate::record::RecDat;
@@ -16,4 +24,8 @@ pub trait DataGenerator: Send + Sync {
 
 crate::role!(DataGenerator => "data_generator", "a data generator");
 
-crate::component_list! {}
+crate::component_list! {
+    CompletePastDataGenerator => [DataGenerator],
+    TimeframeDataGenerator => [DataGenerator],
+    SamplingDataGenerator => [DataGenerator],
+}

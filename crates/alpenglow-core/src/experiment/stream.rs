@@ -85,29 +85,24 @@ impl Stream {
     pub fn records_into(&self, range: std::ops::Range<usize>, out: &mut Vec<RecDat>) -> crate::Result<()> {
         out.clear();
         crate::alloc::reserve(out, range.len(), "past records")?;
-        let (time, user, item, score) = (self.time.view(), self.user.view(), self.item.view(), self.score.view());
-        let (eval, id, category) = (self.eval.view(), self.id.view(), self.category.view());
-        out.extend(range.map(|k| {
-            let i = self.index(k);
-            RecDat {
-                id: id.get(i),
-                time: time.get(i),
-                user: user.get(i) as u32,
-                item: item.get(i) as u32,
-                score: score.get(i),
-                eval: eval.get(i) != 0,
-                category: category.get(i),
-                index: i,
-            }
-        }));
+        out.extend(range.map(|k| self.record(k)));
         Ok(())
     }
 
     /// The `k`-th served record.
+    #[inline]
     pub fn record(&self, k: usize) -> RecDat {
-        let mut one = Vec::with_capacity(1);
-        let _ = self.records_into(k..k + 1, &mut one);
-        one[0]
+        let i = self.index(k);
+        RecDat {
+            id: self.id.view().get(i),
+            time: self.time.view().get(i),
+            user: self.user.view().get(i) as u32,
+            item: self.item.view().get(i) as u32,
+            score: self.score.view().get(i),
+            eval: self.eval.view().get(i) != 0,
+            category: self.category.view().get(i),
+            index: i,
+        }
     }
 }
 

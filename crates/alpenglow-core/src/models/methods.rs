@@ -50,21 +50,42 @@ fn prediction(h: &Handle, args: &[Arg]) -> Result<Arg> {
 }
 
 /// The model's state followed by its checksum (see `checksum`).
-fn state_bytes(h: &Handle) -> Result<Vec<u8>> {
+pub fn sealed_state(model: &dyn Model) -> Result<Vec<u8>> {
     let mut buf = Vec::new();
-    h.require_role::<dyn Model>()?.with(|m| m.write(&mut buf))??;
+    model.write(&mut buf)?;
     super::checksum::seal(&mut buf);
     Ok(buf)
 }
 
 /// Loads sealed state; `source` (a file name, or "pickled state") prefixes every error.
-fn load(h: &Handle, bytes: &[u8], source: &str) -> Result<()> {
+pub fn load_sealed(model: &mut dyn Model, bytes: &[u8], source: &str) -> Result<()> {
     let named = |e: Error| match e {
         Error::Data(m) => Error::data(format!("{source}: {m}")),
         other => other,
     };
     let mut input = super::checksum::open(bytes).map_err(named)?;
-    h.require_role::<dyn Model>()?.with_mut(|m| m.read(&mut input))?.map_err(named)
+    model.read(&mut input).map_err(named)
+}
+
+/// Saves the model to the file `path` (the format of `write`).
+pub fn write_file(model: &dyn Model, path: &std::path::Path) -> Result<()> {
+    let bytes = sealed_state(model)?;
+    let mut file = crate::data::files::create_output(path)?;
+    std::io::Write::write_all(&mut file, &bytes).map_err(|e| Error::io(path.display().to_string(), e))
+}
+
+/// Loads the model from a file saved by [`write_file`].
+pub fn read_file(model: &mut dyn Model, path: &std::path::Path) -> Result<()> {
+    let bytes = crate::data::files::read_regular(path)?;
+    load_sealed(model, &bytes, &path.display().to_string())
+}
+
+fn state_bytes(h: &Handle) -> Result<Vec<u8>> {
+    h.require_role::<dyn Model>()?.with(|m| sealed_state(m))?
+}
+
+fn load(h: &Handle, bytes: &[u8], source: &str) -> Result<()> {
+    h.require_role::<dyn Model>()?.with_mut(|m| load_sealed(m, bytes, source))?
 }
 
 fn path_arg(args: &[Arg]) -> Result<&str> {
@@ -75,17 +96,14 @@ fn path_arg(args: &[Arg]) -> Result<&str> {
 }
 
 fn write(h: &Handle, args: &[Arg]) -> Result<Arg> {
-    let path = path_arg(args)?;
-    let bytes = state_bytes(h)?;
-    let mut file = crate::data::files::create_output(std::path::Path::new(path))?;
-    std::io::Write::write_all(&mut file, &bytes).map_err(|e| Error::io(path, e))?;
+    let path = std::path::Path::new(path_arg(args)?);
+    h.require_role::<dyn Model>()?.with(|m| write_file(m, path))??;
     Ok(Arg::None)
 }
 
 fn read(h: &Handle, args: &[Arg]) -> Result<Arg> {
-    let path = path_arg(args)?;
-    let bytes = crate::data::files::read_regular(std::path::Path::new(path))?;
-    load(h, &bytes, path)?;
+    let path = std::path::Path::new(path_arg(args)?);
+    h.require_role::<dyn Model>()?.with_mut(|m| read_file(m, path))??;
     Ok(Arg::None)
 }
 

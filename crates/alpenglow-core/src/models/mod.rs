@@ -7,7 +7,7 @@ pub mod checksum;
 pub mod codec;
 pub mod eigen_factor;
 pub mod nearest_neighbor;
-mod methods;
+pub mod methods;
 pub mod popularity;
 pub mod recency;
 pub mod serialization;

@@ -3,9 +3,11 @@
 
 pub mod als;
 pub mod als_solve;
+pub mod iterating;
 pub mod sparse;
 
 pub use als::OfflineEigenFactorModelALSLearner;
+pub use iterating::OfflineIteratingOnlineLearnerWrapper;
 
 use crate::error::Result;
 use crate::experiment::Environment;
@@ -21,5 +23,6 @@ pub trait OfflineLearner: Send + Sync {
 crate::role!(OfflineLearner => "offline_learner", "an offline learner");
 
 crate::component_list! {
+    OfflineIteratingOnlineLearnerWrapper => [OfflineLearner],
     OfflineEigenFactorModelALSLearner => [OfflineLearner],
 }

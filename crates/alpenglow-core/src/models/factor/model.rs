@@ -316,6 +316,13 @@ impl Model for FactorModel {
     fn read(&mut self, input: &mut dyn std::io::Read) -> Result<()> {
         self.read_state(input)
     }
+
+    /// Forgets every vector and bias (vectors are created again, from the generators' current
+    /// state, as they are needed).
+    fn clear(&mut self) -> Result<()> {
+        FactorModel::clear(self);
+        Ok(())
+    }
 }
 
 impl Component for FactorModel {
