@@ -1,5 +1,7 @@
 """Ready-made online experiments."""
 
+from .ALSFactorExperiment import ALSFactorExperiment
+from .ALSOnlineFactorExperiment import ALSOnlineFactorExperiment
 from .AsymmetricFactorExperiment import AsymmetricFactorExperiment
 from .FactorExperiment import FactorExperiment
 from .FmExperiment import FmExperiment
@@ -12,6 +14,8 @@ from .SvdppExperiment import SvdppExperiment
 from .TransitionProbabilityExperiment import TransitionProbabilityExperiment
 
 __all__ = [
+    "ALSFactorExperiment",
+    "ALSOnlineFactorExperiment",
     "AsymmetricFactorExperiment",
     "FactorExperiment",
     "FmExperiment",
