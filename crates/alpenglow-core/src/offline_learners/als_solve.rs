@@ -54,46 +54,105 @@ struct Scratch {
     m: Vec<f64>,
     l: Vec<f64>,
     b: Vec<f64>,
+    /// The lower triangle of `Σ_j w_j y_j y_jᵀ`, packed.
+    packed: Vec<f64>,
 }
 
 impl Scratch {
     fn new(d: usize) -> Self {
-        Scratch { m: vec![0.0; d * d], l: vec![0.0; d * d], b: vec![0.0; d] }
+        Scratch { m: vec![0.0; d * d], l: vec![0.0; d * d], b: vec![0.0; d], packed: vec![0.0; d * (d + 1) / 2] }
     }
+}
+
+/// Largest table of precomputed outer products (bytes).
+const OUTER_LIMIT: usize = 256 << 20;
+
+/// The lower triangles of `y_j y_jᵀ` for every row j of `y`, packed (`(a, b)`, b ≤ a, at
+/// `a(a+1)/2 + b`), when they fit in `OUTER_LIMIT` and there are more entries than rows (each
+/// is then reused); `None` otherwise.
+fn outer_products(y: &[f64], d: usize, nnz: usize) -> Option<Vec<f64>> {
+    let t = d * (d + 1) / 2;
+    let rows = y.len() / d;
+    let len = rows.checked_mul(t)?;
+    if len.checked_mul(8)? > OUTER_LIMIT || nnz < rows {
+        return None;
+    }
+    let mut out = Vec::new();
+    out.try_reserve_exact(len).ok()?;
+    for row in y.chunks_exact(d) {
+        for a in 0..d {
+            out.extend(row[..=a].iter().map(|&yb| row[a] * yb));
+        }
+    }
+    Some(out)
 }
 
 /// Solves every row of `x` (`x.len() / d` rows; row r uses `a.row(r)`) against `y`.
 pub fn solve_rows(x: &mut [f64], y: &[f64], a: &Csr, d: usize, s: Solve) {
     let g = if s.implicit { Some(gram(y, d)) } else { None };
-    x.par_chunks_mut(d)
-        .enumerate()
-        .for_each_init(|| Scratch::new(d), |scratch, (r, out)| solve_row(out, y, a.row(r), d, s, g.as_deref(), scratch));
+    let outer = outer_products(y, d, a.nnz());
+    let fixed = Fixed { y, d, s, g: g.as_deref(), outer: outer.as_deref() };
+    x.par_chunks_mut(d).enumerate().for_each_init(|| Scratch::new(d), |scratch, (r, out)| fixed.solve_row(out, a.row(r), scratch));
 }
 
-fn solve_row(out: &mut [f64], y: &[f64], (cols, vals): (&[u32], &[f64]), d: usize, s: Solve, g: Option<&[f64]>, sc: &mut Scratch) {
-    if cols.is_empty() {
-        out.fill(0.0);
-        return;
-    }
-    let Scratch { m, l, b } = sc;
-    match g {
-        Some(g) => m.copy_from_slice(g),
-        None => m.fill(0.0),
-    }
-    b.fill(0.0);
-    for (&j, &r) in cols.iter().zip(vals) {
-        let yj = &y[j as usize * d..(j as usize + 1) * d];
-        let (w, c) = if s.implicit { let c = 1.0 + s.alpha * r; (c - 1.0, c) } else { (1.0, r) };
-        for a in 0..d {
-            let wa = w * yj[a];
-            for (mab, &yb) in m[a * d..a * d + a + 1].iter_mut().zip(&yj[..=a]) {
-                *mab += wa * yb;
-            }
-            b[a] += c * yj[a];
+/// What every row solve of a half-sweep shares.
+struct Fixed<'a> {
+    y: &'a [f64],
+    d: usize,
+    s: Solve,
+    g: Option<&'a [f64]>,
+    outer: Option<&'a [f64]>,
+}
+
+impl Fixed<'_> {
+    fn solve_row(&self, out: &mut [f64], (cols, vals): (&[u32], &[f64]), sc: &mut Scratch) {
+        let (d, s) = (self.d, self.s);
+        if cols.is_empty() {
+            out.fill(0.0);
+            return;
         }
+        let Scratch { m, l, b, packed } = sc;
+        packed.fill(0.0);
+        b.fill(0.0);
+        let t = packed.len();
+        for (&j, &r) in cols.iter().zip(vals) {
+            let j = j as usize;
+            let yj = &self.y[j * d..(j + 1) * d];
+            let (w, c) = if s.implicit { let c = 1.0 + s.alpha * r; (c - 1.0, c) } else { (1.0, r) };
+            match self.outer {
+                Some(outer) => {
+                    for (p, &o) in packed.iter_mut().zip(&outer[j * t..(j + 1) * t]) {
+                        *p += w * o;
+                    }
+                }
+                None => {
+                    let mut k = 0;
+                    for a in 0..d {
+                        for &yb in &yj[..=a] {
+                            packed[k] += w * (yj[a] * yb);
+                            k += 1;
+                        }
+                    }
+                }
+            }
+            for (ba, &ya) in b.iter_mut().zip(yj) {
+                *ba += c * ya;
+            }
+        }
+        let mut k = 0;
+        for a in 0..d {
+            for bb in 0..=a {
+                m[a * d + bb] = self.g.map_or(0.0, |g| g[a * d + bb]) + packed[k];
+                k += 1;
+            }
+        }
+        solve_system(m, l, b, out, d, s.ridge);
     }
+}
+
+fn solve_system(m: &mut [f64], l: &mut [f64], b: &[f64], out: &mut [f64], d: usize, ridge: f64) {
     for a in 0..d {
-        m[a * d + a] += s.ridge;
+        m[a * d + a] += ridge;
     }
     mirror_lower(m, d);
     if !cholesky_solve(m, l, b, out, d) && !lu_solve(m, b, out, d) {

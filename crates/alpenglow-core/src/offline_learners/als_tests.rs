@@ -153,6 +153,23 @@ fn half_sweeps_match_the_dense_reference() {
     }
 }
 
+/// Few entries against many fixed rows: the products are formed per entry instead of from
+/// the precomputed table, with the same values.
+#[test]
+fn sparse_half_sweeps_match_the_dense_reference() {
+    let d = 5;
+    for implicit in [true, false] {
+        let data = stream(8, 4, 40, 3);
+        let a = rating_matrix(&data, 4, implicit).unwrap();
+        let y = random_rows(40, d, 6);
+        let s = Solve { implicit, alpha: 10.0, ridge: 0.1 };
+        let mut x = vec![0.0; 4 * d];
+        solve_rows(&mut x, &y, &a, d, s);
+        let want = reference_half_sweep(&dense_of(&a, 40), &rows_of(&y, d), d, s);
+        assert_close(&x, &want, &format!("implicit={implicit}"));
+    }
+}
+
 #[test]
 fn gram_is_y_transpose_y() {
     let y = random_rows(5, 3, 2);
