@@ -18,6 +18,8 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 EXPERIMENTS = ("PopularityExperiment", "PopularityTimeframeExperiment",
                "PersonalPopularityExperiment", "TransitionProbabilityExperiment")
 KNN_EXPERIMENTS = ("NearestNeighborExperiment",)
@@ -54,6 +56,12 @@ ORIGINAL_DCG = {("ml-100k", "PopularityExperiment"): 0.0682, ("ml-100k", "Factor
                 ("ml-100k", "SvdppExperiment", "no shuffle"): 0.1020,
                 ("ml-100k", "PosSamplingFactorExperiment", "no shuffle"): 0.0039}
 ORIGINAL_SPEED_LATEST = {"FactorExperiment": 8_400}
+ALS_EXPERIMENTS = ("ALSFactorExperiment", "ALSOnlineFactorExperiment")
+#: The original's ALSOnlineFactorExperiment on ml-100k: 29 s for the whole run, DCG@100 0.0586.
+ORIGINAL_DCG[("ml-100k", "ALSOnlineFactorExperiment")] = 0.0586
+ORIGINAL_SPEED["ALSOnlineFactorExperiment"] = round(100_000 / 29)
+#: The iALS fit-time comparison: 10 factors, 15 iterations, one thread, on ml-100k.
+ALS_FIT = {"factors": 10, "iterations": 15, "regularization_lambda": 1e-3, "alpha": 40.0}
 
 
 def default_data_dir() -> Path:
@@ -85,6 +93,8 @@ def child(spec: dict) -> dict:
     from alpenglow import datasets, experiments
     from alpenglow.evaluation import DcgScore, RecallScore
 
+    if "fit" in spec:
+        return fit_child(spec)
     started = time.perf_counter()
     if spec.get("baseline"):
         return {"peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
@@ -130,6 +140,58 @@ def child(spec: dict) -> dict:
     return row
 
 
+def fit_child(spec: dict) -> dict:
+    """Time one iALS fit on the whole file (``spec["fit"]``: "alpenglow" or "implicit").
+
+    alpenglow: ``ALSFactorExperiment`` with one period (a single fit at the last record) and no
+    evaluated record; the fit time is the loop time minus that of the same run with 0
+    iterations. implicit: ``AlternatingLeastSquares.fit`` on the user x item matrix of summed
+    scores with the same ridge (λ·nnz) and alpha, exact (``use_cg=False``) or conjugate-gradient.
+    Both on one thread (``RAYON_NUM_THREADS=1`` is set by :func:`measure`).
+
+    Returns
+    -------
+    dict
+        ``fit_s`` (best of ``repeat``), or ``skipped`` with the reason.
+    """
+    from alpenglow import datasets
+
+    data = datasets.load_csv(spec["path"])
+    if spec["fit"] == "alpenglow":
+        from alpenglow.experiments import ALSFactorExperiment
+
+        data = data.assign(eval=0)
+
+        def run(iterations: int) -> float:
+            exp = ALSFactorExperiment(top_k=TOP_K, period_length=1e15, dimension=ALS_FIT["factors"],
+                                      number_of_iterations=iterations, alpha=ALS_FIT["alpha"],
+                                      regularization_lambda=ALS_FIT["regularization_lambda"])
+            exp.run(data, verbose=False)
+            return exp.run_seconds
+
+        best = min(run(ALS_FIT["iterations"]) - run(0) for _ in range(spec["repeat"]))
+        return {"fit_s": best}
+    try:
+        import scipy.sparse as sp
+        from implicit.cpu.als import AlternatingLeastSquares
+    except ImportError as e:  # dev-only comparison
+        return {"skipped": f"implicit not installed ({e})"}
+    users = data["user"].astype("category").cat.codes.to_numpy()
+    items = data["item"].astype("category").cat.codes.to_numpy()
+    matrix = sp.csr_matrix((data["score"].to_numpy(dtype=np.float64), (users, items)))
+    matrix.sum_duplicates()
+    ridge = ALS_FIT["regularization_lambda"] * matrix.nnz
+    best = float("inf")
+    for _ in range(spec["repeat"]):
+        model = AlternatingLeastSquares(factors=ALS_FIT["factors"], iterations=ALS_FIT["iterations"],
+                                        regularization=ridge, alpha=ALS_FIT["alpha"], use_cg=spec["use_cg"],
+                                        num_threads=1, calculate_training_loss=False, random_state=0)
+        started = time.perf_counter()
+        model.fit(matrix, show_progress=False)
+        best = min(best, time.perf_counter() - started)
+    return {"fit_s": best}
+
+
 def measure(spec: dict) -> dict:
     """Run :func:`child` for ``spec`` in a fresh interpreter and return its row.
 
@@ -148,8 +210,13 @@ def measure(spec: dict) -> dict:
     RuntimeError
         If the child fails; the message holds its stderr.
     """
+    env = None
+    if "fit" in spec:
+        import os
+
+        env = {**os.environ, "RAYON_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
     proc = subprocess.run([sys.executable, __file__, "--child", json.dumps(spec)],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, env=env)
     if proc.returncode != 0:
         raise RuntimeError(f"benchmark child failed for {spec}:\n{proc.stderr}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -207,6 +274,36 @@ def periodic_plan(data_dir: Path, repeat: int) -> list[dict]:
     return specs
 
 
+def als_plan(data_dir: Path, repeat: int) -> list[dict]:
+    """Specs of the ALS rows: both experiments on ml-100k and ml-latest-small, ALSOnline on Ciao
+    (one run), and the one-thread iALS fit time against the ``implicit`` library on ml-100k."""
+    specs = []
+    for label, name in [*DATASETS.items(), CIAO]:
+        path = data_dir / name
+        if not path.is_file():
+            continue
+        experiments = ALS_EXPERIMENTS if label != CIAO[0] else ALS_EXPERIMENTS[1:]
+        specs += [{"dataset": label, "path": str(path), "experiment": e, "exclude_known": False,
+                   "repeat": 1 if label == CIAO[0] else repeat} for e in experiments]
+    path = data_dir / DATASETS["ml-100k"]
+    if path.is_file():
+        fit = {"dataset": "ml-100k", "path": str(path), "experiment": "iALS fit", "exclude_known": False,
+               "repeat": repeat}
+        specs += [fit | {"fit": "alpenglow", "variant": "alpenglow (exact)"},
+                  fit | {"fit": "implicit", "use_cg": False, "variant": "implicit (exact, use_cg=False)"},
+                  fit | {"fit": "implicit", "use_cg": True, "variant": "implicit (CG, default)"}]
+    return specs
+
+
+def fit_markdown(rows: list[dict]) -> str:
+    """The iALS fit-time table."""
+    lines = ["", f"iALS fit on ml-100k, one thread, {ALS_FIT['factors']} factors, {ALS_FIT['iterations']} iterations:",
+             "", "| implementation | fit s |", "|---|---:|"]
+    for r in rows:
+        lines.append(f"| {r['variant']} | {r['fit_s']:.3f} |" if "fit_s" in r else f"| {r['variant']} | skipped: {r['skipped']} |")
+    return "\n".join(lines)
+
+
 def plan(data_dir: Path, quick: bool, repeat: int, group: str = "all") -> list[dict]:
     """Return the list of benchmark specs (datasets that exist, then the synthetic row).
 
@@ -231,7 +328,9 @@ def plan(data_dir: Path, quick: bool, repeat: int, group: str = "all") -> list[d
         specs += knn_plan(data_dir, repeat)
     if data_dir.is_dir() and group in ("all", "periodic"):
         specs += periodic_plan(data_dir, repeat)
-    if group in ("factor", "knn", "periodic"):
+    if data_dir.is_dir() and group in ("all", "als"):
+        specs += als_plan(data_dir, repeat)
+    if group in ("factor", "knn", "periodic", "als"):
         return specs
     if data_dir.is_dir():
         for label, name in DATASETS.items():
@@ -336,9 +435,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="directory with movielens_100k.csv.gz and movielens_latest_small_2016.csv.gz "
                              "(default: %(default)s)")
     parser.add_argument("--quick", action="store_true", help="skip the 10-million-event synthetic row")
-    parser.add_argument("--group", choices=("all", "engine", "factor", "knn", "periodic"), default="all",
+    parser.add_argument("--group", choices=("all", "engine", "factor", "knn", "periodic", "als"), default="all",
                         help="engine: popularity and transition rows; factor: factor-model rows; "
-                             "knn: item-kNN rows; periodic: periodic-retraining rows (default: all)")
+                             "knn: item-kNN rows; periodic: periodic-retraining rows; als: ALS rows and the "
+                             "iALS fit time (default: all)")
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs per dataset row; events/s uses the fastest (default: 3)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also save the rows as JSON")
@@ -355,14 +455,19 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr, flush=True)
         rows.append({k: v for k, v in spec.items() if k not in ("path", "synthetic", "repeat", "run", "params", "temp_out")}
                     | measure(spec))
-    if not rows:
+    fits = [r for r in rows if "fit" in r]
+    rows = [r for r in rows if "fit" not in r]
+    if not rows and not fits:
         print("nothing to run", file=sys.stderr)
         return 1
     print(f"alpenglow benchmarks: top_k={TOP_K}, shuffle_same_time on, Python {platform.python_version()}, "
           f"{platform.machine()}; events/s (loop) = records / run_seconds, the replay loop alone; "
           f"events/s (run()) = records / wall time of the whole run() call (best of {args.repeat} for dataset rows); "
           "total s = load/generate + run + metrics\n")
-    print(markdown(rows))
+    if rows:
+        print(markdown(rows))
+    if fits:
+        print(fit_markdown(fits))
     baseline = measure({"baseline": True})["peak_rss_mib"]
     print(f"\nBaseline peak RSS of a child that only imports alpenglow (pandas, numpy): {baseline:.0f} MiB.")
     if args.json:

@@ -13,6 +13,7 @@ pub const FAMILIES: &[fn() -> Vec<ComponentInfo>] = &[
     crate::models::transition::components,
     crate::models::nearest_neighbor::components,
     crate::models::factor::components,
+    crate::models::eigen_factor::components,
     crate::models::asymmetric::components,
     crate::models::svdpp::components,
     crate::models::fm::components,

@@ -1,5 +1,7 @@
 """Ready-made online experiments."""
 
+from .ALSFactorExperiment import ALSFactorExperiment
+from .ALSOnlineFactorExperiment import ALSOnlineFactorExperiment
 from .AsymmetricFactorExperiment import AsymmetricFactorExperiment
 from .BatchAndOnlineFactorExperiment import BatchAndOnlineFactorExperiment
 from .BatchFactorExperiment import BatchFactorExperiment
@@ -15,6 +17,8 @@ from .SvdppExperiment import SvdppExperiment
 from .TransitionProbabilityExperiment import TransitionProbabilityExperiment
 
 __all__ = [
+    "ALSFactorExperiment",
+    "ALSOnlineFactorExperiment",
     "AsymmetricFactorExperiment",
     "BatchAndOnlineFactorExperiment",
     "BatchFactorExperiment",

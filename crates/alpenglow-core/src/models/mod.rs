@@ -5,6 +5,7 @@ pub mod factor;
 pub mod fm;
 pub mod checksum;
 pub mod codec;
+pub mod eigen_factor;
 pub mod external;
 pub mod nearest_neighbor;
 pub mod methods;

@@ -1,10 +1,14 @@
 //! Offline learners: train a model on a whole training set at once (at the end of a period of
 //! a periodic experiment, see `online_learners::PeriodicOfflineLearnerWrapper`).
 
+pub mod als;
+pub mod als_solve;
 pub mod external;
 pub mod iterating;
+pub mod sparse;
 mod train_csv;
 
+pub use als::OfflineEigenFactorModelALSLearner;
 pub use external::OfflineExternalModelLearner;
 pub use iterating::OfflineIteratingOnlineLearnerWrapper;
 
@@ -24,4 +28,5 @@ crate::role!(OfflineLearner => "offline_learner", "an offline learner");
 crate::component_list! {
     OfflineIteratingOnlineLearnerWrapper => [OfflineLearner],
     OfflineExternalModelLearner => [OfflineLearner],
+    OfflineEigenFactorModelALSLearner => [OfflineLearner],
 }

@@ -267,9 +267,15 @@ impl LempContainer {
 
     /// Replaces the content by every vector of `factors`.
     pub fn rebuild_from(&mut self, factors: &Factors) {
+        self.rebuild_from_rows(factors.ids().map(|id| (id, factors.get(id).unwrap_or(&[]))));
+    }
+
+    /// Replaces the content by the given (id, vector) rows (each id at most once), for models
+    /// that keep their vectors elsewhere (e.g. a dense matrix).
+    pub fn rebuild_from_rows<'a>(&mut self, rows: impl Iterator<Item = (u32, &'a [f64])>) {
         self.clear();
-        for id in factors.ids() {
-            self.place(id, factors.get(id).unwrap_or(&[]));
+        for (id, v) in rows {
+            self.place(id, v);
         }
         self.rebuild();
     }

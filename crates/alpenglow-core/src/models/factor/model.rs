@@ -168,6 +168,29 @@ impl FactorModel {
         Ok(())
     }
 
+    /// Overwrites the vectors of users `0..n_u` and items `0..n_i` with the rows of two dense
+    /// row-major matrices of `dimension` columns (the ALS learner's copy-to path). As in the
+    /// original, an id at or beyond the number of id slots is first random-initialised
+    /// (consuming the generator), users before items, in increasing id order; the LEMP index
+    /// is rebuilt once at the end.
+    pub fn overwrite_from_dense(&mut self, users: &[f64], items: &[f64]) -> Result<()> {
+        let d = self.dimension;
+        if users.len() % d != 0 || items.len() % d != 0 {
+            return Err(Error::data(format!("FactorModel: dense factors are not rows of the dimension {d}")));
+        }
+        for (factors, values) in [(&mut self.users, users), (&mut self.items, items)] {
+            for (id, row) in values.chunks_exact(d).enumerate() {
+                let id = id as u32;
+                if id as usize >= factors.slots() {
+                    factors.init(id);
+                }
+                factors.set(id, row)?;
+            }
+        }
+        self.lemp.rebuild_from(&self.items);
+        Ok(())
+    }
+
     pub fn set_user_bias(&mut self, user: u32, value: f64) {
         init_bias(&mut self.user_bias, user);
         if let Some(b) = self.user_bias.get_mut(user as usize) {

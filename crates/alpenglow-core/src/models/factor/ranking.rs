@@ -133,6 +133,38 @@ fn count_in_buckets<const D: usize>(
     (better, ties)
 }
 
+/// The best `k` items of `lemp` for the user vector `u` (score `dot(u, v)`), best first
+/// (higher score, then lower id), skipping `exclude` and non-finite scores. `None` when the
+/// index cannot bound the scores (see [`Bounds::new`]): then the caller scores every item.
+pub fn top_list_with_index(u: &[f64], lemp: &LempContainer, k: usize, exclude: Option<&Row>) -> Option<Vec<(u32, f64)>> {
+    if u.len() != lemp.dimension() {
+        return None;
+    }
+    let bounds = Bounds::new(u, lemp)?;
+    let excluded = |item: u32| exclude.is_some_and(|row| row.contains(&item));
+    let mut heap = TopList::new(k);
+    if k == 0 {
+        return Some(Vec::new());
+    }
+    let buckets = lemp.buckets();
+    let mut order: Vec<usize> = (0..buckets.len()).collect();
+    order.sort_unstable_by(|&a, &b| buckets[b].bound().total_cmp(&buckets[a].bound()));
+    let d = lemp.dimension();
+    for bucket in order.into_iter().map(|b| &buckets[b]) {
+        if heap.is_full() && bounds.bound(bucket.bound()) < heap.min_score() {
+            break;
+        }
+        for (&item, v) in bucket.ids().iter().zip(bucket.vecs().chunks_exact(d)) {
+            // `+ 0.0` turns a -0.0 into the +0.0 the prediction gives (it adds zero biases).
+            let score = dot(u, v) + 0.0;
+            if !excluded(item) && score.is_finite() {
+                heap.insert(item, score);
+            }
+        }
+    }
+    Some(heap.into_sorted())
+}
+
 impl FactorModel {
     /// Counts for the rank computer; the model must be `lemp_usable`.
     pub(super) fn count_with_lemp(&self, q: &RankQuery<'_>) -> RankCount {
@@ -148,9 +180,7 @@ impl FactorModel {
         if !self.lemp_usable() {
             return None;
         }
-        let u = self.users.get(user)?;
-        let bounds = Bounds::new(u, &self.lemp).unwrap_or_else(Bounds::unbounded);
-        Some(FactorModelRankingScoreIterator { lemp: &self.lemp, user: u, bounds, next_bucket: 0, loaded: Vec::new() })
+        Some(FactorModelRankingScoreIterator::new(&self.lemp, self.users.get(user)?))
     }
 
     /// The best `k` items the model has vectors for, best first (higher score, then lower id),
@@ -162,25 +192,12 @@ impl FactorModel {
         let Some(u) = self.users.get(user).filter(|_| k > 0) else {
             return Vec::new();
         };
-        let lemp = &self.lemp;
-        if let Some(bounds) = Bounds::new(u, lemp).filter(|_| self.lemp_usable()) {
-            let buckets = lemp.buckets();
-            let mut order: Vec<usize> = (0..buckets.len()).collect();
-            order.sort_unstable_by(|&a, &b| buckets[b].bound().total_cmp(&buckets[a].bound()));
-            let d = self.dimension;
-            for bucket in order.into_iter().map(|b| &buckets[b]) {
-                if heap.is_full() && bounds.bound(bucket.bound()) < heap.min_score() {
-                    break;
-                }
-                for (&item, v) in bucket.ids().iter().zip(bucket.vecs().chunks_exact(d)) {
-                    // `+ 0.0` turns a -0.0 into the +0.0 the prediction gives (it adds zero biases).
-                    let score = dot(u, v) + 0.0;
-                    if !excluded(item) && score.is_finite() {
-                        heap.insert(item, score);
-                    }
-                }
-            }
-        } else if self.wiring.user_recency.is_none() && self.wiring.item_recency.is_none() {
+        if self.lemp_usable()
+            && let Some(list) = top_list_with_index(u, &self.lemp, k, exclude)
+        {
+            return list;
+        }
+        if self.wiring.user_recency.is_none() && self.wiring.item_recency.is_none() {
             let rec = crate::data::RecDat { user, ..Default::default() };
             for item in self.items.ids() {
                 let score = self.prediction(&rec.with_item(item));
@@ -239,6 +256,14 @@ pub struct FactorModelRankingScoreIterator<'a> {
     bounds: Bounds,
     next_bucket: usize,
     loaded: Vec<(u32, f64)>,
+}
+
+impl<'a> FactorModelRankingScoreIterator<'a> {
+    /// The iterator over `lemp` for the user vector `user` (scores `dot(user, v)`).
+    pub fn new(lemp: &'a LempContainer, user: &'a [f64]) -> Self {
+        let bounds = Bounds::new(user, lemp).unwrap_or_else(Bounds::unbounded);
+        FactorModelRankingScoreIterator { lemp, user, bounds, next_bucket: 0, loaded: Vec::new() }
+    }
 }
 
 impl RankingScoreIterator for FactorModelRankingScoreIterator<'_> {
