@@ -34,6 +34,14 @@ impl Random {
         self.state
     }
 
+    /// The generator in a saved `state`, if some seed leads to it. Reachable states are
+    /// sign-extended 32-bit seeds or values below 2^31 - 1, both of which `new` reproduces from
+    /// the state read as a signed integer.
+    pub fn from_state(state: u64) -> Option<Random> {
+        let r = Random::new(state as i64);
+        (r.state() == state).then_some(r)
+    }
+
     /// A seed of 0 (or a multiple of the modulus) makes every output 0.
     pub fn is_degenerate(&self) -> bool {
         self.state % MODULUS == 0
@@ -199,5 +207,17 @@ mod tests {
     fn zero_seed_is_degenerate() {
         assert!(Random::new(0).is_degenerate());
         assert!(!Random::new(1).is_degenerate());
+    }
+
+    #[test]
+    fn from_state_restores_reachable_states_only() {
+        for seed in [1, 745578, -1, -1234, i32::MIN as i64] {
+            let mut r = Random::new(seed);
+            r.get();
+            let mut copy = Random::from_state(r.state()).unwrap();
+            assert_eq!(copy.get(), r.get());
+            assert_eq!(Random::from_state(Random::new(seed).state()).unwrap().state(), Random::new(seed).state());
+        }
+        assert!(Random::from_state(1 << 40).is_none());
     }
 }

@@ -4,7 +4,6 @@
 
 use super::*;
 use crate::component::{Component, Handle, Wiring};
-use crate::experiment::environment::EnvironmentParameters;
 use crate::models::eigen_factor::model::EigenFactorModelParameters;
 use crate::models::factor::model::FactorModelParameters;
 use crate::offline_learners::als_solve::{Solve, gram, solve_rows};
@@ -19,16 +18,7 @@ fn rec(user: u32, item: u32, score: f64) -> RecDat {
 }
 
 fn env() -> Environment {
-    let p = EnvironmentParameters {
-        top_k: 10,
-        exclude_known: false,
-        initialize_all: false,
-        max_user: -1,
-        max_item: -1,
-        evaluation_start_time: 0.0,
-        experiment_termination_time: 0.0,
-    };
-    Environment::new(p, 0)
+    crate::sampling::testing::env()
 }
 
 /// A random stream: `n` records over `users` × `items`, scores 1..=5, with repeats.

@@ -87,11 +87,6 @@ impl DenseFactors {
 
     /// Restores a state from [`DenseFactors::rng_state`]; false if no seed leads to it.
     pub fn set_rng_state(&mut self, state: u64) -> bool {
-        let r = Random::new(state as i64);
-        let ok = r.state() == state;
-        if ok {
-            self.rng = r;
-        }
-        ok
+        Random::from_state(state).map(|r| self.rng = r).is_some()
     }
 }

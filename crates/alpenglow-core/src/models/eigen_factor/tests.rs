@@ -6,7 +6,6 @@ use super::*;
 use crate::component::Component;
 use crate::data::RecDat;
 use crate::experiment::Environment;
-use crate::experiment::environment::EnvironmentParameters;
 use crate::models::Model;
 use crate::models::factor::ranking::exact_scan;
 use crate::params::{Parameters, Value};
@@ -22,16 +21,7 @@ fn model(d: i64) -> EigenFactorModel {
 }
 
 fn env_with(users: u32, items: u32) -> Environment {
-    let p = EnvironmentParameters {
-        top_k: 10,
-        exclude_known: false,
-        initialize_all: false,
-        max_user: -1,
-        max_item: -1,
-        evaluation_start_time: 0.0,
-        experiment_termination_time: 0.0,
-    };
-    let mut env = Environment::new(p, 0);
+    let mut env = crate::sampling::testing::env();
     for k in 0..users.max(items) {
         env.update(&rec(k % users, k % items));
     }

@@ -128,14 +128,7 @@ impl Factors {
 
     /// Restores a state from [`Factors::rng_state`]; false if no seed leads to it.
     pub fn set_rng_state(&mut self, state: u64) -> bool {
-        // Reachable states are sign-extended 32-bit seeds or values below 2^31 - 1, both of
-        // which `Random::new` reproduces from the state read as a signed integer.
-        let r = Random::new(state as i64);
-        let ok = r.state() == state;
-        if ok {
-            self.rng = r;
-        }
-        ok
+        Random::from_state(state).map(|r| self.rng = r).is_some()
     }
 
     /// Writes the original's binary format: i32 count, then per vector (ascending id) u32 id
