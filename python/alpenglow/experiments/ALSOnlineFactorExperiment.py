@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..Getter import Getter as rs
 from ..OnlineExperiment import OnlineExperiment
-from ._factor_graph import mse_chain, model_seed
+from ._factor_graph import factor_model, mse_chain
 from ._periodic import PERIODIC_DOC, periodic_learner
 from .ALSFactorExperiment import als_model_and_learner
 
@@ -55,10 +55,7 @@ class ALSOnlineFactorExperiment(OnlineExperiment):
 
     def _config(self, top_k: int, seed: int) -> tuple:
         als_model, learner = als_model_and_learner(self, seed, "als_model_seed")
-        model = rs.FactorModel(
-            **self.parameter_defaults(begin_min=-0.01, begin_max=0.01, dimension=10, initialize_all=False),
-            seed=model_seed(self),
-        )
+        model = factor_model(self)
         learner.set_copy_to_model(model)
         updater = rs.FactorModelGradientUpdater(
             learning_rate=self.parameter_default("online_learning_rate", 0.2),

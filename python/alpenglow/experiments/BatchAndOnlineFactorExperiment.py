@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..Getter import Getter as rs
 from ..OnlineExperiment import OnlineExperiment
-from ._factor_graph import mse_chain, model_seed
+from ._factor_graph import factor_model, mse_chain
 from ._periodic import PERIODIC_DOC, periodic_learner
 
 
@@ -45,10 +45,7 @@ class BatchAndOnlineFactorExperiment(OnlineExperiment):
     """
 
     def _config(self, top_k: int, seed: int) -> tuple:
-        model = rs.FactorModel(
-            **self.parameter_defaults(begin_min=-0.01, begin_max=0.01, dimension=10, initialize_all=False),
-            seed=model_seed(self),
-        )
+        model = factor_model(self)
         regularization_rate = self.parameter_default("regularization_rate", 0.0)
         sampler_seed = self.parameter_default("negative_sampler_seed", seed)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..Getter import Getter as rs
 from ..OnlineExperiment import OnlineExperiment
-from ._factor_graph import mse_chain, model_seed, negative_sampler
+from ._factor_graph import factor_model, mse_chain, negative_sampler
 from ._periodic import PERIODIC_DOC, periodic_learner
 
 
@@ -43,10 +43,7 @@ class BatchFactorExperiment(OnlineExperiment):
     """
 
     def _config(self, top_k: int, seed: int) -> tuple:
-        model = rs.FactorModel(
-            **self.parameter_defaults(begin_min=-0.01, begin_max=0.01, dimension=10, initialize_all=False),
-            seed=model_seed(self),
-        )
+        model = factor_model(self)
         updater = rs.FactorModelGradientUpdater(**self.parameter_defaults(learning_rate=0.05, regularization_rate=0.0))
         updater.set_model(model)
         sampler = negative_sampler(self, seed, 0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..Getter import Getter as rs
 from ..OnlineExperiment import OnlineExperiment
-from ._factor_graph import mse_chain, model_seed, negative_sampler
+from ._factor_graph import factor_model, mse_chain, negative_sampler
 
 
 class PosSamplingFactorExperiment(OnlineExperiment):
@@ -42,10 +42,7 @@ class PosSamplingFactorExperiment(OnlineExperiment):
     """
 
     def _config(self, top_k: int, seed: int) -> tuple:
-        model = rs.FactorModel(
-            **self.parameter_defaults(begin_min=-0.01, begin_max=0.01, dimension=10, initialize_all=False),
-            seed=model_seed(self),
-        )
+        model = factor_model(self)
         base = rs.FactorModelGradientUpdater(**self.parameter_defaults(
             learning_rate=self.parameter_default("base_learning_rate", 0.2),
             regularization_rate=self.parameter_default("base_regularization_rate", 0.0),

@@ -15,6 +15,15 @@ def model_seed(experiment: Any) -> int:
     return experiment.parameter_default("model_seed", MODEL_SEED)
 
 
+def factor_model(experiment: Any) -> Any:
+    """The experiments' FactorModel: ``dimension=10, begin_min=-0.01, begin_max=0.01,
+    initialize_all=False`` unless given, seeded with :func:`model_seed`."""
+    return rs.FactorModel(
+        **experiment.parameter_defaults(begin_min=-0.01, begin_max=0.01, dimension=10, initialize_all=False),
+        seed=model_seed(experiment),
+    )
+
+
 def negative_sampler(experiment: Any, seed: int, negative_rate: float, with_repeats_filter: bool = True) -> Any:
     """A uniform negative sampler seeded with the experiment seed (``negative_sampler_seed`` wins)."""
     params: dict[str, Any] = {"negative_rate": experiment.parameter_default("negative_rate", negative_rate)}
