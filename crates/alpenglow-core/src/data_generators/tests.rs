@@ -1,8 +1,8 @@
 //! The generators' windows and order.
 
-use super::*;
 use super::sampling::SamplingDataGeneratorParameters;
 use super::timeframe::TimeframeDataGeneratorParameters;
+use super::*;
 use crate::component::Component;
 use crate::experiment::stream::{at_times, replay};
 

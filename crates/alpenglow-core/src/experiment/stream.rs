@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use crate::data::columns::Column;
 use crate::data::RecommenderData;
+use crate::data::columns::Column;
 use crate::record::RecDat;
 
 /// The served records of a run: position `k` is the `k`-th record the loop serves.
@@ -38,9 +38,8 @@ impl Stream {
         };
         if termination_time > 0.0 {
             let time = stream.time.view();
-            stream.len = (0..stream.len)
-                .position(|k| time.get(stream.index(k)) >= termination_time)
-                .unwrap_or(stream.len);
+            stream.len =
+                (0..stream.len).position(|k| time.get(stream.index(k)) >= termination_time).unwrap_or(stream.len);
         }
         stream
     }
@@ -131,6 +130,14 @@ pub(crate) fn at_times(times: &[f64]) -> Vec<RecDat> {
     times
         .iter()
         .enumerate()
-        .map(|(k, &time)| RecDat { time, item: k as u32, id: k as i64, score: 1.0, eval: true, index: k, ..RecDat::default() })
+        .map(|(k, &time)| RecDat {
+            time,
+            item: k as u32,
+            id: k as i64,
+            score: 1.0,
+            eval: true,
+            index: k,
+            ..RecDat::default()
+        })
         .collect()
 }

@@ -83,7 +83,12 @@ impl Component for OfflineIteratingOnlineLearnerWrapper {
     type Wiring = OfflineIteratingOnlineLearnerWrapperWiring;
     fn new(params: Self::Params) -> Result<Self> {
         params.validate(Self::NAME)?;
-        Ok(OfflineIteratingOnlineLearnerWrapper { params, wiring: Default::default(), order: Vec::new(), shuffled: Vec::new() })
+        Ok(OfflineIteratingOnlineLearnerWrapper {
+            params,
+            wiring: Default::default(),
+            order: Vec::new(),
+            shuffled: Vec::new(),
+        })
     }
     crate::component_accessors!();
 }
@@ -127,7 +132,7 @@ mod tests {
     use super::*;
     use crate::component::Link;
     use crate::experiment::stream::at_times;
-    use crate::sampling::testing::{env, recorder, Event};
+    use crate::sampling::testing::{Event, env, recorder};
 
     fn ids(log: &crate::sampling::testing::Log) -> Vec<Event> {
         log.lock().unwrap().clone()
@@ -161,7 +166,10 @@ mod tests {
             let wrap = |m1, body: Vec<Event>, m2| [vec![Event::Other(m1)], body, vec![Event::Other(m2)]].concat();
             use UpdaterMessage::*;
             assert_eq!(ids(&early_log), wrap(StartOfOfflineUpdate, samples(&original), EndOfOfflineUpdate));
-            assert_eq!(ids(&iterate_log), wrap(StartOfOfflineIterations, [samples(&first), samples(&second)].concat(), EndOfOfflineIterations));
+            assert_eq!(
+                ids(&iterate_log),
+                wrap(StartOfOfflineIterations, [samples(&first), samples(&second)].concat(), EndOfOfflineIterations)
+            );
             assert_eq!(ids(&late_log), wrap(StartOfOfflineUpdate, samples(&second), EndOfOfflineUpdate));
         }
         assert_ne!(first, original);
@@ -169,13 +177,23 @@ mod tests {
 
     #[test]
     fn without_shuffle_every_pass_is_in_the_given_order() {
-        let params = OfflineIteratingOnlineLearnerWrapperParameters { number_of_iterations: 3, shuffle: false, ..Default::default() };
+        let params = OfflineIteratingOnlineLearnerWrapperParameters {
+            number_of_iterations: 3,
+            shuffle: false,
+            ..Default::default()
+        };
         let mut w = OfflineIteratingOnlineLearnerWrapper::new(params).unwrap();
         let (iterate, log) = recorder();
         w.wiring.iterate.push(Link::from_role(&iterate).unwrap());
         let data = at_times(&[0.0, 1.0, 2.0]);
         w.fit(&data, &env()).unwrap();
-        let got: Vec<i64> = ids(&log).iter().filter_map(|e| match e { Event::Sample(r) => Some(r.id), _ => None }).collect();
+        let got: Vec<i64> = ids(&log)
+            .iter()
+            .filter_map(|e| match e {
+                Event::Sample(r) => Some(r.id),
+                _ => None,
+            })
+            .collect();
         assert_eq!(got, vec![0, 1, 2, 0, 1, 2, 0, 1, 2]);
     }
 }

@@ -2,7 +2,7 @@
 
 use std::collections::VecDeque;
 
-use crate::component::{slot, Component};
+use crate::component::{Component, slot};
 use crate::error::Result;
 use crate::experiment::{Environment, Updater, UpdaterMessage};
 use crate::record::RecDat;
@@ -113,18 +113,28 @@ impl Updater for LearnerPeriodicDelayedWrapper {
 mod tests {
     use super::*;
     use crate::experiment::stream::{at_times, replay};
-    use crate::sampling::testing::{recorder, Event};
+    use crate::sampling::testing::{Event, recorder};
 
     /// Ids fed to the wrapped learner after each record.
     fn fed(period: f64, delay: f64, times: &[f64]) -> Vec<Vec<i64>> {
-        let mut w = LearnerPeriodicDelayedWrapper::new(LearnerPeriodicDelayedWrapperParameters { period, delay }).unwrap();
+        let mut w =
+            LearnerPeriodicDelayedWrapper::new(LearnerPeriodicDelayedWrapperParameters { period, delay }).unwrap();
         let (learner, log) = recorder();
         w.wiring.learner = crate::component::Link::from_role(&learner);
         let mut out = Vec::new();
         replay(&at_times(times), |_, rec, env| {
             log.lock().unwrap().clear();
             w.update(rec, env).unwrap();
-            out.push(log.lock().unwrap().iter().filter_map(|e| match e { Event::Sample(r) => Some(r.id), _ => None }).collect());
+            out.push(
+                log.lock()
+                    .unwrap()
+                    .iter()
+                    .filter_map(|e| match e {
+                        Event::Sample(r) => Some(r.id),
+                        _ => None,
+                    })
+                    .collect(),
+            );
         });
         out
     }

@@ -51,7 +51,7 @@ impl PeriodComputer {
         self.last_position = Some(position);
         let len = env.stream()?.len();
         let (t, next) = if self.params.period_mode == "samplenum" {
-            (position as f64, (position + 1 < len).then(|| position as f64 + 1.0))
+            (position as f64, (position + 1 < len).then_some(position as f64 + 1.0))
         } else {
             (env.time(), env.following_time())
         };
@@ -81,7 +81,15 @@ impl Component for PeriodComputer {
     type Wiring = NoWiring;
     fn new(params: Self::Params) -> Result<Self> {
         params.validate(Self::NAME)?;
-        Ok(PeriodComputer { params, wiring: NoWiring, last_position: None, t: 0.0, period: 0, end: false, final_end_reported: false })
+        Ok(PeriodComputer {
+            params,
+            wiring: NoWiring,
+            last_position: None,
+            t: 0.0,
+            period: 0,
+            end: false,
+            final_end_reported: false,
+        })
     }
     crate::component_accessors!();
     fn initialize(&mut self, env: &Environment) -> Result<()> {

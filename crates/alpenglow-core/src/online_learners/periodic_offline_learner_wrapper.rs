@@ -3,12 +3,12 @@
 use std::path::PathBuf;
 
 use super::PeriodComputer;
-use crate::component::{slot, Component};
+use crate::component::{Component, slot};
 use crate::data_generators::DataGenerator;
 use crate::error::{Error, Result};
 use crate::experiment::{Environment, Updater};
-use crate::models::methods::{read_file, write_file};
 use crate::models::Model;
+use crate::models::methods::{read_file, write_file};
 use crate::offline_learners::OfflineLearner;
 use crate::record::RecDat;
 
@@ -104,7 +104,8 @@ impl Component for PeriodicOfflineLearnerWrapper {
         if p.learn && !self.wiring.learners.is_empty() {
             slot(&self.wiring.data_generator, Self::NAME, "set_data_generator")?;
         }
-        for (on, name) in [(p.clear_model, "clear_model"), (p.read_model, "read_model"), (p.write_model, "write_model")] {
+        for (on, name) in [(p.clear_model, "clear_model"), (p.read_model, "read_model"), (p.write_model, "write_model")]
+        {
             if on && self.wiring.model.is_none() {
                 return Err(Error::wiring(format!("{}: {name} needs the model: call set_model", Self::NAME)));
             }
@@ -121,7 +122,9 @@ impl Component for PeriodicOfflineLearnerWrapper {
         if p.write_model {
             crate::data::files::check_writable_prefix(&p.base_out_file_name, "base_out_file_name")?;
             let model = self.model()?.borrow()?;
-            model.write(&mut std::io::sink()).map_err(|e| Error::parameter(format!("{}: write_model: {e}", Self::NAME)))?;
+            model
+                .write(&mut std::io::sink())
+                .map_err(|e| Error::parameter(format!("{}: write_model: {e}", Self::NAME)))?;
         }
         self.training_set.clear();
         Ok(())
