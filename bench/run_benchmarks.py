@@ -269,24 +269,26 @@ def periodic_plan(data_dir: Path, repeat: int) -> list[dict]:
             path = data_dir / DATASETS[label]
             if path.is_file():
                 specs.append({"dataset": label, "path": str(path), "experiment": experiment, "exclude_known": False,
-                              "repeat": repeat if label == "ml-100k" else 1, "params": params,
+                              "repeat": repeat if label == "ml-100k" and experiment != "BatchAndOnlineFactorExperiment" else 1,
+                              "params": params,
                               "temp_out": experiment == "ExternalModelExperiment", "variant": variant})
     return specs
 
 
-def als_plan(data_dir: Path, repeat: int) -> list[dict]:
-    """Specs of the ALS rows: both experiments on ml-100k and ml-latest-small, ALSOnline on Ciao
-    (one run), and the one-thread iALS fit time against the ``implicit`` library on ml-100k."""
+def als_plan(data_dir: Path, repeat: int, ciao: bool = False) -> list[dict]:
+    """Specs of the ALS rows: both experiments on ml-100k and ml-latest-small and the one-thread
+    iALS fit time against the ``implicit`` library on ml-100k; with ``ciao``, only ALSOnline on
+    Ciao (one run: 3,965 daily refits of up to 284k ratings and 105k items, tens of minutes)."""
     specs = []
-    for label, name in [*DATASETS.items(), CIAO]:
+    for label, name in [CIAO] if ciao else DATASETS.items():
         path = data_dir / name
         if not path.is_file():
             continue
         experiments = ALS_EXPERIMENTS if label != CIAO[0] else ALS_EXPERIMENTS[1:]
         specs += [{"dataset": label, "path": str(path), "experiment": e, "exclude_known": False,
-                   "repeat": 1 if label == CIAO[0] else repeat} for e in experiments]
+                   "repeat": repeat if label == "ml-100k" else 1} for e in experiments]
     path = data_dir / DATASETS["ml-100k"]
-    if path.is_file():
+    if path.is_file() and not ciao:
         fit = {"dataset": "ml-100k", "path": str(path), "experiment": "iALS fit", "exclude_known": False,
                "repeat": repeat}
         specs += [fit | {"fit": "alpenglow", "variant": "alpenglow (exact)"},
@@ -330,7 +332,9 @@ def plan(data_dir: Path, quick: bool, repeat: int, group: str = "all") -> list[d
         specs += periodic_plan(data_dir, repeat)
     if data_dir.is_dir() and group in ("all", "als"):
         specs += als_plan(data_dir, repeat)
-    if group in ("factor", "knn", "periodic", "als"):
+    if data_dir.is_dir() and group == "als-ciao":
+        specs += als_plan(data_dir, repeat, ciao=True)
+    if group in ("factor", "knn", "periodic", "als", "als-ciao"):
         return specs
     if data_dir.is_dir():
         for label, name in DATASETS.items():
@@ -435,10 +439,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="directory with movielens_100k.csv.gz and movielens_latest_small_2016.csv.gz "
                              "(default: %(default)s)")
     parser.add_argument("--quick", action="store_true", help="skip the 10-million-event synthetic row")
-    parser.add_argument("--group", choices=("all", "engine", "factor", "knn", "periodic", "als"), default="all",
+    parser.add_argument("--group", choices=("all", "engine", "factor", "knn", "periodic", "als", "als-ciao"),
+                        default="all",
                         help="engine: popularity and transition rows; factor: factor-model rows; "
                              "knn: item-kNN rows; periodic: periodic-retraining rows; als: ALS rows and the "
-                             "iALS fit time (default: all)")
+                             "iALS fit time; als-ciao: ALSOnline on Ciao, not in all (default: all)")
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs per dataset row; events/s uses the fastest (default: 3)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also save the rows as JSON")
