@@ -96,7 +96,7 @@ pub(super) struct Cache {
     pub(super) norm: f64,
 }
 
-fn key(rec: &RecDat) -> (u32, u64, i64) {
+pub(super) fn key(rec: &RecDat) -> (u32, u64, i64) {
     (rec.user, rec.time.to_bits(), rec.id)
 }
 
@@ -204,6 +204,13 @@ impl HistoryFactorCore {
     }
 
     /// Creates the missing vectors of the record: p_u (SVD++), q_i, h_i.
+    /// Whether `add(rec)` would create a vector (and so invalidate the cached user vector).
+    pub fn add_would_create(&self, rec: &RecDat) -> bool {
+        self.users.as_ref().is_some_and(|u| u.factors.get(rec.user).is_none())
+            || self.items.factors.get(rec.item).is_none()
+            || self.history_factors.factors.get(rec.item).is_none()
+    }
+
     pub fn add(&mut self, rec: &RecDat) {
         let mut created = self.users.as_mut().is_some_and(|u| u.init(rec.user));
         if self.items.init(rec.item) {

@@ -9,6 +9,25 @@ use crate::models::factor::factors::{dot, sigmoid};
 pub struct StepScratch {
     q: Vec<f64>,
     user_vec: Vec<f64>,
+    /// (item, weight) of the visited history events, for [`HistoryFactorCore::square_weight_sum`].
+    pairs: Vec<(u32, f64)>,
+}
+
+/// What a gradient step does with the history gradient (the step of the history factors).
+pub enum HistoryStep<'a> {
+    /// Apply it to every history factor now (and refill the user vector for the next sample).
+    Now,
+    /// Cumulative updates: add g·q_i to the accumulator (applied once per cycle).
+    Cumulative(&'a mut Vec<f64>),
+    /// Exact deferral within a cycle of samples sharing one user vector: add the history step
+    /// (−g·lr·q_i) to the accumulator, applied at the end of the cycle, and move the cached
+    /// user vector by exactly what applying it would change: its history part is
+    /// `hw·norm·Σ_k w_k·h[item_k]`, and the step moves every h[item] by
+    /// `−g·lr·hw·norm·W_item·q_i` (W_item: the summed weights of the item's events), so the
+    /// user vector moves by `−g·lr·(hw·norm)²·Σ_item W_item²·q_i`. The same model as applying
+    /// each step at once, up to floating-point summation order, at O(d) instead of O(|H|·d)
+    /// per sample.
+    Tracked { acc: &'a mut Vec<f64>, square_weight_sum: f64 },
 }
 
 impl HistoryFactorCore {
@@ -19,7 +38,7 @@ impl HistoryFactorCore {
         rec: &RecDat,
         gradient: f64,
         lr: f64,
-        defer: Option<&mut Vec<f64>>,
+        history_step: HistoryStep<'_>,
         scratch: &mut StepScratch,
     ) {
         let Some(q) = self.items.factors.get(rec.item) else {
@@ -49,14 +68,24 @@ impl HistoryFactorCore {
                 *x += uvw * coef * qk;
             }
         }
-        match defer {
-            Some(acc) => {
+        match history_step {
+            HistoryStep::Cumulative(acc) => {
                 acc.resize(self.config.dimension, 0.0);
                 for (a, qk) in acc.iter_mut().zip(&scratch.q) {
                     *a += g * qk;
                 }
             }
-            None => self.apply_history_gradient(rec, -g * lr, &scratch.q),
+            HistoryStep::Tracked { acc, square_weight_sum } => {
+                acc.resize(self.config.dimension, 0.0);
+                let coef = -g * lr;
+                let c = self.config.history_weight * cache.norm;
+                let moved = coef * c * c * square_weight_sum;
+                for ((a, x), qk) in acc.iter_mut().zip(cache.user_vec.iter_mut()).zip(&scratch.q) {
+                    *a += coef * qk;
+                    *x += moved * qk;
+                }
+            }
+            HistoryStep::Now => self.apply_history_gradient(rec, -g * lr, &scratch.q),
         }
         if let Some(q) = self.items.factors.get_mut(rec.item) {
             let coef = -g * lr;
@@ -65,6 +94,27 @@ impl HistoryFactorCore {
             }
             self.lemp.set(rec.item, q);
         }
+    }
+
+    /// `Σ_item W_item²` over the distinct items of `rec`'s visited history events that have a
+    /// history factor (W_item: the summed weights of the item's events), for
+    /// [`HistoryStep::Tracked`]. Fills the cache for `rec` first.
+    pub fn square_weight_sum(&mut self, rec: &RecDat, scratch: &mut StepScratch) -> f64 {
+        self.ensure_cache(rec);
+        let cache = self.cache.get_mut();
+        let events = self.history.get(rec.user);
+        let h = &self.history_factors.factors;
+        scratch.pairs.clear();
+        scratch.pairs.extend(
+            events.iter().rev().zip(&cache.weights).filter(|((item, _), _)| h.get(*item).is_some()).map(|(&(item, _), &w)| (item, w)),
+        );
+        scratch.pairs.sort_unstable_by_key(|&(item, _)| item);
+        let mut total = 0.0;
+        for group in scratch.pairs.chunk_by(|a, b| a.0 == b.0) {
+            let w: f64 = group.iter().map(|&(_, w)| w).sum();
+            total += w * w;
+        }
+        total
     }
 
     /// h[item_k] += (coef·w_k·norm·history_weight)·vector for every visited history event of

@@ -7,7 +7,8 @@
 use super::AsymmetricFactorModel;
 use super::model::HistoryModel;
 use super::shared::HistoryFactorCore;
-use super::step::StepScratch;
+use super::shared::key;
+use super::step::{HistoryStep, StepScratch};
 use crate::component::{Component, slot};
 use crate::data::RecDat;
 use crate::error::Result;
@@ -98,8 +99,11 @@ pub struct GradientCycle {
     learning_rate: f64,
     cumulative: bool,
     in_cycle: bool,
+    /// The first sample of the cycle (cumulative), or of the samples whose history steps are
+    /// pending (tracked).
     first: Option<RecDat>,
     acc: Vec<f64>,
+    square_weight_sum: f64,
     scratch: StepScratch,
 }
 
@@ -109,16 +113,51 @@ impl GradientCycle {
         GradientCycle { learning_rate, cumulative, ..Default::default() }
     }
 
+    /// One sample; with cumulative updates inside a cycle, the history gradient g·q is
+    /// accumulated (the original's approximation) and applied at the cycle's end.
     pub fn update(&mut self, core: &mut HistoryFactorCore, rec: &RecDat, gradient: f64) {
-        let defer = if self.cumulative && self.in_cycle {
+        let step = if self.cumulative && self.in_cycle {
             if self.first.is_none() {
                 self.first = Some(*rec);
             }
-            Some(&mut self.acc)
+            HistoryStep::Cumulative(&mut self.acc)
         } else {
-            None
+            HistoryStep::Now
         };
-        core.gradient_step(rec, gradient, self.learning_rate, defer, &mut self.scratch);
+        core.gradient_step(rec, gradient, self.learning_rate, step, &mut self.scratch);
+    }
+
+    /// A whole cycle of a point-wise gradient computer at once (the model's `add`, its
+    /// prediction, `gradient(score, prediction)`, the step, for every sample in order), with
+    /// the same model as sample by sample. Without cumulative updates the history steps are
+    /// tracked exactly ([`HistoryStep::Tracked`]) while the samples share the user vector of
+    /// the first one (same user, time and id, as a record and its negatives do) and create no
+    /// vector; otherwise the pending steps are applied first. Inside the Start/End messages of
+    /// the cycle, which the caller sends.
+    pub fn train_cycle(&mut self, core: &mut HistoryFactorCore, samples: &[RecDat], gradient: impl Fn(f64, f64) -> f64) {
+        for s in samples {
+            let tracked = !self.cumulative;
+            if tracked && self.first.is_some_and(|first| key(&first) != key(s) || core.add_would_create(s)) {
+                self.finish(core);
+            }
+            core.add(s);
+            let g = gradient(s.score, core.prediction(s));
+            if !tracked {
+                self.update(core, s, g);
+                continue;
+            }
+            if self.first.is_none() {
+                self.first = Some(*s);
+                self.acc.clear();
+                self.acc.resize(core.config.dimension, 0.0);
+                self.square_weight_sum = core.square_weight_sum(s, &mut self.scratch);
+            }
+            let step = HistoryStep::Tracked { acc: &mut self.acc, square_weight_sum: self.square_weight_sum };
+            core.gradient_step(s, g, self.learning_rate, step, &mut self.scratch);
+        }
+        if !self.cumulative {
+            self.finish(core);
+        }
     }
 
     /// Handles a message; returns true if the model must be passed to [`GradientCycle::finish`].
@@ -139,9 +178,12 @@ impl GradientCycle {
     }
 
     /// Applies the accumulated history gradient with the first sample's weights and norm.
+    /// Applies the deferred history steps.
     pub fn finish(&mut self, core: &mut HistoryFactorCore) {
         if let Some(first) = self.first.take() {
-            core.apply_history_gradient(&first, -self.learning_rate, &self.acc);
+            // Cumulative: acc = Σ g·q; tracked: acc = Σ −g·lr·q.
+            let coef = if self.cumulative { -self.learning_rate } else { 1.0 };
+            core.apply_history_gradient(&first, coef, &self.acc);
         }
     }
 
@@ -240,6 +282,25 @@ where
         Ok(())
     }
 
+    fn train_point_wise(
+        &mut self,
+        model: &crate::component::Link<dyn crate::models::Model>,
+        objective: &dyn crate::objectives::PointWiseObjective,
+        samples: &[RecDat],
+        _env: &Environment,
+    ) -> Option<Result<()>> {
+        let own = self.wiring.model.as_ref()?;
+        if own.handle.id() != model.handle.id() {
+            return None;
+        }
+        let mut model = match own.borrow_mut() {
+            Ok(m) => m,
+            Err(e) => return Some(Err(e)),
+        };
+        self.cycle.train_cycle(model.core_mut(), samples, |score, p| objective.gradient(score, p));
+        Some(Ok(()))
+    }
+
     fn message(&mut self, message: UpdaterMessage) -> Result<()> {
         if self.cycle.message(message) {
             let mut model = slot(&self.wiring.model, Self::NAME, "set_model")?.borrow_mut()?;
@@ -274,12 +335,79 @@ mod tests {
         assert!(c.message(UpdaterMessage::EndOfImplicitUpdateCycle));
         let mut plain = GradientCycle::new(0.1, false);
         plain.message(UpdaterMessage::StartOfImplicitUpdateCycle);
-        assert!(!plain.in_cycle, "non-cumulative updaters never defer");
+        assert!(!plain.in_cycle, "non-cumulative updaters never defer between messages");
         let nan = AsymmetricFactorModelGradientUpdaterParameters { learning_rate: f64::NAN, ..Default::default() };
         let e = AsymmetricFactorModelGradientUpdater::new(nan).err().unwrap().to_string();
         assert_eq!(
             e,
             "AsymmetricFactorModelGradientUpdater: parameter 'learning_rate' must be a finite number >= 0, got nan"
         );
+    }
+
+    use super::super::shared::{CoreConfig, HistoryFactorCore};
+    use super::super::history::NormType;
+
+    fn core(norm_type: NormType, svdpp: bool) -> HistoryFactorCore {
+        HistoryFactorCore::new(CoreConfig {
+            kind: "AsymmetricFactorModel",
+            dimension: 4,
+            begin_min: -0.5,
+            begin_max: 0.5,
+            use_sigmoid: false,
+            norm_type,
+            gamma: 0.7,
+            user_vector_weight: if svdpp { 0.5 } else { 0.0 },
+            history_weight: if svdpp { 0.5 } else { 1.0 },
+            user_seed: svdpp.then_some(3),
+            item_seed: 5,
+            history_seed: 6,
+        })
+    }
+
+    /// Drives cycles as a point-wise gradient computer with MSE would: add, predict,
+    /// g = p - score, step; inside Start/End messages (tracked) or one sample at a time.
+    fn train(norm_type: NormType, svdpp: bool, in_cycles: bool) -> HistoryFactorCore {
+        let mut c = core(norm_type, svdpp);
+        let mut cycle = GradientCycle::new(0.05, false);
+        let mut rng = crate::random::Random::new(11);
+        for k in 0..60u32 {
+            let user = k % 3;
+            let positive = RecDat { user, item: rng.get_int(8) as u32, time: k as f64 * 50_000.0, id: k as i64, score: 1.0, ..Default::default() };
+            let mut samples = vec![positive];
+            for _ in 0..5 {
+                samples.push(RecDat { item: rng.get_int(8) as u32, score: 0.0, ..positive });
+            }
+            if in_cycles {
+                cycle.train_cycle(&mut c, &samples, |score, p| p - score);
+            } else {
+                for s in &samples {
+                    c.add(s);
+                    let g = c.prediction(s) - s.score;
+                    cycle.update(&mut c, s, g);
+                }
+            }
+            c.push_history(&positive);
+        }
+        c
+    }
+
+    #[test]
+    fn tracked_cycles_equal_sample_by_sample_steps() {
+        for norm_type in [NormType::Constant, NormType::Exponential, NormType::Recency, NormType::Youngest, NormType::Disabled] {
+            for svdpp in [false, true] {
+                let (steps, cycles) = (train(norm_type, svdpp, false), train(norm_type, svdpp, true));
+                let close = |a: Option<&[f64]>, b: Option<&[f64]>| match (a, b) {
+                    (Some(a), Some(b)) => a.iter().zip(b).all(|(x, y)| (x - y).abs() <= 1e-12 * (1.0 + x.abs())),
+                    (a, b) => a.is_none() && b.is_none(),
+                };
+                for id in 0..8 {
+                    assert!(close(steps.item_factor(id), cycles.item_factor(id)), "{norm_type:?} {svdpp} q {id}: {:?} {:?}", steps.item_factor(id), cycles.item_factor(id));
+                    assert!(close(steps.history_factor(id), cycles.history_factor(id)), "{norm_type:?} {svdpp} h {id}");
+                }
+                for user in 0..3 {
+                    assert!(close(steps.user_factor(user), cycles.user_factor(user)), "{norm_type:?} {svdpp} p {user}");
+                }
+            }
+        }
     }
 }
