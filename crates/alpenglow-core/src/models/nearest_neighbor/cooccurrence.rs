@@ -77,6 +77,9 @@ pub struct CoOccurrence {
     epoch: u32,
     /// Terms not yet added to `sums`, in arrival order (see `flush`).
     pub(super) pending: Vec<Term>,
+    /// Scratch of `flush`: the pending terms grouped by row, and the rows' offsets in it.
+    grouped: Vec<Term>,
+    starts: Vec<usize>,
 }
 
 /// One term `w` of the sum of `from → to`.
@@ -121,9 +124,37 @@ impl CoOccurrence {
     /// order: the sums are exactly those of adding each term as it arrived.
     pub fn flush(&mut self) {
         let mut pending = std::mem::take(&mut self.pending);
-        pending.sort_by_key(|t| t.from);
-        for t in &pending {
-            self.apply(t.from, t.to, t.w);
+        let rows = self.sums.len();
+        if pending.len() < rows / 2 {
+            // Few terms: a comparison sort costs less than a pass over every row's count.
+            pending.sort_by_key(|t| t.from);
+            for t in &pending {
+                self.apply(t.from, t.to, t.w);
+            }
+        } else {
+            // A counting sort (stable, linear) into the retained `grouped` buffer.
+            let mut grouped = std::mem::take(&mut self.grouped);
+            let mut starts = std::mem::take(&mut self.starts);
+            starts.clear();
+            starts.resize(rows + 1, 0);
+            for t in &pending {
+                starts[t.from as usize + 1] += 1;
+            }
+            for k in 1..=rows {
+                starts[k] += starts[k - 1];
+            }
+            grouped.clear();
+            grouped.resize(pending.len(), Term { from: 0, to: 0, w: 0.0 });
+            for t in &pending {
+                let slot = &mut starts[t.from as usize];
+                grouped[*slot] = *t;
+                *slot += 1;
+            }
+            for t in &grouped {
+                self.apply(t.from, t.to, t.w);
+            }
+            self.grouped = grouped;
+            self.starts = starts;
         }
         pending.clear();
         self.pending = pending;
@@ -202,7 +233,7 @@ impl CoOccurrence {
                 sums
             })
             .collect();
-        CoOccurrence { sums, counts, changed, dirty_items, epoch, pending }
+        CoOccurrence { sums, counts, changed, dirty_items, epoch, pending, ..Default::default() }
     }
 
     /// Re-selects the neighbours of every changed item into `neighbors` (indexed by item):
@@ -218,35 +249,42 @@ impl CoOccurrence {
         items.sort_unstable();
         items.dedup();
         let mut candidates: Vec<(u32, f64)> = Vec::new();
+        let mut top = TopN::new(n);
         for &i in &items {
             let i = i as usize;
             let row = &mut neighbors[i];
             let changed = &mut self.changed[i];
-            candidates.clear();
             let sums = &self.sums[i];
             let value = |j: u32| sums.get(j).map_or(0.0, |s| s.value);
             let epoch = self.epoch.wrapping_add(1);
+            // Short lists are kept sorted while the candidates stream by (most are rejected by
+            // one comparison with the worst kept); long ones are selected from a buffer.
+            let mut offer = |e: (u32, f64)| {
+                if top.streaming() { top.offer(e) } else { candidates.push(e) }
+            };
             if changed.len() * 4 >= sums.len() {
                 // Most of the row changed: one sequential pass beats a lookup per change.
-                sums.for_each(|j, s| candidates.push((j, s.value)));
+                sums.for_each(|j, s| offer((j, s.value)));
             } else {
                 // The previous top entries whose sums did not change, then every changed entry
                 // (a changed entry carries the current stamp; so does nothing else).
-                candidates.extend(
-                    row.iter()
-                        .filter(|(j, _)| sums.get(*j).is_none_or(|s| s.stamp != epoch))
-                        .map(|&(j, _)| (j, value(j))),
-                );
-                candidates.extend(changed.iter().map(|&j| (j, value(j))));
+                row.iter()
+                    .filter(|(j, _)| sums.get(*j).is_none_or(|s| s.stamp != epoch))
+                    .for_each(|&(j, _)| offer((j, value(j))));
+                changed.iter().for_each(|&j| offer((j, value(j))));
             }
             changed.clear();
-            select_top(&mut candidates, n);
+            if !top.streaming() {
+                select_top(&mut candidates, n);
+                std::mem::swap(&mut top.best, &mut candidates);
+                candidates.clear();
+            }
             let factor = match norm {
                 Norm::Off => 1.0,
                 Norm::Num => 1.0 / self.counts[i] as f64,
             };
             row.clear();
-            row.extend(candidates.iter().map(|&(j, sum)| (j, sum * factor)));
+            row.extend(top.best.drain(..).map(|(j, sum)| (j, sum * factor)));
         }
         self.epoch = self.epoch.wrapping_add(1);
         items.clear();
@@ -257,6 +295,39 @@ impl CoOccurrence {
 
 fn better(a: &(u32, f64), b: &(u32, f64)) -> std::cmp::Ordering {
     b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+}
+
+/// The best `n` entries offered so far, best first, for small `n`.
+struct TopN {
+    n: usize,
+    best: Vec<(u32, f64)>,
+}
+
+impl TopN {
+    /// Up to this many entries are kept by insertion.
+    const STREAMING_MAX: usize = 64;
+
+    fn new(n: usize) -> Self {
+        TopN { n, best: Vec::with_capacity(n.min(Self::STREAMING_MAX) + 1) }
+    }
+
+    fn streaming(&self) -> bool {
+        self.n <= Self::STREAMING_MAX
+    }
+
+    #[inline]
+    fn offer(&mut self, e: (u32, f64)) {
+        if self.best.len() >= self.n {
+            match self.best.last() {
+                Some(worst) if better(&e, worst).is_lt() => {
+                    self.best.pop();
+                }
+                _ => return,
+            }
+        }
+        let at = self.best.partition_point(|x| better(x, &e).is_lt());
+        self.best.insert(at, e);
+    }
 }
 
 /// Keeps the best `n` entries of `row`, sorted best first.
