@@ -56,6 +56,11 @@ impl Weights {
         self.values.len()
     }
 
+    /// `[1, γ, γ², …]` up to the length extended to.
+    pub fn values(&self) -> &[f64] {
+        &self.values
+    }
+
     /// Offsets `k >= nonzero()` have weight 0 and add nothing.
     pub fn nonzero(&self) -> usize {
         self.nonzero

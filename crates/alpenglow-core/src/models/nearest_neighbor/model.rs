@@ -88,8 +88,8 @@ impl NearestNeighborModel {
     #[inline]
     fn walk(&self, user: u32, mut f: impl FnMut(f64, &[(u32, f64)])) {
         let Some(history) = self.histories.get(user as usize) else { return };
-        for (k, &v) in history.iter().rev().enumerate() {
-            let w = self.weights.get(k);
+        // `add_event` extends the weights to cover every history.
+        for (&v, &w) in history.iter().rev().zip(self.weights.values()) {
             if w <= self.params.gamma_threshold {
                 break;
             }
@@ -99,18 +99,8 @@ impl NearestNeighborModel {
 
     /// Every item that received a contribution for `user`, with its score.
     pub fn scores(&self, user: u32) -> Vec<(u32, f64)> {
-        let mut scratch = Scratch::default();
-        self.accumulate(user, &mut scratch);
-        scratch.touched.iter().map(|&j| (j, scratch.scores[j as usize])).collect()
-    }
-
-    fn accumulate(&self, user: u32, scratch: &mut Scratch) {
-        let Scratch { scores, touched } = scratch;
-        // Every neighbour id is below the number of items the sums know.
-        let items = self.neighbors.len().max(self.cooccurrence.sums.len());
-        if scores.len() < items {
-            scores.resize(items, f64::NAN);
-        }
+        let mut scores = vec![f64::NAN; self.items()];
+        let mut touched = Vec::new();
         self.walk(user, |w, row| {
             for &(j, s) in row {
                 let slot = &mut scores[j as usize];
@@ -121,6 +111,12 @@ impl NearestNeighborModel {
                 *slot += w * s;
             }
         });
+        touched.iter().map(|&j| (j, scores[j as usize])).collect()
+    }
+
+    /// Number of item ids the scores can reach (every neighbour id is below it).
+    fn items(&self) -> usize {
+        self.neighbors.len().max(self.cooccurrence.sums.len())
     }
 
     pub fn clear(&mut self) {
@@ -153,21 +149,53 @@ impl Model for NearestNeighborModel {
             return None;
         }
         let mut scratch = self.scratch.try_borrow_mut().ok()?;
-        self.accumulate(q.rec.user, &mut scratch);
         let Scratch { scores, touched } = &mut *scratch;
-        let (mut better, mut ties) = (0, 0);
-        for &j in touched.iter() {
-            let s = std::mem::replace(&mut scores[j as usize], f64::NAN);
-            if q.is_skipped(j) {
-                continue;
-            }
-            if s > q.score {
-                better += 1;
-            } else if s == q.score {
-                ties += 1;
-            }
+        let items = self.items();
+        if scores.len() < items {
+            scores.resize(items, 0.0);
         }
-        touched.clear();
+        // Scores not reached are 0 (and so is a sum whose terms all underflowed), never above
+        // or equal to `q.score` > 0: every slot can be counted without knowing which were
+        // reached, and an item listed twice counts once (its slot is reset when first read).
+        let walked = self.histories.get(q.rec.user as usize).map_or(0, Vec::len);
+        let dense = walked.saturating_mul(self.params.num_of_neighbors as usize) >= items / 2;
+        if dense {
+            self.walk(q.rec.user, |w, row| {
+                for &(j, s) in row {
+                    scores[j as usize] += w * s;
+                }
+            });
+        } else {
+            self.walk(q.rec.user, |w, row| {
+                for &(j, s) in row {
+                    let slot = &mut scores[j as usize];
+                    if *slot == 0.0 {
+                        touched.push(j);
+                    }
+                    *slot += w * s;
+                }
+            });
+        }
+        let (mut better, mut ties) = (0, 0);
+        let mut count = |j: u32, s: f64| {
+            if s >= q.score && !q.is_skipped(j) {
+                if s > q.score {
+                    better += 1;
+                } else {
+                    ties += 1;
+                }
+            }
+        };
+        if dense {
+            for (j, slot) in scores.iter_mut().enumerate() {
+                count(j as u32, std::mem::replace(slot, 0.0));
+            }
+        } else {
+            for &j in touched.iter() {
+                count(j, std::mem::replace(&mut scores[j as usize], 0.0));
+            }
+            touched.clear();
+        }
         if better >= q.top_k {
             return Some(RankCount::Counted { better: q.top_k, ties: 0 });
         }
