@@ -75,14 +75,14 @@ impl Weights {
 pub struct CoOccurrence {
     pub(super) sums: Vec<Row>,
     pub(super) counts: Vec<u32>,
-    /// Per item, the entries of its row that changed since the last refresh.
+    /// Per item, the entries of its row that changed since the last refresh (an entry is
+    /// listed once per term, up to the occasional deduplication in `apply_row`).
     pub(super) changed: Vec<Vec<u32>>,
+    /// Items to refresh (may repeat).
     pub(super) dirty_items: Vec<u32>,
-    /// Refreshes so far; a sum stamped with the current epoch is already in `changed`.
-    epoch: u32,
-    /// Terms not yet added to `sums`, in arrival order (see `flush`).
+    /// Terms not yet added to `sums`, in arrival order (see `group_pending`).
     pub(super) pending: Vec<Term>,
-    /// Scratch of `flush`: the pending terms grouped by row, and the rows' offsets in it.
+    /// Scratch of `group_pending`: the pending terms grouped by row, and the rows' offsets.
     grouped: Vec<Term>,
     starts: Vec<usize>,
 }
@@ -124,60 +124,65 @@ impl CoOccurrence {
         }
     }
 
-    /// Adds the pending terms to the sums, grouped by row so that each row's table is touched
-    /// while it is in cache. The sort is stable, so every sum receives its terms in arrival
-    /// order: the sums are exactly those of adding each term as it arrived.
-    pub fn flush(&mut self) {
-        let mut pending = std::mem::take(&mut self.pending);
+    /// Moves the pending terms into `grouped`, grouped by row (rows ascending) so that each
+    /// row's table is touched while it is in cache. The grouping is stable, so every sum
+    /// receives its terms in arrival order: the sums are exactly those of adding each term as
+    /// it arrived.
+    fn group_pending(&mut self) {
         let rows = self.sums.len();
-        if pending.len() < rows / 2 {
+        self.grouped.clear();
+        if self.pending.len() < rows / 2 {
             // Few terms: a comparison sort costs less than a pass over every row's count.
-            pending.sort_by_key(|t| t.from);
-            for t in &pending {
-                self.apply(t.from, t.to, t.w);
-            }
+            self.pending.sort_by_key(|t| t.from);
+            std::mem::swap(&mut self.pending, &mut self.grouped);
         } else {
-            // A counting sort (stable, linear) into the retained `grouped` buffer.
-            let mut grouped = std::mem::take(&mut self.grouped);
-            let mut starts = std::mem::take(&mut self.starts);
+            // A counting sort (stable, linear).
+            let starts = &mut self.starts;
             starts.clear();
             starts.resize(rows + 1, 0);
-            for t in &pending {
+            for t in &self.pending {
                 starts[t.from as usize + 1] += 1;
             }
             for k in 1..=rows {
                 starts[k] += starts[k - 1];
             }
-            grouped.clear();
-            grouped.resize(pending.len(), Term { from: 0, to: 0, w: 0.0 });
-            for t in &pending {
+            self.grouped.resize(self.pending.len(), Term { from: 0, to: 0, w: 0.0 });
+            for t in &self.pending {
                 let slot = &mut starts[t.from as usize];
-                grouped[*slot] = *t;
+                self.grouped[*slot] = *t;
                 *slot += 1;
             }
-            for t in &grouped {
-                self.apply(t.from, t.to, t.w);
-            }
-            self.grouped = grouped;
-            self.starts = starts;
+            self.pending.clear();
         }
-        pending.clear();
-        self.pending = pending;
     }
 
-    #[inline]
-    fn apply(&mut self, from: u32, to: u32, w: f64) {
-        let epoch = self.epoch.wrapping_add(1);
+    /// Adds the terms of row `i` (`terms`, all from `i`) and lists the entries they changed.
+    fn apply_row(&mut self, i: usize, terms: &[Term]) {
         let universe = self.sums.len();
-        let sum = self.sums[from as usize].add(to, w, self.epoch, universe);
-        if sum.stamp != epoch {
-            sum.stamp = epoch;
-            let changed = &mut self.changed[from as usize];
-            if changed.is_empty() {
-                self.dirty_items.push(from);
-            }
-            changed.push(to);
+        let row = &mut self.sums[i];
+        let changed = &mut self.changed[i];
+        if changed.is_empty() && !terms.is_empty() {
+            self.dirty_items.push(i as u32);
         }
+        for t in terms {
+            row.add(t.to, t.w, universe);
+            changed.push(t.to);
+        }
+        // Without a refresh for long (period_mode "off"), repeats would pile up.
+        if changed.len() > 2 * row.len() + 64 {
+            changed.sort_unstable();
+            changed.dedup();
+        }
+    }
+
+    /// Adds the pending terms to the sums.
+    pub fn flush(&mut self) {
+        self.group_pending();
+        let grouped = std::mem::take(&mut self.grouped);
+        for terms in grouped.chunk_by(|a, b| a.from == b.from) {
+            self.apply_row(terms[0].from as usize, terms);
+        }
+        self.grouped = grouped;
     }
 
     /// Adds the terms of a new event: `item` appended to a user's `history` (the history
@@ -204,7 +209,7 @@ impl CoOccurrence {
     pub fn row(&self, item: u32) -> Vec<(u32, f64)> {
         let mut row: Vec<(u32, f64)> = Vec::new();
         if let Some(r) = self.sums.get(item as usize) {
-            r.for_each(|j, s| row.push((j, s.value)));
+            r.for_each(|j, s| row.push((j, s)));
         }
         row.sort_unstable_by_key(|e| e.0);
         row
@@ -219,82 +224,105 @@ impl CoOccurrence {
         dirty_items: Vec<u32>,
         pending: Vec<Term>,
     ) -> Self {
-        let epoch = 0u32;
         let sums = rows
             .into_iter()
-            .zip(&changed)
-            .map(|(row, changed)| {
+            .map(|row| {
                 let mut sums = Row::default();
                 for (j, value) in row {
                     if value > 0.0 {
-                        sums.add(j, value, epoch, 0);
-                    }
-                }
-                for &j in changed {
-                    if sums.get(j).is_some() {
-                        sums.add(j, 0.0, epoch, 0).stamp = epoch.wrapping_add(1);
+                        sums.add(j, value, 0);
                     }
                 }
                 sums
             })
             .collect();
-        CoOccurrence { sums, counts, changed, dirty_items, epoch, pending, ..Default::default() }
+        CoOccurrence { sums, counts, changed, dirty_items, pending, ..Default::default() }
     }
 
     /// Re-selects the neighbours of every changed item into `neighbors` (indexed by item):
     /// the top `n` by similarity sum (ties by lower item id), normalised, best first.
     pub fn refresh(&mut self, neighbors: &mut Vec<Vec<(u32, f64)>>, norm: Norm, n: usize) -> Result<()> {
-        self.flush();
+        self.group_pending();
         if neighbors.len() < self.sums.len() {
             let more = self.sums.len() - neighbors.len();
             crate::alloc::reserve(neighbors, more, "NearestNeighborModel: neighbour lists")?;
             neighbors.resize_with(self.sums.len(), Vec::new);
         }
+        let grouped = std::mem::take(&mut self.grouped);
         let mut items = std::mem::take(&mut self.dirty_items);
+        items.extend(grouped.chunk_by(|a, b| a.from == b.from).map(|terms| terms[0].from));
         items.sort_unstable();
         items.dedup();
-        let mut candidates: Vec<(u32, f64)> = Vec::new();
-        let mut top = TopN::new(n);
+        // Each row's terms are added just before its neighbours are selected, while it is in
+        // cache (`items` holds every row that has terms, in the same order as `grouped`).
+        let mut groups = grouped.chunk_by(|a, b| a.from == b.from).peekable();
+        let mut selection = Selection { top: TopN::new(n), candidates: Vec::new() };
         for &i in &items {
-            let i = i as usize;
-            let row = &mut neighbors[i];
-            let changed = &mut self.changed[i];
-            let sums = &self.sums[i];
-            let value = |j: u32| sums.get(j).map_or(0.0, |s| s.value);
-            let epoch = self.epoch.wrapping_add(1);
-            // Short lists are kept sorted while the candidates stream by (most are rejected by
-            // one comparison with the worst kept); long ones are selected from a buffer.
-            let mut offer = |e: (u32, f64)| {
-                if top.streaming() { top.offer(e) } else { candidates.push(e) }
-            };
-            if changed.len() * 4 >= sums.len() {
-                // Most of the row changed: one sequential pass beats a lookup per change.
-                sums.for_each(|j, s| offer((j, s.value)));
-            } else {
-                // The previous top entries whose sums did not change, then every changed entry
-                // (a changed entry carries the current stamp; so does nothing else).
-                row.iter()
-                    .filter(|(j, _)| sums.get(*j).is_none_or(|s| s.stamp != epoch))
-                    .for_each(|&(j, _)| offer((j, value(j))));
-                changed.iter().for_each(|&j| offer((j, value(j))));
+            if let Some(terms) = groups.next_if(|terms| terms[0].from == i) {
+                self.apply_row(i as usize, terms);
             }
-            changed.clear();
-            if !top.streaming() {
-                select_top(&mut candidates, n);
-                std::mem::swap(&mut top.best, &mut candidates);
-                candidates.clear();
-            }
-            let factor = match norm {
-                Norm::Off => 1.0,
-                Norm::Num => 1.0 / self.counts[i] as f64,
-            };
-            row.clear();
-            row.extend(top.best.drain(..).map(|(j, sum)| (j, sum * factor)));
+            self.select(i as usize, &mut neighbors[i as usize], &mut selection, norm);
         }
-        self.epoch = self.epoch.wrapping_add(1);
+        self.grouped = grouped;
+        // `apply_row` listed its rows again: they were refreshed above.
+        self.dirty_items.clear();
         items.clear();
         self.dirty_items = items;
         Ok(())
+    }
+
+    /// Re-selects the neighbours of item `i` into `row` (its previous neighbours).
+    fn select(&mut self, i: usize, row: &mut Vec<(u32, f64)>, selection: &mut Selection, norm: Norm) {
+        let sums = &self.sums[i];
+        let changed = &mut self.changed[i];
+        let value = |j: u32| sums.get(j).unwrap_or(0.0);
+        if changed.len() * 4 >= sums.scan_len() {
+            // Most of the row changed: one sequential pass beats a lookup per change.
+            sums.for_each(|j, s| selection.offer((j, s)));
+        } else {
+            // The previous top entries and every changed entry (repeats are dropped by the
+            // selection).
+            row.iter().for_each(|&(j, _)| selection.offer((j, value(j))));
+            changed.iter().for_each(|&j| selection.offer((j, value(j))));
+        }
+        changed.clear();
+        let best = selection.finish();
+        let factor = match norm {
+            Norm::Off => 1.0,
+            Norm::Num => 1.0 / self.counts[i] as f64,
+        };
+        row.clear();
+        row.extend(best.drain(..).map(|(j, sum)| (j, sum * factor)));
+    }
+}
+
+/// The best `n` of the entries offered, each entry counted once.
+struct Selection {
+    top: TopN,
+    /// Every candidate, when `n` is too large for `top`.
+    candidates: Vec<(u32, f64)>,
+}
+
+impl Selection {
+    #[inline]
+    fn offer(&mut self, e: (u32, f64)) {
+        if self.top.streaming() {
+            self.top.offer(e)
+        } else {
+            self.candidates.push(e)
+        }
+    }
+
+    /// The best entries, best first (drain it before the next offer).
+    fn finish(&mut self) -> &mut Vec<(u32, f64)> {
+        if !self.top.streaming() {
+            self.candidates.sort_unstable_by_key(|e| e.0);
+            self.candidates.dedup_by_key(|e| e.0);
+            select_top(&mut self.candidates, self.top.n);
+            std::mem::swap(&mut self.top.best, &mut self.candidates);
+            self.candidates.clear();
+        }
+        &mut self.top.best
     }
 }
 
@@ -322,15 +350,18 @@ impl TopN {
 
     #[inline]
     fn offer(&mut self, e: (u32, f64)) {
-        if self.best.len() >= self.n {
-            match self.best.last() {
-                Some(worst) if better(&e, worst).is_lt() => {
-                    self.best.pop();
-                }
-                _ => return,
-            }
+        let full = self.best.len() >= self.n;
+        if full && !self.best.last().is_some_and(|worst| better(&e, worst).is_lt()) {
+            return;
         }
         let at = self.best.partition_point(|x| better(x, &e).is_lt());
+        // An entry offered again has the same sum: it would sit right here.
+        if self.best.get(at).is_some_and(|x| x.0 == e.0) {
+            return;
+        }
+        if full {
+            self.best.pop();
+        }
         self.best.insert(at, e);
     }
 }
@@ -511,6 +542,33 @@ mod tests {
                     fed.co.refresh(&mut neighbors, norm, n).unwrap();
                     let prefix: Vec<(u32, u32)> = events[..=k].iter().map(|&(u, i, _)| (u, i)).collect();
                     let expected = reference_neighbors(&prefix, 1.0, both, norm, n);
+                    for (i, row) in expected.iter().enumerate() {
+                        prop_assert_eq!(&neighbors[i], row, "item {} after record {}", i, k);
+                    }
+                }
+            }
+        }
+
+        /// Terms added to the sums between refreshes (as when the pending buffer fills up)
+        /// change nothing, also for lists longer than the streaming selection keeps.
+        #[test]
+        fn flushes_between_refreshes_match_the_spec(
+            events in prop::collection::vec((0u32..4, 0u32..90, 0u8..10), 1..200),
+            both: bool,
+            long: bool,
+        ) {
+            let n = if long { TopN::STREAMING_MAX + 1 } else { 3 };
+            let mut fed = Fed::new(1.0);
+            let mut neighbors = Vec::new();
+            for (k, &(user, item, action)) in events.iter().enumerate() {
+                fed.add(user, item, both);
+                if action < 3 {
+                    fed.co.flush();
+                }
+                if action == 9 || k + 1 == events.len() {
+                    fed.co.refresh(&mut neighbors, Norm::Num, n).unwrap();
+                    let prefix: Vec<(u32, u32)> = events[..=k].iter().map(|&(u, i, _)| (u, i)).collect();
+                    let expected = reference_neighbors(&prefix, 1.0, both, Norm::Num, n);
                     for (i, row) in expected.iter().enumerate() {
                         prop_assert_eq!(&neighbors[i], row, "item {} after record {}", i, k);
                     }
