@@ -253,37 +253,45 @@ impl CoOccurrence {
         items.extend(grouped.chunk_by(|a, b| a.from == b.from).map(|terms| terms[0].from));
         items.sort_unstable();
         items.dedup();
-        // Each row's terms are added just before its neighbours are selected, while it is in
-        // cache (`items` holds every row that has terms, in the same order as `grouped`).
+        // Each row's terms are added while its neighbours are selected, so the row is read
+        // while it is in cache (`items` holds every row that has terms, in the same order as
+        // `grouped`).
         let mut groups = grouped.chunk_by(|a, b| a.from == b.from).peekable();
         let mut selection = Selection { top: TopN::new(n), candidates: Vec::new() };
         for &i in &items {
-            if let Some(terms) = groups.next_if(|terms| terms[0].from == i) {
-                self.apply_row(i as usize, terms);
-            }
-            self.select(i as usize, &mut neighbors[i as usize], &mut selection, norm);
+            let terms = groups.next_if(|terms| terms[0].from == i).unwrap_or(&[]);
+            self.select(i as usize, terms, &mut neighbors[i as usize], &mut selection, norm);
         }
         self.grouped = grouped;
-        // `apply_row` listed its rows again: they were refreshed above.
-        self.dirty_items.clear();
         items.clear();
         self.dirty_items = items;
         Ok(())
     }
 
-    /// Re-selects the neighbours of item `i` into `row` (its previous neighbours).
-    fn select(&mut self, i: usize, row: &mut Vec<(u32, f64)>, selection: &mut Selection, norm: Norm) {
-        let sums = &self.sums[i];
+    /// Adds the pending `terms` of item `i` and re-selects its neighbours into `row` (its
+    /// previous neighbours).
+    fn select(&mut self, i: usize, terms: &[Term], row: &mut Vec<(u32, f64)>, selection: &mut Selection, norm: Norm) {
+        let universe = self.sums.len();
+        let sums = &mut self.sums[i];
         let changed = &mut self.changed[i];
-        let value = |j: u32| sums.get(j).unwrap_or(0.0);
-        if changed.len() * 4 >= sums.scan_len() {
+        if (changed.len() + terms.len()) * 4 >= sums.scan_len() {
             // Most of the row changed: one sequential pass beats a lookup per change.
+            for t in terms {
+                sums.add(t.to, t.w, universe);
+            }
             sums.for_each(|j, s| selection.offer((j, s)));
         } else {
-            // The previous top entries and every changed entry (repeats are dropped by the
-            // selection).
-            row.iter().for_each(|&(j, _)| selection.offer((j, value(j))));
-            changed.iter().for_each(|&j| selection.offer((j, value(j))));
+            // The previous top entries and the entries changed by earlier flushes, then each
+            // sum as a term raises it (the selection keeps the last sum offered for an entry).
+            for &(j, _) in row.iter() {
+                selection.offer((j, sums.get(j).unwrap_or(0.0)));
+            }
+            for &j in changed.iter() {
+                selection.offer((j, sums.get(j).unwrap_or(0.0)));
+            }
+            for t in terms {
+                selection.offer((t.to, sums.add(t.to, t.w, universe)));
+            }
         }
         changed.clear();
         let best = selection.finish();
@@ -296,7 +304,8 @@ impl CoOccurrence {
     }
 }
 
-/// The best `n` of the entries offered, each entry counted once.
+/// The best `n` of the entries offered. An entry can be offered again, with a sum at least as
+/// large as before (sums only grow): the last offer counts.
 struct Selection {
     top: TopN,
     /// Every candidate, when `n` is too large for `top`.
@@ -316,7 +325,8 @@ impl Selection {
     /// The best entries, best first (drain it before the next offer).
     fn finish(&mut self) -> &mut Vec<(u32, f64)> {
         if !self.top.streaming() {
-            self.candidates.sort_unstable_by_key(|e| e.0);
+            // The largest (the last) sum of each entry.
+            self.candidates.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
             self.candidates.dedup_by_key(|e| e.0);
             select_top(&mut self.candidates, self.top.n);
             std::mem::swap(&mut self.top.best, &mut self.candidates);
@@ -354,14 +364,14 @@ impl TopN {
         if full && !self.best.last().is_some_and(|worst| better(&e, worst).is_lt()) {
             return;
         }
-        let at = self.best.partition_point(|x| better(x, &e).is_lt());
-        // An entry offered again has the same sum: it would sit right here.
-        if self.best.get(at).is_some_and(|x| x.0 == e.0) {
-            return;
-        }
-        if full {
+        // An entry offered again replaces its earlier offer (whose sum was not larger: if that
+        // one was kept, this one qualifies too).
+        if let Some(k) = self.best.iter().position(|x| x.0 == e.0) {
+            self.best.remove(k);
+        } else if full {
             self.best.pop();
         }
+        let at = self.best.partition_point(|x| better(x, &e).is_lt());
         self.best.insert(at, e);
     }
 }

@@ -48,10 +48,10 @@ impl Row {
         }
     }
 
-    /// Adds `w` (> 0) to the sum of `j` (a new entry starts at 0). `universe` is the number
-    /// of items, which decides when the row turns dense.
+    /// Adds `w` (> 0) to the sum of `j` (a new entry starts at 0) and returns the sum.
+    /// `universe` is the number of items, which decides when the row turns dense.
     #[inline]
-    pub fn add(&mut self, j: u32, w: f64, universe: usize) {
+    pub fn add(&mut self, j: u32, w: f64, universe: usize) -> f64 {
         if let Row::Sparse(map) = self
             && map.len() * DENSE_FRACTION > universe
             && universe >= MIN_DENSE
@@ -60,7 +60,11 @@ impl Row {
             self.densify(universe);
         }
         match self {
-            Row::Sparse(map) => *map.entry(j).or_insert(0.0) += w,
+            Row::Sparse(map) => {
+                let sum = map.entry(j).or_insert(0.0);
+                *sum += w;
+                *sum
+            }
             Row::Dense { sums, len } => {
                 let k = j as usize;
                 if k >= sums.len() {
@@ -72,6 +76,7 @@ impl Row {
                     *sum = 0.0;
                 }
                 *sum += w;
+                *sum
             }
         }
     }
