@@ -158,7 +158,8 @@ impl Model for NearestNeighborModel {
         // or equal to `q.score` > 0: every slot can be counted without knowing which were
         // reached, and an item listed twice counts once (its slot is reset when first read).
         let walked = self.histories.get(q.rec.user as usize).map_or(0, Vec::len);
-        let dense = walked.saturating_mul(self.params.num_of_neighbors as usize) >= items / 2;
+        // A pass over every slot costs about as much as a few updates with a touched list.
+        let dense = walked.saturating_mul(self.params.num_of_neighbors as usize).saturating_mul(4) >= items;
         if dense {
             self.walk(q.rec.user, |w, row| {
                 for &(j, s) in row {
@@ -177,20 +178,36 @@ impl Model for NearestNeighborModel {
             });
         }
         let (mut better, mut ties) = (0, 0);
-        let mut count = |j: u32, s: f64| {
-            if s >= q.score && !q.is_skipped(j) {
-                if s > q.score {
-                    better += 1;
-                } else {
-                    ties += 1;
-                }
-            }
-        };
         if dense {
-            for (j, slot) in scores.iter_mut().enumerate() {
-                count(j as u32, std::mem::replace(slot, 0.0));
+            // Every slot is counted without a branch (a vectorised pass), then the skipped
+            // items are taken back out.
+            let (mut skipped_better, mut skipped_ties) = (0, 0);
+            let mut skip = |j: u32| {
+                let s = scores.get(j as usize).copied().unwrap_or(0.0);
+                skipped_better += usize::from(s > q.score);
+                skipped_ties += usize::from(s == q.score);
+            };
+            skip(q.rec.item);
+            if let Some(known) = q.exclude {
+                known.iter().filter(|&&j| j != q.rec.item).for_each(|&j| skip(j));
             }
+            for slot in scores.iter_mut() {
+                better += usize::from(*slot > q.score);
+                ties += usize::from(*slot == q.score);
+                *slot = 0.0;
+            }
+            better -= skipped_better;
+            ties -= skipped_ties;
         } else {
+            let mut count = |j: u32, s: f64| {
+                if s >= q.score && !q.is_skipped(j) {
+                    if s > q.score {
+                        better += 1;
+                    } else {
+                        ties += 1;
+                    }
+                }
+            };
             for &j in touched.iter() {
                 count(j, std::mem::replace(&mut scores[j as usize], 0.0));
             }
