@@ -116,14 +116,6 @@ impl CoOccurrence {
         Ok(())
     }
 
-    #[inline]
-    fn add(&mut self, from: u32, to: u32, w: f64) {
-        self.pending.push(Term { from, to, w });
-        if self.pending.len() >= FLUSH_AT {
-            self.flush();
-        }
-    }
-
     /// Moves the pending terms into `grouped`, grouped by row (rows ascending) so that each
     /// row's table is touched while it is in cache. The grouping is stable, so every sum
     /// receives its terms in arrival order: the sums are exactly those of adding each term as
@@ -191,12 +183,21 @@ impl CoOccurrence {
         self.grow(item)?;
         let p = history.len();
         let first = p.saturating_sub(weights.nonzero());
-        for (q, &earlier) in history.iter().enumerate().skip(first) {
-            let w = weights.get(p - q - 1);
-            self.add(earlier, item, w);
-            if both {
-                self.add(item, earlier, w);
+        // history[q] (q >= first) gets the weight of offset p − q − 1.
+        let terms = history[first..].iter().zip(weights.values()[..p - first].iter().rev());
+        if both {
+            self.pending.reserve(2 * (p - first));
+            for (&earlier, &w) in terms {
+                self.pending.push(Term { from: earlier, to: item, w });
+                self.pending.push(Term { from: item, to: earlier, w });
             }
+        } else {
+            self.pending.extend(terms.map(|(&earlier, &w)| Term { from: earlier, to: item, w }));
+        }
+        // The batch size is a soft bound: flushing within an event or after it adds the same
+        // terms in the same order.
+        if self.pending.len() >= FLUSH_AT {
+            self.flush();
         }
         self.counts[item as usize] += 1;
         // Its norm changed: the row is rescaled even if none of its sums changed (duplicates

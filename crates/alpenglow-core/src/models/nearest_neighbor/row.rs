@@ -52,6 +52,23 @@ impl Row {
     /// `universe` is the number of items, which decides when the row turns dense.
     #[inline]
     pub fn add(&mut self, j: u32, w: f64, universe: usize) -> f64 {
+        match self {
+            // The common case of the popular items, inlined.
+            Row::Dense { sums, len } if (j as usize) < sums.len() => {
+                let sum = &mut sums[j as usize];
+                if *sum <= 0.0 {
+                    *len += 1;
+                    *sum = 0.0;
+                }
+                *sum += w;
+                *sum
+            }
+            _ => self.add_slow(j, w, universe),
+        }
+    }
+
+    #[inline(never)]
+    fn add_slow(&mut self, j: u32, w: f64, universe: usize) -> f64 {
         if let Row::Sparse(map) = self
             && map.len() * DENSE_FRACTION > universe
             && universe >= MIN_DENSE
