@@ -282,6 +282,7 @@ impl CoOccurrence {
             }
             sums.for_each(|j, s| selection.offer((j, s)));
         } else {
+            sums.touch(row.iter().map(|e| e.0).chain(terms.iter().map(|t| t.to)));
             // The previous top entries and the entries changed by earlier flushes, then each
             // sum as a term raises it (the selection keeps the last sum offered for an entry).
             for &(j, _) in row.iter() {
