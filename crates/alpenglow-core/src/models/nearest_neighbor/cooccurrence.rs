@@ -334,6 +334,7 @@ impl Selection {
             std::mem::swap(&mut self.top.best, &mut self.candidates);
             self.candidates.clear();
         }
+        self.top.bar = None;
         &mut self.top.best
     }
 }
@@ -346,6 +347,15 @@ fn better(a: &(u32, f64), b: &(u32, f64)) -> std::cmp::Ordering {
 struct TopN {
     n: usize,
     best: Vec<(u32, f64)>,
+    /// While `best` is full: the `key` and id of its worst entry, which most offers lose to.
+    bar: Option<(i64, u32)>,
+}
+
+/// `f64::total_cmp`'s order as an integer order.
+#[inline]
+fn key(x: f64) -> i64 {
+    let bits = x.to_bits() as i64;
+    bits ^ ((((bits >> 63) as u64) >> 1) as i64)
 }
 
 impl TopN {
@@ -353,7 +363,7 @@ impl TopN {
     const STREAMING_MAX: usize = 64;
 
     fn new(n: usize) -> Self {
-        TopN { n, best: Vec::with_capacity(n.min(Self::STREAMING_MAX) + 1) }
+        TopN { n, best: Vec::with_capacity(n.min(Self::STREAMING_MAX) + 1), bar: None }
     }
 
     fn streaming(&self) -> bool {
@@ -362,6 +372,17 @@ impl TopN {
 
     #[inline]
     fn offer(&mut self, e: (u32, f64)) {
+        if let Some((bar, id)) = self.bar {
+            let k = key(e.1);
+            if k < bar || (k == bar && e.0 >= id) {
+                return;
+            }
+        }
+        self.insert(e);
+    }
+
+    #[inline(never)]
+    fn insert(&mut self, e: (u32, f64)) {
         let full = self.best.len() >= self.n;
         if full && !self.best.last().is_some_and(|worst| better(&e, worst).is_lt()) {
             return;
@@ -375,6 +396,9 @@ impl TopN {
         }
         let at = self.best.partition_point(|x| better(x, &e).is_lt());
         self.best.insert(at, e);
+        if self.best.len() >= self.n {
+            self.bar = self.best.last().map(|worst| (key(worst.1), worst.0));
+        }
     }
 }
 
@@ -479,6 +503,16 @@ mod tests {
         let mut neighbors = Vec::new();
         fed.co.refresh(&mut neighbors, norm, n).unwrap();
         neighbors
+    }
+
+    #[test]
+    fn key_orders_as_total_cmp() {
+        let xs = [f64::NEG_INFINITY, -2.5, -0.0, 0.0, 5e-324, 1.0, 1.5, f64::INFINITY, f64::NAN];
+        for a in xs {
+            for b in xs {
+                assert_eq!(key(a).cmp(&key(b)), a.total_cmp(&b), "{a} vs {b}");
+            }
+        }
     }
 
     #[test]
