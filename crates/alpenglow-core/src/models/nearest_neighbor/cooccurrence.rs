@@ -282,7 +282,13 @@ impl CoOccurrence {
             }
             sums.for_each(|j, s| selection.offer((j, s)));
         } else {
-            sums.touch(row.iter().map(|e| e.0).chain(terms.iter().map(|t| t.to)));
+            // The entries looked up below; in a sparse row a touch costs a full lookup, so its
+            // terms (whose lookups are their updates) are left out.
+            if let Row::Dense { .. } = sums {
+                sums.touch(row.iter().map(|e| e.0).chain(terms.iter().map(|t| t.to)));
+            } else {
+                sums.touch(row.iter().map(|e| e.0).chain(changed.iter().copied()));
+            }
             // The previous top entries and the entries changed by earlier flushes, then each
             // sum as a term raises it (the selection keeps the last sum offered for an entry).
             for &(j, _) in row.iter() {

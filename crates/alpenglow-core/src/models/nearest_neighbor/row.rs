@@ -48,14 +48,15 @@ impl Row {
         }
     }
 
-    /// Reads the slots of `entries` of a dense row: loads without branches on their values
-    /// overlap their cache misses, which a loop branching on each value would take one by one.
+    /// Reads the sums of `entries`: lookups not followed by branches on their values overlap
+    /// their cache misses, which a loop branching on each value would take one by one.
     #[inline]
     pub fn touch(&self, entries: impl Iterator<Item = u32>) {
-        if let Row::Dense { sums, .. } = self {
-            let seen = entries.fold(0u64, |acc, j| acc | sums.get(j as usize).map_or(0, |s| s.to_bits()));
-            std::hint::black_box(seen);
-        }
+        let seen = match self {
+            Row::Dense { sums, .. } => entries.fold(0u64, |acc, j| acc | sums.get(j as usize).map_or(0, |s| s.to_bits())),
+            Row::Sparse(map) => entries.fold(0u64, |acc, j| acc | map.get(&j).map_or(0, |s| s.to_bits())),
+        };
+        std::hint::black_box(seen);
     }
 
     /// Adds `w` (> 0) to the sum of `j` (a new entry starts at 0) and returns the sum.
