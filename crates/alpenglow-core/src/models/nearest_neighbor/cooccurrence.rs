@@ -323,11 +323,7 @@ struct Selection {
 impl Selection {
     #[inline]
     fn offer(&mut self, e: (u32, f64)) {
-        if self.top.streaming() {
-            self.top.offer(e)
-        } else {
-            self.candidates.push(e)
-        }
+        if self.top.streaming() { self.top.offer(e) } else { self.candidates.push(e) }
     }
 
     /// The best entries, best first (drain it before the next offer).
