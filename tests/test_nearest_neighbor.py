@@ -127,6 +127,17 @@ def test_fast_ranking_equals_reference_ranking():
     pd.testing.assert_frame_equal(fast, slow)
 
 
+@pytest.mark.parametrize("items", [25, 2000])
+def test_fast_ranking_equals_reference_ranking_excluding_known_items(items):
+    # 25 items: the fast path counts every score slot; 2000: only the slots the walk reached
+    df = random_stream(4, n=800, users=15, items=items)
+    kw = dict(top_k=10, num_of_neighbors=5, compute_similarity_period=2)
+    fast = NearestNeighborExperiment(**kw).run(df, verbose=False, exclude_known=True)
+    slow = NearestNeighborExperiment(reference_ranking=True, **kw).run(df, verbose=False, exclude_known=True)
+    pd.testing.assert_frame_equal(fast, slow)
+    assert fast["rank"].notna().sum() > 50
+
+
 def test_hand_computed_stream(stream, assert_ranks):
     # gamma=1, norm off, both directions, recompute after every record (period 1):
     # users 0 and 1 both see a then b; user 2 sees a, then is asked about b and c.

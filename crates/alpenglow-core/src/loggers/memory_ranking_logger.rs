@@ -79,8 +79,8 @@ impl Logger for MemoryRankingLogger {
             return Ok(());
         }
         let model = slot(&self.wiring.model, Self::NAME, "set_model")?.borrow()?;
-        let rank = self.rank_computer.rank(&*model, rec, env);
-        let prediction = model.prediction(rec);
+        let (rank, prediction) = self.rank_computer.rank_and_prediction(&*model, rec, env);
+        let prediction = prediction.unwrap_or_else(|| model.prediction(rec));
         drop(model);
         if self.params.memory_log {
             self.logs.record_index.push(rec.index as i64);

@@ -30,9 +30,15 @@ impl RankComputer {
 
     /// The raw rank code of `rec` under `model`.
     pub fn rank(&mut self, model: &dyn Model, rec: &RecDat, env: &Environment) -> usize {
+        self.rank_and_prediction(model, rec, env).0
+    }
+
+    /// The raw rank code of `rec` under `model`, and `model.prediction(rec)` if the ranking
+    /// computed it (so that a caller logging both need not compute it twice).
+    pub fn rank_and_prediction(&mut self, model: &dyn Model, rec: &RecDat, env: &Environment) -> (usize, Option<f64>) {
         let top_k = self.top_k;
         if !env.is_item_existent(rec.item) {
-            return top_k + NEW_ITEM;
+            return (top_k + NEW_ITEM, None);
         }
         let exclude = if self.exclude_known { env.train_matrix().row(rec.user) } else { None };
         let path = model.rank_path();
@@ -41,14 +47,14 @@ impl RankComputer {
         // reference mode uses the list too.
         if path == RankPath::TopList {
             let list = model.top_list(rec.user, top_k, exclude);
-            return list.iter().position(|&(i, _)| i == rec.item).unwrap_or(top_k + NOT_IN_TOP);
+            return (list.iter().position(|&(i, _)| i == rec.item).unwrap_or(top_k + NOT_IN_TOP), None);
         }
         let score = model.prediction(rec);
         if !score.is_finite() {
-            return top_k + NON_FINITE;
+            return (top_k + NON_FINITE, Some(score));
         }
         if score == 0.0 {
-            return top_k + ZERO_PREDICTION;
+            return (top_k + ZERO_PREDICTION, Some(score));
         }
         let q = RankQuery { rec, score, top_k, exclude, env };
         let count = if self.reference {
@@ -60,7 +66,7 @@ impl RankComputer {
         } else {
             self.fast_count(model, &q, path)
         };
-        self.finish(count)
+        (self.finish(count), Some(score))
     }
 
     fn fast_count(&self, model: &dyn Model, q: &RankQuery<'_>, path: RankPath) -> RankCount {

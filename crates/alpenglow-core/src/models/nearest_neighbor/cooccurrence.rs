@@ -56,6 +56,11 @@ impl Weights {
         self.values.len()
     }
 
+    /// `[1, γ, γ², …]` up to the length extended to.
+    pub fn values(&self) -> &[f64] {
+        &self.values
+    }
+
     /// Offsets `k >= nonzero()` have weight 0 and add nothing.
     pub fn nonzero(&self) -> usize {
         self.nonzero
@@ -70,13 +75,16 @@ impl Weights {
 pub struct CoOccurrence {
     pub(super) sums: Vec<Row>,
     pub(super) counts: Vec<u32>,
-    /// Per item, the entries of its row that changed since the last refresh.
+    /// Per item, the entries of its row that changed since the last refresh (an entry is
+    /// listed once per term, up to the occasional deduplication in `apply_row`).
     pub(super) changed: Vec<Vec<u32>>,
+    /// Items to refresh (may repeat).
     pub(super) dirty_items: Vec<u32>,
-    /// Refreshes so far; a sum stamped with the current epoch is already in `changed`.
-    epoch: u32,
-    /// Terms not yet added to `sums`, in arrival order (see `flush`).
+    /// Terms not yet added to `sums`, in arrival order (see `group_pending`).
     pub(super) pending: Vec<Term>,
+    /// Scratch of `group_pending`: the pending terms grouped by row, and the rows' offsets.
+    grouped: Vec<Term>,
+    starts: Vec<usize>,
 }
 
 /// One term `w` of the sum of `from → to`.
@@ -108,40 +116,65 @@ impl CoOccurrence {
         Ok(())
     }
 
-    #[inline]
-    fn add(&mut self, from: u32, to: u32, w: f64) {
-        self.pending.push(Term { from, to, w });
-        if self.pending.len() >= FLUSH_AT {
-            self.flush();
-        }
-    }
-
-    /// Adds the pending terms to the sums, grouped by row so that each row's table is touched
-    /// while it is in cache. The sort is stable, so every sum receives its terms in arrival
-    /// order: the sums are exactly those of adding each term as it arrived.
-    pub fn flush(&mut self) {
-        let mut pending = std::mem::take(&mut self.pending);
-        pending.sort_by_key(|t| t.from);
-        for t in &pending {
-            self.apply(t.from, t.to, t.w);
-        }
-        pending.clear();
-        self.pending = pending;
-    }
-
-    #[inline]
-    fn apply(&mut self, from: u32, to: u32, w: f64) {
-        let epoch = self.epoch.wrapping_add(1);
-        let universe = self.sums.len();
-        let sum = self.sums[from as usize].add(to, w, self.epoch, universe);
-        if sum.stamp != epoch {
-            sum.stamp = epoch;
-            let changed = &mut self.changed[from as usize];
-            if changed.is_empty() {
-                self.dirty_items.push(from);
+    /// Moves the pending terms into `grouped`, grouped by row (rows ascending) so that each
+    /// row's table is touched while it is in cache. The grouping is stable, so every sum
+    /// receives its terms in arrival order: the sums are exactly those of adding each term as
+    /// it arrived.
+    fn group_pending(&mut self) {
+        let rows = self.sums.len();
+        self.grouped.clear();
+        if self.pending.len() < rows / 2 {
+            // Few terms: a comparison sort costs less than a pass over every row's count.
+            self.pending.sort_by_key(|t| t.from);
+            std::mem::swap(&mut self.pending, &mut self.grouped);
+        } else {
+            // A counting sort (stable, linear).
+            let starts = &mut self.starts;
+            starts.clear();
+            starts.resize(rows + 1, 0);
+            for t in &self.pending {
+                starts[t.from as usize + 1] += 1;
             }
-            changed.push(to);
+            for k in 1..=rows {
+                starts[k] += starts[k - 1];
+            }
+            self.grouped.resize(self.pending.len(), Term { from: 0, to: 0, w: 0.0 });
+            for t in &self.pending {
+                let slot = &mut starts[t.from as usize];
+                self.grouped[*slot] = *t;
+                *slot += 1;
+            }
+            self.pending.clear();
         }
+    }
+
+    /// Adds the terms of row `i` (`terms`, all from `i`) and lists the entries they changed.
+    fn apply_row(&mut self, i: usize, terms: &[Term]) {
+        let universe = self.sums.len();
+        let row = &mut self.sums[i];
+        let changed = &mut self.changed[i];
+        if changed.is_empty() && !terms.is_empty() {
+            self.dirty_items.push(i as u32);
+        }
+        for t in terms {
+            row.add(t.to, t.w, universe);
+            changed.push(t.to);
+        }
+        // Without a refresh for long (period_mode "off"), repeats would pile up.
+        if changed.len() > 2 * row.len() + 64 {
+            changed.sort_unstable();
+            changed.dedup();
+        }
+    }
+
+    /// Adds the pending terms to the sums.
+    pub fn flush(&mut self) {
+        self.group_pending();
+        let grouped = std::mem::take(&mut self.grouped);
+        for terms in grouped.chunk_by(|a, b| a.from == b.from) {
+            self.apply_row(terms[0].from as usize, terms);
+        }
+        self.grouped = grouped;
     }
 
     /// Adds the terms of a new event: `item` appended to a user's `history` (the history
@@ -150,12 +183,21 @@ impl CoOccurrence {
         self.grow(item)?;
         let p = history.len();
         let first = p.saturating_sub(weights.nonzero());
-        for (q, &earlier) in history.iter().enumerate().skip(first) {
-            let w = weights.get(p - q - 1);
-            self.add(earlier, item, w);
-            if both {
-                self.add(item, earlier, w);
+        // history[q] (q >= first) gets the weight of offset p − q − 1.
+        let terms = history[first..].iter().zip(weights.values()[..p - first].iter().rev());
+        if both {
+            self.pending.reserve(2 * (p - first));
+            for (&earlier, &w) in terms {
+                self.pending.push(Term { from: earlier, to: item, w });
+                self.pending.push(Term { from: item, to: earlier, w });
             }
+        } else {
+            self.pending.extend(terms.map(|(&earlier, &w)| Term { from: earlier, to: item, w }));
+        }
+        // The batch size is a soft bound: flushing within an event or after it adds the same
+        // terms in the same order.
+        if self.pending.len() >= FLUSH_AT {
+            self.flush();
         }
         self.counts[item as usize] += 1;
         // Its norm changed: the row is rescaled even if none of its sums changed (duplicates
@@ -168,7 +210,7 @@ impl CoOccurrence {
     pub fn row(&self, item: u32) -> Vec<(u32, f64)> {
         let mut row: Vec<(u32, f64)> = Vec::new();
         if let Some(r) = self.sums.get(item as usize) {
-            r.for_each(|j, s| row.push((j, s.value)));
+            r.for_each(|j, s| row.push((j, s)));
         }
         row.sort_unstable_by_key(|e| e.0);
         row
@@ -183,80 +225,183 @@ impl CoOccurrence {
         dirty_items: Vec<u32>,
         pending: Vec<Term>,
     ) -> Self {
-        let epoch = 0u32;
         let sums = rows
             .into_iter()
-            .zip(&changed)
-            .map(|(row, changed)| {
+            .map(|row| {
                 let mut sums = Row::default();
                 for (j, value) in row {
                     if value > 0.0 {
-                        sums.add(j, value, epoch, 0);
-                    }
-                }
-                for &j in changed {
-                    if sums.get(j).is_some() {
-                        sums.add(j, 0.0, epoch, 0).stamp = epoch.wrapping_add(1);
+                        sums.add(j, value, 0);
                     }
                 }
                 sums
             })
             .collect();
-        CoOccurrence { sums, counts, changed, dirty_items, epoch, pending }
+        CoOccurrence { sums, counts, changed, dirty_items, pending, ..Default::default() }
     }
 
     /// Re-selects the neighbours of every changed item into `neighbors` (indexed by item):
     /// the top `n` by similarity sum (ties by lower item id), normalised, best first.
     pub fn refresh(&mut self, neighbors: &mut Vec<Vec<(u32, f64)>>, norm: Norm, n: usize) -> Result<()> {
-        self.flush();
+        self.group_pending();
         if neighbors.len() < self.sums.len() {
             let more = self.sums.len() - neighbors.len();
             crate::alloc::reserve(neighbors, more, "NearestNeighborModel: neighbour lists")?;
             neighbors.resize_with(self.sums.len(), Vec::new);
         }
+        let grouped = std::mem::take(&mut self.grouped);
         let mut items = std::mem::take(&mut self.dirty_items);
+        items.extend(grouped.chunk_by(|a, b| a.from == b.from).map(|terms| terms[0].from));
         items.sort_unstable();
         items.dedup();
-        let mut candidates: Vec<(u32, f64)> = Vec::new();
+        // Each row's terms are added while its neighbours are selected, so the row is read
+        // while it is in cache (`items` holds every row that has terms, in the same order as
+        // `grouped`).
+        let mut groups = grouped.chunk_by(|a, b| a.from == b.from).peekable();
+        let mut selection = Selection { top: TopN::new(n), candidates: Vec::new() };
         for &i in &items {
-            let i = i as usize;
-            let row = &mut neighbors[i];
-            let changed = &mut self.changed[i];
-            candidates.clear();
-            let sums = &self.sums[i];
-            let value = |j: u32| sums.get(j).map_or(0.0, |s| s.value);
-            let epoch = self.epoch.wrapping_add(1);
-            if changed.len() * 4 >= sums.len() {
-                // Most of the row changed: one sequential pass beats a lookup per change.
-                sums.for_each(|j, s| candidates.push((j, s.value)));
-            } else {
-                // The previous top entries whose sums did not change, then every changed entry
-                // (a changed entry carries the current stamp; so does nothing else).
-                candidates.extend(
-                    row.iter()
-                        .filter(|(j, _)| sums.get(*j).is_none_or(|s| s.stamp != epoch))
-                        .map(|&(j, _)| (j, value(j))),
-                );
-                candidates.extend(changed.iter().map(|&j| (j, value(j))));
-            }
-            changed.clear();
-            select_top(&mut candidates, n);
-            let factor = match norm {
-                Norm::Off => 1.0,
-                Norm::Num => 1.0 / self.counts[i] as f64,
-            };
-            row.clear();
-            row.extend(candidates.iter().map(|&(j, sum)| (j, sum * factor)));
+            let terms = groups.next_if(|terms| terms[0].from == i).unwrap_or(&[]);
+            self.select(i as usize, terms, &mut neighbors[i as usize], &mut selection, norm);
         }
-        self.epoch = self.epoch.wrapping_add(1);
+        self.grouped = grouped;
         items.clear();
         self.dirty_items = items;
         Ok(())
+    }
+
+    /// Adds the pending `terms` of item `i` and re-selects its neighbours into `row` (its
+    /// previous neighbours).
+    fn select(&mut self, i: usize, terms: &[Term], row: &mut Vec<(u32, f64)>, selection: &mut Selection, norm: Norm) {
+        let universe = self.sums.len();
+        let sums = &mut self.sums[i];
+        let changed = &mut self.changed[i];
+        if (changed.len() + terms.len()) * 4 >= sums.scan_len() {
+            // Most of the row changed: one sequential pass beats a lookup per change.
+            for t in terms {
+                sums.add(t.to, t.w, universe);
+            }
+            sums.for_each(|j, s| selection.offer((j, s)));
+        } else {
+            // The entries looked up below; in a sparse row a touch costs a full lookup, so its
+            // terms (whose lookups are their updates) are left out.
+            if let Row::Dense { .. } = sums {
+                sums.touch(row.iter().map(|e| e.0).chain(terms.iter().map(|t| t.to)));
+            } else {
+                sums.touch(row.iter().map(|e| e.0).chain(changed.iter().copied()));
+            }
+            // The previous top entries and the entries changed by earlier flushes, then each
+            // sum as a term raises it (the selection keeps the last sum offered for an entry).
+            for &(j, _) in row.iter() {
+                selection.offer((j, sums.get(j).unwrap_or(0.0)));
+            }
+            for &j in changed.iter() {
+                selection.offer((j, sums.get(j).unwrap_or(0.0)));
+            }
+            for t in terms {
+                selection.offer((t.to, sums.add(t.to, t.w, universe)));
+            }
+        }
+        changed.clear();
+        let best = selection.finish();
+        let factor = match norm {
+            Norm::Off => 1.0,
+            Norm::Num => 1.0 / self.counts[i] as f64,
+        };
+        row.clear();
+        row.extend(best.drain(..).map(|(j, sum)| (j, sum * factor)));
+    }
+}
+
+/// The best `n` of the entries offered. An entry can be offered again, with a sum at least as
+/// large as before (sums only grow): the last offer counts.
+struct Selection {
+    top: TopN,
+    /// Every candidate, when `n` is too large for `top`.
+    candidates: Vec<(u32, f64)>,
+}
+
+impl Selection {
+    #[inline]
+    fn offer(&mut self, e: (u32, f64)) {
+        if self.top.streaming() { self.top.offer(e) } else { self.candidates.push(e) }
+    }
+
+    /// The best entries, best first (drain it before the next offer).
+    fn finish(&mut self) -> &mut Vec<(u32, f64)> {
+        if !self.top.streaming() {
+            // The largest (the last) sum of each entry.
+            self.candidates.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+            self.candidates.dedup_by_key(|e| e.0);
+            select_top(&mut self.candidates, self.top.n);
+            std::mem::swap(&mut self.top.best, &mut self.candidates);
+            self.candidates.clear();
+        }
+        self.top.bar = None;
+        &mut self.top.best
     }
 }
 
 fn better(a: &(u32, f64), b: &(u32, f64)) -> std::cmp::Ordering {
     b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+}
+
+/// The best `n` entries offered so far, best first, for small `n`.
+struct TopN {
+    n: usize,
+    best: Vec<(u32, f64)>,
+    /// While `best` is full: the `key` and id of its worst entry, which most offers lose to.
+    bar: Option<(i64, u32)>,
+}
+
+/// `f64::total_cmp`'s order as an integer order.
+#[inline]
+fn key(x: f64) -> i64 {
+    let bits = x.to_bits() as i64;
+    bits ^ ((((bits >> 63) as u64) >> 1) as i64)
+}
+
+impl TopN {
+    /// Up to this many entries are kept by insertion.
+    const STREAMING_MAX: usize = 64;
+
+    fn new(n: usize) -> Self {
+        TopN { n, best: Vec::with_capacity(n.min(Self::STREAMING_MAX) + 1), bar: None }
+    }
+
+    fn streaming(&self) -> bool {
+        self.n <= Self::STREAMING_MAX
+    }
+
+    #[inline]
+    fn offer(&mut self, e: (u32, f64)) {
+        if let Some((bar, id)) = self.bar {
+            let k = key(e.1);
+            if k < bar || (k == bar && e.0 >= id) {
+                return;
+            }
+        }
+        self.insert(e);
+    }
+
+    #[inline(never)]
+    fn insert(&mut self, e: (u32, f64)) {
+        let full = self.best.len() >= self.n;
+        if full && !self.best.last().is_some_and(|worst| better(&e, worst).is_lt()) {
+            return;
+        }
+        // An entry offered again replaces its earlier offer (whose sum was not larger: if that
+        // one was kept, this one qualifies too).
+        if let Some(k) = self.best.iter().position(|x| x.0 == e.0) {
+            self.best.remove(k);
+        } else if full {
+            self.best.pop();
+        }
+        let at = self.best.partition_point(|x| better(x, &e).is_lt());
+        self.best.insert(at, e);
+        if self.best.len() >= self.n {
+            self.bar = self.best.last().map(|worst| (key(worst.1), worst.0));
+        }
+    }
 }
 
 /// Keeps the best `n` entries of `row`, sorted best first.
@@ -363,6 +508,16 @@ mod tests {
     }
 
     #[test]
+    fn key_orders_as_total_cmp() {
+        let xs = [f64::NEG_INFINITY, -2.5, -0.0, 0.0, 5e-324, 1.0, 1.5, f64::INFINITY, f64::NAN];
+        for a in xs {
+            for b in xs {
+                assert_eq!(key(a).cmp(&key(b)), a.total_cmp(&b), "{a} vs {b}");
+            }
+        }
+    }
+
+    #[test]
     fn weights_are_powers_and_find_the_underflow() {
         let mut w = Weights::new(0.5);
         w.extend_to(4);
@@ -435,6 +590,33 @@ mod tests {
                     fed.co.refresh(&mut neighbors, norm, n).unwrap();
                     let prefix: Vec<(u32, u32)> = events[..=k].iter().map(|&(u, i, _)| (u, i)).collect();
                     let expected = reference_neighbors(&prefix, 1.0, both, norm, n);
+                    for (i, row) in expected.iter().enumerate() {
+                        prop_assert_eq!(&neighbors[i], row, "item {} after record {}", i, k);
+                    }
+                }
+            }
+        }
+
+        /// Terms added to the sums between refreshes (as when the pending buffer fills up)
+        /// change nothing, also for lists longer than the streaming selection keeps.
+        #[test]
+        fn flushes_between_refreshes_match_the_spec(
+            events in prop::collection::vec((0u32..4, 0u32..90, 0u8..10), 1..200),
+            both: bool,
+            long: bool,
+        ) {
+            let n = if long { TopN::STREAMING_MAX + 1 } else { 3 };
+            let mut fed = Fed::new(1.0);
+            let mut neighbors = Vec::new();
+            for (k, &(user, item, action)) in events.iter().enumerate() {
+                fed.add(user, item, both);
+                if action < 3 {
+                    fed.co.flush();
+                }
+                if action == 9 || k + 1 == events.len() {
+                    fed.co.refresh(&mut neighbors, Norm::Num, n).unwrap();
+                    let prefix: Vec<(u32, u32)> = events[..=k].iter().map(|&(u, i, _)| (u, i)).collect();
+                    let expected = reference_neighbors(&prefix, 1.0, both, Norm::Num, n);
                     for (i, row) in expected.iter().enumerate() {
                         prop_assert_eq!(&neighbors[i], row, "item {} after record {}", i, k);
                     }

@@ -36,11 +36,70 @@ crate::parameters! {
     }
 }
 
-/// Per-query buffers of the ranking shortcut.
+/// The scores of every item for one user, kept from the prediction of a record to the count
+/// of its rank.
 #[derive(Default)]
 struct Scratch {
+    /// The user whose scores are held; `None` once the model changed.
+    user: Option<u32>,
+    /// Per item, 0 where nothing was added (so is a sum whose terms all underflowed).
     scores: Vec<f64>,
+    /// The slots written since the last reset, unless `dense` (then any slot may be written).
     touched: Vec<u32>,
+    dense: bool,
+    /// Every slot is 0.
+    clean: bool,
+}
+
+impl Scratch {
+    /// Scores the items reached by `user`'s history, the same sums in the same order as
+    /// `Model::prediction`'s walk.
+    fn fill(&mut self, model: &NearestNeighborModel, user: u32) {
+        if !self.clean {
+            if self.dense {
+                self.scores.fill(0.0);
+            } else {
+                for &j in &self.touched {
+                    self.scores[j as usize] = 0.0;
+                }
+            }
+        }
+        self.touched.clear();
+        self.clean = false;
+        let items = model.items();
+        if self.scores.len() < items {
+            self.scores.resize(items, 0.0);
+        }
+        let walked = model.histories.get(user as usize).map_or(0, Vec::len);
+        // A pass over every slot costs about as much as a few updates with a touched list.
+        self.dense = walked.saturating_mul(model.params.num_of_neighbors as usize).saturating_mul(2) >= items;
+        let scores = &mut self.scores;
+        if self.dense {
+            model.walk(user, |w, row| {
+                for &(j, s) in row {
+                    scores[j as usize] += w * s;
+                }
+            });
+        } else {
+            let touched = &mut self.touched;
+            model.walk(user, |w, row| {
+                for &(j, s) in row {
+                    let slot = &mut scores[j as usize];
+                    if *slot == 0.0 {
+                        touched.push(j);
+                    }
+                    *slot += w * s;
+                }
+            });
+        }
+        self.user = Some(user);
+    }
+
+    fn fill_for(&mut self, model: &NearestNeighborModel, user: u32) {
+        if self.user != Some(user) {
+            self.fill(model, user);
+        }
+    }
 }
 
 pub struct NearestNeighborModel {
@@ -59,6 +118,7 @@ pub struct NearestNeighborModel {
 impl NearestNeighborModel {
     /// Appends the record to its user's history and adds its co-occurrence terms.
     pub fn add_event(&mut self, rec: &RecDat) -> Result<()> {
+        self.scratch.get_mut().user = None;
         let u = rec.user as usize;
         if self.histories.len() <= u {
             let more = u + 1 - self.histories.len();
@@ -74,6 +134,7 @@ impl NearestNeighborModel {
 
     /// Recomputes the neighbour lists of the items whose similarities changed.
     pub fn update_neighbors(&mut self) -> Result<()> {
+        self.scratch.get_mut().user = None;
         let n = self.params.num_of_neighbors as usize;
         self.cooccurrence.refresh(&mut self.neighbors, self.norm, n)
     }
@@ -88,8 +149,8 @@ impl NearestNeighborModel {
     #[inline]
     fn walk(&self, user: u32, mut f: impl FnMut(f64, &[(u32, f64)])) {
         let Some(history) = self.histories.get(user as usize) else { return };
-        for (k, &v) in history.iter().rev().enumerate() {
-            let w = self.weights.get(k);
+        // `add_event` extends the weights to cover every history.
+        for (&v, &w) in history.iter().rev().zip(self.weights.values()) {
             if w <= self.params.gamma_threshold {
                 break;
             }
@@ -99,18 +160,8 @@ impl NearestNeighborModel {
 
     /// Every item that received a contribution for `user`, with its score.
     pub fn scores(&self, user: u32) -> Vec<(u32, f64)> {
-        let mut scratch = Scratch::default();
-        self.accumulate(user, &mut scratch);
-        scratch.touched.iter().map(|&j| (j, scratch.scores[j as usize])).collect()
-    }
-
-    fn accumulate(&self, user: u32, scratch: &mut Scratch) {
-        let Scratch { scores, touched } = scratch;
-        // Every neighbour id is below the number of items the sums know.
-        let items = self.neighbors.len().max(self.cooccurrence.sums.len());
-        if scores.len() < items {
-            scores.resize(items, f64::NAN);
-        }
+        let mut scores = vec![f64::NAN; self.items()];
+        let mut touched = Vec::new();
         self.walk(user, |w, row| {
             for &(j, s) in row {
                 let slot = &mut scores[j as usize];
@@ -121,9 +172,16 @@ impl NearestNeighborModel {
                 *slot += w * s;
             }
         });
+        touched.iter().map(|&j| (j, scores[j as usize])).collect()
+    }
+
+    /// Number of item ids the scores can reach (every neighbour id is below it).
+    fn items(&self) -> usize {
+        self.neighbors.len().max(self.cooccurrence.sums.len())
     }
 
     pub fn clear(&mut self) {
+        self.scratch.get_mut().user = None;
         self.histories.clear();
         self.weights = Weights::new(self.params.gamma);
         self.cooccurrence = CoOccurrence::default();
@@ -132,7 +190,13 @@ impl NearestNeighborModel {
 }
 
 impl Model for NearestNeighborModel {
+    /// From the scores of all the user's items (kept for the rank count that usually follows),
+    /// or, if they are in use, from a walk that looks the item up in each neighbour list.
     fn prediction(&self, rec: &RecDat) -> f64 {
+        if let Ok(mut scratch) = self.scratch.try_borrow_mut() {
+            scratch.fill_for(self, rec.user);
+            return scratch.scores.get(rec.item as usize).copied().unwrap_or(0.0);
+        }
         let mut score = 0.0;
         self.walk(rec.user, |w, row| {
             if let Some(&(_, s)) = row.iter().find(|e| e.0 == rec.item) {
@@ -153,21 +217,47 @@ impl Model for NearestNeighborModel {
             return None;
         }
         let mut scratch = self.scratch.try_borrow_mut().ok()?;
-        self.accumulate(q.rec.user, &mut scratch);
-        let Scratch { scores, touched } = &mut *scratch;
+        scratch.fill_for(self, q.rec.user);
+        let scratch = &mut *scratch;
         let (mut better, mut ties) = (0, 0);
-        for &j in touched.iter() {
-            let s = std::mem::replace(&mut scores[j as usize], f64::NAN);
-            if q.is_skipped(j) {
-                continue;
+        if scratch.dense {
+            // Every slot is counted without a branch (a vectorised pass), then the skipped
+            // items are taken back out.
+            let (mut skipped_better, mut skipped_ties) = (0, 0);
+            let mut skip = |j: u32| {
+                let s = scratch.scores.get(j as usize).copied().unwrap_or(0.0);
+                skipped_better += usize::from(s > q.score);
+                skipped_ties += usize::from(s == q.score);
+            };
+            skip(q.rec.item);
+            if let Some(known) = q.exclude {
+                known.iter().filter(|&&j| j != q.rec.item).for_each(|&j| skip(j));
             }
-            if s > q.score {
-                better += 1;
-            } else if s == q.score {
-                ties += 1;
+            // Reset in the same pass: the scores are then gone.
+            for slot in scratch.scores.iter_mut() {
+                better += usize::from(*slot > q.score);
+                ties += usize::from(*slot == q.score);
+                *slot = 0.0;
             }
+            better -= skipped_better;
+            ties -= skipped_ties;
+        } else {
+            // Each slot is reset as it is read, so that a slot listed twice (its first terms
+            // underflowed to 0) counts once; the scores are then gone.
+            for &j in &scratch.touched {
+                let s = std::mem::replace(&mut scratch.scores[j as usize], 0.0);
+                if s >= q.score && !q.is_skipped(j) {
+                    if s > q.score {
+                        better += 1;
+                    } else {
+                        ties += 1;
+                    }
+                }
+            }
+            scratch.touched.clear();
         }
-        touched.clear();
+        scratch.clean = true;
+        scratch.user = None;
         if better >= q.top_k {
             return Some(RankCount::Counted { better: q.top_k, ties: 0 });
         }
@@ -183,6 +273,7 @@ impl Model for NearestNeighborModel {
     }
 
     fn read(&mut self, input: &mut dyn std::io::Read) -> Result<()> {
+        self.scratch.get_mut().user = None;
         super::io::read(self, input)
     }
 }
