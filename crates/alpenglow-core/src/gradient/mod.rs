@@ -59,6 +59,20 @@ pub fn forward_message(updaters: &[Link<dyn GradientUpdater>], message: UpdaterM
     Ok(())
 }
 
+/// The common part of `train_point_wise` implementations: runs `train` on the updater's own
+/// model (`own`, borrowed once) when it is the computer's `model`; `None` otherwise.
+pub fn with_own_model<M: ?Sized>(
+    own: &Option<Link<M>>,
+    model: &Link<dyn crate::models::Model>,
+    train: impl FnOnce(&mut M),
+) -> Option<Result<()>> {
+    let own = own.as_ref()?;
+    if own.handle.id() != model.handle.id() {
+        return None;
+    }
+    Some(own.borrow_mut().map(|mut m| train(&mut m)))
+}
+
 crate::role!(GradientUpdater => "gradient_updater", "a gradient updater");
 
 crate::component_list! {

@@ -289,16 +289,10 @@ where
         samples: &[RecDat],
         _env: &Environment,
     ) -> Option<Result<()>> {
-        let own = self.wiring.model.as_ref()?;
-        if own.handle.id() != model.handle.id() {
-            return None;
-        }
-        let mut model = match own.borrow_mut() {
-            Ok(m) => m,
-            Err(e) => return Some(Err(e)),
-        };
-        self.cycle.train_cycle(model.core_mut(), samples, |score, p| objective.gradient(score, p));
-        Some(Ok(()))
+        let cycle = &mut self.cycle;
+        crate::gradient::with_own_model(&self.wiring.model, model, |m| {
+            cycle.train_cycle(m.core_mut(), samples, |score, p| objective.gradient(score, p))
+        })
     }
 
     fn message(&mut self, message: UpdaterMessage) -> Result<()> {

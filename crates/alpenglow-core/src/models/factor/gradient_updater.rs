@@ -122,21 +122,15 @@ impl GradientUpdater for FactorModelGradientUpdater {
         samples: &[RecDat],
         _env: &Environment,
     ) -> Option<Result<()>> {
-        let own = self.wiring.model.as_ref()?;
-        if own.handle.id() != model.handle.id() {
-            return None;
-        }
-        let mut m = match own.borrow_mut() {
-            Ok(m) => m,
-            Err(e) => return Some(Err(e)),
-        };
-        for sample in samples {
-            m.ensure(sample);
-            let prediction = crate::models::Model::prediction(&*m, sample);
-            let gradient = objective.gradient(sample.score, prediction);
-            step(&self.params, &mut m, sample, gradient);
-        }
-        Some(Ok(()))
+        let params = &self.params;
+        crate::gradient::with_own_model(&self.wiring.model, model, |m| {
+            for sample in samples {
+                m.ensure(sample);
+                let prediction = crate::models::Model::prediction(&*m, sample);
+                let gradient = objective.gradient(sample.score, prediction);
+                step(params, m, sample, gradient);
+            }
+        })
     }
 
     /// Offline training (between the start and end messages of an offline update or of
