@@ -37,6 +37,31 @@ class LegacyRecommenderData(RecommenderData):
 '''
 
 
+FOOTER = '''
+class RecDat:
+    user: int
+    item: int
+    time: float
+    score: float
+    id: int
+    eval: int
+    category: int
+    def __init__(self, *, user: int = 0, item: int = 0, time: float = 0.0, score: float = 1.0, id: int = 0, eval: int = 1, category: int = 0) -> None: ...
+
+class Updater(PythonUpdater): ...
+
+UpdaterParameters = PythonUpdaterParameters
+'''
+
+# The hooks that subclasses of the Python-written components implement.
+HOOKS = {
+    "PythonModel": ["def predict_all(self, user: int) -> Any: ..."],
+    "PythonToplistModel": ["def get_top_list(self, user: int, k: int, exclude: dict[int, float]) -> list[tuple[int, float]]: ..."],
+    "PythonRankingIteratorModel": ["def iterator_has_next_(self, id: int, user: int, upper_bound: float) -> bool: ...",
+                                   "def iterator_get_next_(self, id: int, user: int) -> tuple[int, float]: ..."],
+    "PythonUpdater": ["def update(self, rec: RecDat) -> None: ..."],
+}
+
 # The stub types of role-method argument kinds (see alpenglow-core's role.rs, ArgKind).
 ARG_TYPES = {"None": "None", "bool": "bool", "int": "int", "float": "float", "str": "str",
              "path": "str | os.PathLike[str]", "bytes": "bytes", "record": "Any"}
@@ -69,7 +94,9 @@ def render(components: list[dict]) -> str:
                 continue
             args = "".join(f", {a}: {ARG_TYPES[kind]}" for a, kind in method["args"])
             out.append(f"    def {method['name']}(self{args}) -> {ARG_TYPES[method['returns']]}: ...")
+        out.extend(f"    {hook}" for hook in HOOKS.get(name, ()))
         out.append("")
+    out.append(FOOTER)
     return "\n".join(out)
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._input import Columns, prepare, record_ids
+from ._input import MAX_ID, Columns, prepare, record_ids
 from ._progress import Progress
 from .errors import ParameterError, RunInterrupted
 from .Getter import Getter as rs
@@ -42,6 +42,42 @@ def _toplist_flags(value: Any) -> bool | np.ndarray:
             f"calculate_toplists must be a 1-d sequence of booleans (one per record), got dtype {flags.dtype}"
         )
     return np.ascontiguousarray(flags != 0)
+
+
+def _wires_python(*roots: Any) -> bool:
+    """True if a component written in Python is among ``roots`` or wired into them."""
+    from ._python_components import PythonComponent
+
+    stack, seen = list(roots), set()
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, (list, tuple)):
+            stack.extend(obj)
+            continue
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, PythonComponent):
+            return True
+        stack.extend(getattr(obj, "__dict__", {}).get("_wired", ()))
+    return False
+
+
+def _python_ids(data: Any, columns: Mapping[str, str] | None, network_mode: bool) -> bool:
+    """Whether to recode ids for a run with a Python model: not when the user and item ids are
+    non-negative integers below 2**24 (the Python model then sees the input's ids), else yes."""
+    if isinstance(data, (str, os.PathLike)):
+        return False  # file ids are integers, never recoded
+    mapping = dict(columns or {})
+    names = ("source", "target") if network_mode else ("user", "item")
+    try:
+        for canonical, default in zip(("user", "item"), names):
+            values = np.asarray(data[mapping.get(canonical, mapping.get(default, default))])
+            if values.dtype.kind not in "iu" or (len(values) and (values.min() < 0 or values.max() > MAX_ID)):
+                return True
+    except Exception:  # noqa: BLE001 - the input checks below report what is wrong
+        return True
+    return False
 
 
 class OnlineExperiment(ParameterDefaults):
@@ -134,7 +170,9 @@ class OnlineExperiment(ParameterDefaults):
             Shuffle records with equal timestamps (seeded with ``seed``).
         recode : bool, default True
             Map users and items to dense codes (and back in the results). With False, ids must
-            be non-negative integers.
+            be non-negative integers. When a model or updater written in Python is wired, ids
+            that are non-negative integers below 2**24 are not recoded, so that the Python code
+            sees the input's ids.
         evaluation_start_time : float, default 0
             Records earlier than this are not evaluated (they still train the model).
 
@@ -178,6 +216,9 @@ class OnlineExperiment(ParameterDefaults):
 
         rs.collect()
         try:
+            model, updaters, loggers = self._config(top_k, seed)
+            if recode and _wires_python(model, updaters, loggers):
+                recode = _python_ids(data, columns, network_mode)
             data_obj, cols, names = self._input(data, experimentType, columns, network_mode, recode,
                                                 experiment_termination_time)
             flags = _toplist_flags(calculate_toplists)
@@ -193,7 +234,6 @@ class OnlineExperiment(ParameterDefaults):
                 experiment_termination_time=float(experiment_termination_time),
             )
             experiment.set_recommender_data_iterator(iterator)
-            model, updaters, loggers = self._config(top_k, seed)
             for logger in loggers:
                 experiment.add_logger(logger)
             ranking_logger = rs.MemoryRankingLogger(

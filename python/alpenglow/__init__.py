@@ -18,8 +18,9 @@ from . import errors, utils
 from .Getter import Getter
 from .OnlineExperiment import OnlineExperiment
 from .ParameterDefaults import ParameterDefaults
+from .PythonModel import SelfUpdatingModel
 from .utils import DataframeData
 
 __version__ = "0.1.0"
 
-__all__ = ["DataframeData", "Getter", "OnlineExperiment", "ParameterDefaults", "errors", "utils"]
+__all__ = ["DataframeData", "Getter", "OnlineExperiment", "ParameterDefaults", "SelfUpdatingModel", "errors", "utils"]

@@ -68,8 +68,12 @@ def _wiring_method(call: str, expects: str, doc: str) -> Callable:
     def method(self: Component, other: Component) -> None:
         handle = getattr(other, "_handle", None)
         if handle is None:
-            raise TypeError(f"{type(self).__name__}.{call}: expected {expects}, got {type(other).__name__}")
+            hint = " (its __init__ did not call super().__init__())" if isinstance(other, Component) else ""
+            raise TypeError(f"{type(self).__name__}.{call}: expected {expects}, got {type(other).__name__}{hint}")
         self._handle.wire(call, handle)
+        # The Python side mirrors the wiring: a wired component written in Python stays alive
+        # as long as what it is wired into (the core holds only a weak reference to it).
+        self.__dict__.setdefault("_wired", []).append(other)
 
     method.__name__ = call
     method.__doc__ = f"{doc or call}\n\nParameters\n----------\nother\n    {expects}."

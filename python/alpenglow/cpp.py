@@ -21,6 +21,12 @@ __compiler = "rustc"
 __stdlib = "rust"
 
 _classes = build_classes(_core.components())
+# Models and updaters written in Python subclass these (see alpenglow.PythonModel).
+from ._python_components import RecDat, subclassable_classes as _subclassable  # noqa: E402
+
+_classes.update(_subclassable(_classes))
+_classes["Updater"] = type("Updater", (_classes["PythonUpdater"],), {"__module__": __name__, "__doc__": _classes["PythonUpdater"].__doc__})
+_classes["UpdaterParameters"] = _classes["PythonUpdaterParameters"]
 globals().update(_classes)
 
 
@@ -73,4 +79,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"alpenglow.cpp has no component '{name}'; available: {', '.join(sorted(_classes))}")
 
 
-__all__ = sorted(_classes) + ["RecommenderData", "LegacyRecommenderData"]
+__all__ = sorted(_classes) + ["RecDat", "RecommenderData", "LegacyRecommenderData"]

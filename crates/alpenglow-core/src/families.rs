@@ -18,6 +18,7 @@ pub const FAMILIES: &[fn() -> Vec<ComponentInfo>] = &[
     crate::models::svdpp::components,
     crate::models::fm::components,
     crate::models::external::components,
+    crate::models::python::components,
     crate::gradient::components,
     crate::objectives::components,
     crate::sampling::components,

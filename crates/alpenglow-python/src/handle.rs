@@ -229,7 +229,14 @@ impl PyHandle {
         }
         let handle = self.handle.clone();
         let name = name.to_string();
-        let result = py.detach(move || handle.call(&name, &converted)).map_err(|e| e.into_py_err())?;
+        // A Python model's hook that fails inside the call reports to the fault slot.
+        let result = py
+            .detach(move || {
+                let _ = alpenglow_core::fault::take();
+                let out = handle.call(&name, &converted);
+                alpenglow_core::fault::check().and(out)
+            })
+            .map_err(|e| e.into_py_err())?;
         Ok(arg_to_py(py, result))
     }
 }

@@ -7,6 +7,7 @@ mod error;
 mod guard;
 mod handle;
 mod logs;
+mod python_components;
 mod run;
 
 use alpenglow_core::data::RecommenderData;
@@ -145,6 +146,8 @@ mod _core {
     use super::handle::{components, create, PyHandle};
     #[pymodule_export]
     use super::logs::{predictions, ranking_logs, set_should_run};
+    #[pymodule_export]
+    use super::python_components::{attach_python, PyRecDat};
     #[pymodule_export]
     use super::run::run;
     #[pymodule_export]

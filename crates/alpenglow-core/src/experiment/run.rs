@@ -126,6 +126,8 @@ pub fn run(handle: &Handle, hooks: &mut dyn RunHooks) -> Result<RunSummary> {
     let (interval, period) = (hooks.interval().max(1), hooks.period());
 
     let mut done = 0;
+    // A fault left over from a call outside any run must not stop this one.
+    let _ = crate::fault::take();
     let outcome = (|| -> Result<()> {
         let mut ticker = Ticker::new(interval, period, hooks.now());
         for k in 0..len {
@@ -138,10 +140,12 @@ pub fn run(handle: &Handle, hooks: &mut dyn RunHooks) -> Result<RunSummary> {
             for logger in loggers.iter_mut() {
                 logger.run(&rec, &env)?;
             }
+            crate::fault::check()?;
             env.update(&rec);
             for updater in updaters.iter_mut() {
                 updater.update(&rec, &env)?;
             }
+            crate::fault::check()?;
             done = k + 1;
             if ticker.tick(|| hooks.now()) {
                 hooks.progress(done, len)?;

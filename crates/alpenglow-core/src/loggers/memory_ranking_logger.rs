@@ -82,6 +82,9 @@ impl Logger for MemoryRankingLogger {
         let (rank, prediction) = self.rank_computer.rank_and_prediction(&*model, rec, env);
         let prediction = prediction.unwrap_or_else(|| model.prediction(rec));
         drop(model);
+        if crate::fault::pending() {
+            return Ok(()); // the model failed on this record: the run stops without its row
+        }
         if self.params.memory_log {
             self.logs.record_index.push(rec.index as i64);
             self.logs.rank.push(rank as u32);

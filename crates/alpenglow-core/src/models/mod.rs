@@ -10,6 +10,7 @@ pub mod external;
 pub mod nearest_neighbor;
 pub mod methods;
 pub mod popularity;
+pub mod python;
 pub mod recency;
 pub mod serialization;
 pub mod svdpp;
@@ -39,6 +40,13 @@ pub trait Model: Send + Sync {
 
     fn rank_path(&self) -> RankPath {
         RankPath::BruteForce
+    }
+
+    /// Runs `burst`: many calls to this model in a row (one record's ranking or top list). A
+    /// model whose calls cross into another runtime makes them cheaper here (a Python model
+    /// holds the GIL for the whole burst instead of taking it for every call).
+    fn in_burst(&self, burst: &mut dyn FnMut()) {
+        burst()
     }
 
     /// An exact shortcut for the counts of the model's rank path (`None`: use the generic path).

@@ -36,6 +36,12 @@ impl RankComputer {
     /// The raw rank code of `rec` under `model`, and `model.prediction(rec)` if the ranking
     /// computed it (so that a caller logging both need not compute it twice).
     pub fn rank_and_prediction(&mut self, model: &dyn Model, rec: &RecDat, env: &Environment) -> (usize, Option<f64>) {
+        let mut out = (0, None);
+        model.in_burst(&mut || out = self.rank_in_burst(model, rec, env));
+        out
+    }
+
+    fn rank_in_burst(&mut self, model: &dyn Model, rec: &RecDat, env: &Environment) -> (usize, Option<f64>) {
         let top_k = self.top_k;
         if !env.is_item_existent(rec.item) {
             return (top_k + NEW_ITEM, None);
