@@ -114,7 +114,13 @@ def child(spec: dict) -> dict:
         out_dir = tempfile.TemporaryDirectory(prefix="alpenglow-bench-")
         params["out_name_base"] = str(Path(out_dir.name) / "batch")
     loaded = time.perf_counter() - started
-    cls = getattr(experiments, spec["experiment"])
+    if spec.get("python_model"):
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import python_models
+
+        cls = getattr(python_models, spec["experiment"])
+    else:
+        cls = getattr(experiments, spec["experiment"])
     best = best_wall = float("inf")
     row: dict = {}
     for attempt in range(spec["repeat"]):
@@ -135,6 +141,11 @@ def child(spec: dict) -> dict:
     row["wall_s"] = best_wall
     row["wall_events_per_s"] = len(data) / best_wall
     row["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if spec["experiment"] == "CountingPopExperiment":
+        exp = cls(top_k=TOP_K, **params)
+        exp.run(data, verbose=False, exclude_known=spec["exclude_known"], **spec.get("run", {}))
+        row["calls"] = exp.model.calls
+        row["overhead_ns"] = python_models.call_overhead_ns(exp.model, exp.run_seconds, len(data))
     if out_dir is not None:
         out_dir.cleanup()
     return row
@@ -297,6 +308,23 @@ def als_plan(data_dir: Path, repeat: int, ciao: bool = False) -> list[dict]:
     return specs
 
 
+def python_plan(data_dir: Path, repeat: int) -> list[dict]:
+    """Specs of the models written in Python (bench/python_models.py) beside the Rust
+    PopularityExperiment, on ml-100k; CountingPop also measures the overhead per call."""
+    path = data_dir / DATASETS["ml-100k"]
+    if not path.is_file():
+        return []
+    base = {"dataset": "ml-100k", "path": str(path), "exclude_known": False}
+    return [base | {"experiment": "PopularityExperiment", "repeat": repeat},
+            base | {"experiment": "NumpyPopExperiment", "python_model": True, "repeat": repeat,
+                    "variant": "predict_all (numpy)"},
+            base | {"experiment": "IteratorPopExperiment", "python_model": True, "repeat": 1,
+                    "variant": "prediction_iterator"},
+            base | {"experiment": "MyPopExperiment", "python_model": True, "repeat": 1, "variant": "prediction"},
+            base | {"experiment": "CountingPopExperiment", "python_model": True, "repeat": 1,
+                    "variant": "prediction, counting calls", "max_events": 20_000}]
+
+
 def fit_markdown(rows: list[dict]) -> str:
     """The iALS fit-time table."""
     lines = ["", f"iALS fit on ml-100k, one thread, {ALS_FIT['factors']} factors, {ALS_FIT['iterations']} iterations:",
@@ -334,7 +362,9 @@ def plan(data_dir: Path, quick: bool, repeat: int, group: str = "all") -> list[d
         specs += als_plan(data_dir, repeat)
     if data_dir.is_dir() and group == "als-ciao":
         specs += als_plan(data_dir, repeat, ciao=True)
-    if group in ("factor", "knn", "periodic", "als", "als-ciao"):
+    if data_dir.is_dir() and group == "python":
+        specs += python_plan(data_dir, repeat)
+    if group in ("factor", "knn", "periodic", "als", "als-ciao", "python"):
         return specs
     if data_dir.is_dir():
         for label, name in DATASETS.items():
@@ -439,11 +469,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="directory with movielens_100k.csv.gz and movielens_latest_small_2016.csv.gz "
                              "(default: %(default)s)")
     parser.add_argument("--quick", action="store_true", help="skip the 10-million-event synthetic row")
-    parser.add_argument("--group", choices=("all", "engine", "factor", "knn", "periodic", "als", "als-ciao"),
+    parser.add_argument("--group", choices=("all", "engine", "factor", "knn", "periodic", "als", "als-ciao", "python"),
                         default="all",
                         help="engine: popularity and transition rows; factor: factor-model rows; "
                              "knn: item-kNN rows; periodic: periodic-retraining rows; als: ALS rows and the "
-                             "iALS fit time; als-ciao: ALSOnline on Ciao, not in all (default: all)")
+                             "iALS fit time; als-ciao: ALSOnline on Ciao, not in all; python: models written in "
+                             "Python, not in all (default: all)")
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs per dataset row; events/s uses the fastest (default: 3)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also save the rows as JSON")
@@ -458,7 +489,8 @@ def main(argv: list[str] | None = None) -> int:
     for spec in plan(args.data_dir, args.quick, args.repeat, args.group):
         print(f"running {spec['dataset']} {spec['experiment']} exclude_known={spec['exclude_known']} ...",
               file=sys.stderr, flush=True)
-        rows.append({k: v for k, v in spec.items() if k not in ("path", "synthetic", "repeat", "run", "params", "temp_out")}
+        rows.append({k: v for k, v in spec.items()
+                     if k not in ("path", "synthetic", "repeat", "run", "params", "temp_out", "python_model")}
                     | measure(spec))
     fits = [r for r in rows if "fit" in r]
     rows = [r for r in rows if "fit" not in r]
@@ -471,6 +503,10 @@ def main(argv: list[str] | None = None) -> int:
           "total s = load/generate + run + metrics\n")
     if rows:
         print(markdown(rows))
+    for r in rows:
+        if "overhead_ns" in r:
+            print(f"\nPython model overhead ({r['dataset']}, first {r['records']:,} records): "
+                  f"{r['overhead_ns']:.0f} ns per prediction call beyond the function itself, over {r['calls']:,} calls.")
     if fits:
         print(fit_markdown(fits))
     baseline = measure({"baseline": True})["peak_rss_mib"]

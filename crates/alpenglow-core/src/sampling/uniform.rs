@@ -64,13 +64,13 @@ impl UniformNegativeSampleGenerator {
 
     fn generate_with_replacement(&mut self, rec: &RecDat, env: &Environment) {
         let items = env.items();
-        let train = env.train_matrix();
-        let limit = items.len().saturating_sub(train.row_size(rec.user));
+        let known = env.train_matrix().row(rec.user);
+        let limit = items.len().saturating_sub(known.map_or(0, |row| row.len()));
         let rate = self.params.negative_rate;
         while below(self.negatives.len(), rate) && self.negatives.len() < limit {
             let idx = self.rng.get_int(items.len());
             if let Some(&item) = items.get(idx)
-                && !train.has(rec.user, item)
+                && !known.is_some_and(|row| row.contains(&item))
             {
                 self.negatives.push(item);
             }

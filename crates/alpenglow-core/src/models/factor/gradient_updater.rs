@@ -124,6 +124,15 @@ impl GradientUpdater for FactorModelGradientUpdater {
     ) -> Option<Result<()>> {
         let params = &self.params;
         crate::gradient::with_own_model(&self.wiring.model, model, |m| {
+            if m.lemp_usable() {
+                let (update_p, update_q) = (!params.turn_off_user_factor_updates, !params.turn_off_item_factor_updates);
+                let shrink = -params.regularization_rate * params.learning_rate;
+                for sample in samples {
+                    let step = |prediction| (-objective.gradient(sample.score, prediction) * params.learning_rate, shrink);
+                    m.plain_step(sample, step, update_p, update_q);
+                }
+                return;
+            }
             for sample in samples {
                 m.ensure(sample);
                 let prediction = crate::models::Model::prediction(&*m, sample);

@@ -173,6 +173,38 @@ impl LempContainer {
         }
     }
 
+    /// The stored copy of `id`'s vector when it is in a bucket, to be changed in place
+    /// together with the model's own vector; call [`updated`](Self::updated) afterwards.
+    #[inline]
+    pub fn stored_mut(&mut self, id: u32) -> Option<&mut [f64]> {
+        let (b, p) = self.slot(id);
+        let d = self.dimension;
+        let bucket = self.buckets.get_mut(b as usize)?;
+        bucket.vecs.get_mut(p as usize * d..(p as usize + 1) * d)
+    }
+
+    /// After the copy given by [`stored_mut`](Self::stored_mut) was changed: the same
+    /// bookkeeping as [`set`](Self::set) with the new vector.
+    pub fn updated(&mut self, id: u32) {
+        let (b, p) = self.slot(id);
+        let (b, p, d) = (b as usize, p as usize, self.dimension);
+        let Some(bucket) = self.buckets.get_mut(b) else { return };
+        let len = length(&bucket.vecs[p * d..(p + 1) * d]);
+        if !len.is_finite() {
+            let v = bucket.vecs[p * d..(p + 1) * d].to_vec(); // rare: `set` takes it out
+            self.set(id, &v);
+            return;
+        }
+        self.max_len = self.max_len.max(len);
+        bucket.lens[p] = len;
+        bucket.bound = bucket.bound.max(len);
+        self.updates += 1;
+        let overflow = self.buckets.last().map_or(0, |b| b.ids.len());
+        if self.updates > REBUILD_AFTER * self.len() || overflow > self.chunk.max(self.len() / OVERFLOW_SHARE) {
+            self.rebuild();
+        }
+    }
+
     fn place(&mut self, id: u32, v: &[f64]) {
         let d = self.dimension;
         let len = if v.len() == d { length(v) } else { f64::NAN };

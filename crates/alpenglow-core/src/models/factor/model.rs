@@ -230,6 +230,56 @@ impl FactorModel {
         }
     }
 
+    /// One SGD step of a model whose score is the dot product alone (see
+    /// [`lemp_usable`](Self::lemp_usable)), with `gradient(prediction)`: the arithmetic of
+    /// `ensure` + `prediction` + `FactorModelGradientUpdater::step`, with the two vectors
+    /// fetched once and the LEMP copy of the item vector changed in the same pass.
+    #[inline]
+    pub(super) fn plain_step(&mut self, rec: &RecDat, step: impl FnOnce(f64) -> (f64, f64), update_p: bool, update_q: bool) {
+        self.ensure(rec);
+        let FactorModel { users, items, lemp, deferred, .. } = self;
+        let (Some(pu), Some(qi)) = (users.get_mut(rec.user), items.get_mut(rec.item)) else {
+            return; // a vector could not be created: nothing changes
+        };
+        let (step, shrink) = step(dot(pu, qi) + 0.0 + 0.0);
+        // Both from the old values, each as `(x + step * other) + shrink * x`.
+        let copy = if update_q && *deferred == 0 { lemp.stored_mut(rec.item) } else { None };
+        let in_place = copy.is_some();
+        match (copy, update_p) {
+            (Some(copy), true) => {
+                for ((a, b), c) in pu.iter_mut().zip(qi.iter_mut()).zip(copy.iter_mut()) {
+                    let (pk, qk) = (*a, *b);
+                    *a = pk + step * qk + shrink * pk;
+                    *b = qk + step * pk + shrink * qk;
+                    *c = *b;
+                }
+            }
+            (Some(copy), false) => {
+                for ((a, b), c) in pu.iter().zip(qi.iter_mut()).zip(copy.iter_mut()) {
+                    let (pk, qk) = (*a, *b);
+                    *b = qk + step * pk + shrink * qk;
+                    *c = *b;
+                }
+            }
+            (None, _) => {
+                for (a, b) in pu.iter_mut().zip(qi.iter_mut()) {
+                    let (pk, qk) = (*a, *b);
+                    if update_p {
+                        *a = pk + step * qk + shrink * pk;
+                    }
+                    if update_q {
+                        *b = qk + step * pk + shrink * qk;
+                    }
+                }
+            }
+        }
+        if in_place {
+            self.lemp.updated(rec.item);
+        } else if update_q {
+            self.item_changed(rec.item);
+        }
+    }
+
     /// Defers (`true`) or resumes (`false`, after as many calls as deferred) the LEMP updates
     /// of changed item vectors. Offline training changes the same items many times and ranks
     /// nothing meanwhile, so each changed item is indexed once, when the training ends.

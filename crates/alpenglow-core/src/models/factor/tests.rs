@@ -439,3 +439,45 @@ fn offline_training_defers_lemp_updates_to_its_end() {
         assert_eq!(eager.item_factor(i), deferred.item_factor(i));
     }
 }
+
+/// The fused step of plain models (prediction, gradient and update in one pass, the LEMP copy
+/// changed in place) gives bit-identical vectors to `ensure` + `prediction` + `step`, and
+/// keeps the index equal to the factors, for every combination of frozen sides and deferral.
+#[test]
+fn plain_step_equals_prediction_then_step() {
+    for (freeze_p, freeze_q, defer) in [(false, false, false), (true, false, false), (false, true, false), (false, false, true)] {
+        let p = Params { dimension: 5, lemp_bucket_size: 4, ..Default::default() };
+        let gp = GradParams {
+            learning_rate: 0.2,
+            regularization_rate: 0.01,
+            turn_off_user_factor_updates: freeze_p,
+            turn_off_item_factor_updates: freeze_q,
+            ..Default::default()
+        };
+        let (mut slow, mut fast) = (model(p.clone()), model(p));
+        let mut up = FactorModelGradientUpdater::new(gp.clone()).unwrap();
+        if defer {
+            fast.defer_index_updates(true);
+        }
+        let mse = |score: f64, prediction: f64| prediction - score;
+        for k in 0..500u32 {
+            let r = RecDat { score: (k % 3 == 0) as u8 as f64, ..rec(k % 7, (k * 11) % 50, k as f64) };
+            slow.ensure(&r);
+            let g = mse(r.score, slow.prediction(&r));
+            up.step(&mut slow, &r, g);
+            let shrink = -gp.regularization_rate * gp.learning_rate;
+            fast.plain_step(&r, |pred| (-mse(r.score, pred) * gp.learning_rate, shrink), !freeze_p, !freeze_q);
+        }
+        if defer {
+            fast.defer_index_updates(false);
+        }
+        for i in 0..50 {
+            assert_eq!(slow.item_factor(i), fast.item_factor(i), "item {i}");
+        }
+        for u in 0..7 {
+            assert_eq!(slow.user_factor(u), fast.user_factor(u), "user {u}");
+        }
+        fast.lemp().check(fast.item_factors()).unwrap();
+        assert_eq!(fast.lemp().len(), 50);
+    }
+}
