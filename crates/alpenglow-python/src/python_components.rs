@@ -71,14 +71,16 @@ struct Target {
     /// The component name, for messages.
     component: &'static str,
     vectorised: bool,
+    /// The array of the last `predict_all` call (a contiguous float64 array).
+    scores: std::sync::Mutex<Option<Py<PyAny>>>,
 }
 
 impl Target {
     fn new(obj: &Bound<'_, PyAny>, component: &'static str, vectorised: bool) -> Self {
         match PyWeakrefReference::new(obj) {
-            Ok(weak) => Target { object: weak.into_any().unbind(), weak: true, component, vectorised },
+            Ok(weak) => Target { object: weak.into_any().unbind(), weak: true, component, vectorised, scores: Default::default() },
             // Classes with __slots__ and no __weakref__: a strong reference (never collected).
-            Err(_) => Target { object: obj.clone().unbind(), weak: false, component, vectorised },
+            Err(_) => Target { object: obj.clone().unbind(), weak: false, component, vectorised, scores: Default::default() },
         }
     }
 
@@ -140,15 +142,18 @@ fn as_pair(v: &Bound<'_, PyAny>, what: &str) -> Result<(u32, f64)> {
     Ok((as_item(&item, what)?, as_float(&score, what)?))
 }
 
+/// The result as a contiguous float64 array (converted only when it is not one already).
 fn as_float_array<'py>(v: &Bound<'py, PyAny>) -> Result<PyReadonlyArray1<'py, f64>> {
-    if let Ok(a) = v.extract::<PyReadonlyArray1<'py, f64>>() {
+    if let Ok(a) = v.extract::<PyReadonlyArray1<'py, f64>>()
+        && a.is_contiguous()
+    {
         return Ok(a);
     }
     static ASARRAY: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     let py = v.py();
     let bad = || Error::parameter(format!("the result must be a 1-d array of scores (index = item id), got {}", shown(v)));
     let asarray = ASARRAY
-        .get_or_try_init(py, || py.import("numpy").and_then(|m| m.getattr("asarray")).map(Bound::unbind))
+        .get_or_try_init(py, || py.import("numpy").and_then(|m| m.getattr("ascontiguousarray")).map(Bound::unbind))
         .map_err(|e| external(e))?;
     let kwargs = PyDict::new(py);
     kwargs.set_item("dtype", "float64").map_err(|e| external(e))?;
@@ -174,8 +179,8 @@ impl ModelCallbacks for Target {
         self.vectorised
     }
 
-    fn predict_all(&self, rec: &RecDat, scores: &mut Vec<f64>) -> Result<()> {
-        self.call(
+    fn refresh_scores(&self, rec: &RecDat) -> Result<()> {
+        let kept = self.call(
             "predict_all",
             |py, obj| obj.call_method1(intern!(py, "predict_all"), (rec.user,)),
             |v| {
@@ -183,17 +188,25 @@ impl ModelCallbacks for Target {
                 if array.ndim() != 1 {
                     return Err(Error::parameter("the result must be 1-d (one score per item id)"));
                 }
-                let view = array.as_array();
-                let n = view.len();
-                if n > (MAX_ID as usize) + 1 {
-                    return Err(Error::parameter(format!("the result has {n} scores, more than item ids exist")));
-                }
-                scores.clear();
-                alpenglow_core::alloc::reserve(scores, n, "predict_all scores")?;
-                scores.extend(view.iter().copied());
-                Ok(())
+                Ok(array.as_any().clone().unbind())
             },
-        )
+        )?;
+        *self.scores.lock().unwrap_or_else(|e| e.into_inner()) = Some(kept);
+        Ok(())
+    }
+
+    fn with_scores(&self, read: &mut dyn FnMut(&[f64])) -> Result<()> {
+        // Read in place with the GIL held: no Python code can change the array meanwhile.
+        Python::attach(|py| {
+            let kept = self.scores.lock().unwrap_or_else(|e| e.into_inner());
+            let Some(array) = kept.as_ref() else {
+                read(&[]);
+                return Ok(());
+            };
+            let array = array.bind(py).extract::<PyReadonlyArray1<'_, f64>>().map_err(|e| external(e.into()))?;
+            read(array.as_slice().map_err(|e| external(e.into()))?);
+            Ok(())
+        })
     }
 
     fn top_list(&self, user: u32, k: usize, exclude: Option<&Row>) -> Result<Vec<(u32, f64)>> {

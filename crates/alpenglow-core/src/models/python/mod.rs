@@ -31,9 +31,14 @@ pub trait ModelCallbacks: Send + Sync {
     fn vectorised(&self) -> bool {
         false
     }
-    /// Replaces `scores` by the score of every item id for the record's user (index = item id;
-    /// ids past the end score 0).
-    fn predict_all(&self, _rec: &RecDat, _scores: &mut Vec<f64>) -> Result<()> {
+    /// Computes and keeps the score of every item id for the record's user (`predict_all`).
+    fn refresh_scores(&self, _rec: &RecDat) -> Result<()> {
+        Ok(())
+    }
+    /// Calls `read` with the kept scores (index = item id; ids past the end score 0), without
+    /// copying them.
+    fn with_scores(&self, read: &mut dyn FnMut(&[f64])) -> Result<()> {
+        read(&[]);
         Ok(())
     }
     /// The best `k` items of `user`, best first, skipping the items of `exclude`.

@@ -87,18 +87,17 @@ pub type PythonModel = ForeignModel<Plain>;
 pub type PythonToplistModel = ForeignModel<Toplist>;
 pub type PythonRankingIteratorModel = ForeignModel<RankingIterator>;
 
-/// The scores `predict_all` gave for one evaluation (one record of one user, between two
-/// foreign updates): every candidate of the ranking reads them instead of calling out again.
+/// Which evaluation the foreign object's kept `predict_all` scores belong to (one record of
+/// one user, between two foreign updates): every candidate of the ranking reads them instead
+/// of calling out again.
 #[derive(Default)]
 struct ScoreCache {
     key: Option<(u32, i64, u64, u64)>,
-    scores: Vec<f64>,
 }
 
-impl ScoreCache {
-    fn score(&self, item: u32) -> f64 {
-        self.scores.get(item as usize).copied().unwrap_or(0.0)
-    }
+#[inline]
+fn score_of(scores: &[f64], item: u32) -> f64 {
+    scores.get(item as usize).copied().unwrap_or(0.0)
 }
 
 pub struct ForeignModel<K: Kind> {
@@ -123,20 +122,26 @@ impl<K: Kind> ForeignModel<K> {
         self.callbacks.as_deref()
     }
 
-    /// The vectorised scores for `rec`'s evaluation, computed once per record and user (None:
-    /// the hook failed; the error is reported).
-    fn scores(&self, cb: &dyn ModelCallbacks, rec: &RecDat) -> Option<MutexGuard<'_, ScoreCache>> {
+    /// Calls `read` with the vectorised scores for `rec`'s evaluation, computed once per record
+    /// and user (false: the hook failed; the error is reported).
+    fn with_scores(&self, cb: &dyn ModelCallbacks, rec: &RecDat, read: &mut dyn FnMut(&[f64])) -> bool {
         let key = (rec.user, rec.id, rec.time.to_bits(), state_epoch());
-        let mut cache = self.cache.lock();
+        let mut cache: MutexGuard<'_, ScoreCache> = self.cache.lock();
         if cache.key != Some(key) {
             cache.key = None;
-            if let Err(e) = cb.predict_all(rec, &mut cache.scores) {
+            if let Err(e) = cb.refresh_scores(rec) {
                 fault::report(e);
-                return None;
+                return false;
             }
             cache.key = Some(key);
         }
-        Some(cache)
+        match cb.with_scores(read) {
+            Ok(()) => true,
+            Err(e) => {
+                fault::report(e);
+                false
+            }
+        }
     }
 
     fn failed<T>(&self, result: Result<T>, neutral: T) -> T {
@@ -174,7 +179,9 @@ impl<K: Kind> Model for ForeignModel<K> {
     fn prediction(&self, rec: &RecDat) -> f64 {
         let Some(cb) = self.callbacks() else { return f64::NAN };
         if cb.vectorised() {
-            return self.scores(cb, rec).map_or(f64::NAN, |c| c.score(rec.item));
+            let mut score = f64::NAN;
+            self.with_scores(cb, rec, &mut |s| score = score_of(s, rec.item));
+            return score;
         }
         self.failed(cb.prediction(rec), f64::NAN)
     }
@@ -195,8 +202,9 @@ impl<K: Kind> Model for ForeignModel<K> {
         if K::PATH != RankPath::BruteForce || !cb.vectorised() {
             return None;
         }
-        let cache = self.scores(cb, q.rec)?;
-        Some(brute_force(q, |item| cache.score(item)))
+        let mut count = None;
+        self.with_scores(cb, q.rec, &mut |s| count = Some(brute_force(q, |item| score_of(s, item))));
+        Some(count.unwrap_or(RankCount::NonFinite))
     }
 
     fn ranking_iterator(&self, user: u32) -> Option<Box<dyn RankingScoreIterator + '_>> {

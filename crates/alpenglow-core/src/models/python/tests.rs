@@ -19,6 +19,7 @@ struct Table {
     fail_at: usize,
     /// (iterator id) -> remaining (item, score) pairs, best first, and the pair served next.
     iterators: Mutex<std::collections::HashMap<u64, (Vec<(u32, f64)>, Option<(u32, f64)>)>>,
+    scores: Mutex<Vec<f64>>,
 }
 
 const ITEMS: u32 = 12;
@@ -30,7 +31,13 @@ fn score(user: u32, item: u32) -> f64 {
 
 impl Table {
     fn new(vectorised: bool) -> Self {
-        Table { vectorised, calls: AtomicUsize::new(0), fail_at: usize::MAX, iterators: Default::default() }
+        Table {
+            vectorised,
+            calls: AtomicUsize::new(0),
+            fail_at: usize::MAX,
+            iterators: Default::default(),
+            scores: Default::default(),
+        }
     }
     fn call(&self) -> crate::Result<()> {
         if self.calls.fetch_add(1, Ordering::Relaxed) >= self.fail_at {
@@ -53,14 +60,19 @@ impl ModelCallbacks for Table {
     fn vectorised(&self) -> bool {
         self.vectorised
     }
-    fn predict_all(&self, rec: &RecDat, scores: &mut Vec<f64>) -> crate::Result<()> {
+    fn refresh_scores(&self, rec: &RecDat) -> crate::Result<()> {
         self.call()?;
+        let mut scores = self.scores.lock().unwrap();
         scores.clear();
         // One short: the last item id is past the end and scores 0, like score(.., 11) for user 0.
         scores.extend((0..ITEMS - 1).map(|i| score(rec.user, i)));
         if rec.user % ITEMS != 0 {
             scores.push(score(rec.user, ITEMS - 1));
         }
+        Ok(())
+    }
+    fn with_scores(&self, read: &mut dyn FnMut(&[f64])) -> crate::Result<()> {
+        read(&self.scores.lock().unwrap());
         Ok(())
     }
     fn top_list(&self, user: u32, k: usize, exclude: Option<&Row>) -> crate::Result<Vec<(u32, f64)>> {
