@@ -44,11 +44,27 @@ def _toplist_flags(value: Any) -> bool | np.ndarray:
     return np.ascontiguousarray(flags != 0)
 
 
+def _unpack_config(name: str, config: Any) -> tuple:
+    """``_config``'s result as (model, updaters, loggers, end_loggers).
+
+    The 3-tuple is the original's contract. Its example scripts return a 4-tuple, whose 4th
+    element is taken as end loggers (run once after the last record, e.g.
+    ``TransitionModelEndLogger``), since the loggers already have the 3rd.
+    """
+    if isinstance(config, (tuple, list)) and len(config) in (3, 4):
+        model, updaters, loggers, *rest = config
+        return model, updaters, list(loggers or []), list(rest[0] or []) if rest else []
+    raise TypeError(f"{name}._config must return (model, updaters, loggers) or (model, updaters, loggers, "
+                    f"end_loggers), got {type(config).__name__}"
+                    + (f" of length {len(config)}" if isinstance(config, (tuple, list)) else ""))
+
+
 class OnlineExperiment(ParameterDefaults):
     """Base class of online experiments: replay a stream, evaluating before training.
 
     Subclasses implement ``_config(top_k, seed)`` returning ``(model, updater_or_updaters,
-    loggers)``, reading their hyper-parameters with :meth:`parameter_default`.
+    loggers)`` or ``(model, updater_or_updaters, loggers, end_loggers)`` (end loggers run once
+    after the last record), reading their hyper-parameters with :meth:`parameter_default`.
 
     Parameters
     ----------
@@ -193,7 +209,7 @@ class OnlineExperiment(ParameterDefaults):
                 experiment_termination_time=float(experiment_termination_time),
             )
             experiment.set_recommender_data_iterator(iterator)
-            model, updaters, loggers = self._config(top_k, seed)
+            model, updaters, loggers, end_loggers = _unpack_config(type(self).__name__, self._config(top_k, seed))
             for logger in loggers:
                 experiment.add_logger(logger)
             ranking_logger = rs.MemoryRankingLogger(
@@ -216,6 +232,8 @@ class OnlineExperiment(ParameterDefaults):
                 experiment.add_logger(prediction_logger)
             for updater in updaters if isinstance(updaters, (list, tuple)) else [updaters]:
                 experiment.add_updater(updater)
+            for logger in end_loggers:
+                experiment.add_end_logger(logger)
         finally:
             self.objects = rs.get_and_clean()
         self.check_unused_parameters()
