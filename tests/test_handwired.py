@@ -3,7 +3,9 @@ the namespace of alpenglow.cpp."""
 
 from __future__ import annotations
 
+import _thread
 import pickle
+import threading
 import textwrap
 import warnings
 
@@ -339,3 +341,75 @@ SECTION_7_1 = {
 def test_section_7_1_components_exist(family):
     missing = [n for n in SECTION_7_1[family] if n not in cpp.__all__]
     assert not missing, missing
+
+
+def _wired(df, *loggers, model=None, updater=None):
+    iterator = cpp.SimpleIterator()
+    iterator.set_recommender_data(alpenglow.DataframeData(df))
+    experiment = cpp.OnlineExperiment(top_k=50)
+    experiment.set_recommender_data_iterator(iterator)
+    for logger in loggers:
+        experiment.add_logger(logger)
+    if updater is not None:
+        experiment.add_updater(updater)
+    return experiment
+
+
+def test_proceeding_and_memory_usage_logger_output(sample, capfd):
+    capfd.readouterr()
+    _wired(sample.iloc[:5], cpp.ProceedingLogger()).run()
+    assert capfd.readouterr().err == "0%-20%-40%-60%-80%-OK\n"
+    # 250 records: freq 3, so percentages 0, 1, 2, 3, 4, 6, ... (some skipped), as in the original.
+    _wired(sample.iloc[:250], cpp.ProceedingLogger()).run()
+    expected = "".join(f"{c * 100 // 250}%-" for c in range(0, 250, 3)) + "OK\n"
+    assert capfd.readouterr().err == expected
+    _wired(sample.iloc[:250], cpp.MemoryUsageLogger()).run()
+    lines = capfd.readouterr().err.splitlines()
+    assert len(lines) == len(range(0, 250, 3))  # 249, the last record, is a multiple of 3
+    for line in lines:
+        label, value = line.rsplit(" ", 1)
+        assert label == "mem usage:" and int(value) > 1000  # peak RSS in KB
+
+
+def test_ctrl_c_stops_a_hand_wired_run_with_partial_logs():
+    from alpenglow.datasets import synthetic_stream
+
+    n = 300_000
+    for _attempt in range(4):
+        df = synthetic_stream(n, seed=21)
+        model, updater = cpp.PersonalPopularityModel(), cpp.PersonalPopularityModelUpdater()
+        updater.set_model(model)
+        logger = cpp.MemoryRankingLogger(random_seed=43211234)
+        logger.set_model(model)
+        experiment = _wired(df, cpp.InterruptLogger(), logger, updater=updater)
+        started, finished = threading.Event(), threading.Event()
+
+        def interrupter():
+            if started.wait(5) and not finished.wait(0.2):
+                _thread.interrupt_main()
+
+        thread = threading.Thread(target=interrupter)
+        outcome = None
+        try:
+            try:
+                thread.start()
+                started.set()
+                experiment.run()
+                outcome = "completed"
+            except KeyboardInterrupt as e:
+                outcome = e
+            finally:
+                finished.set()
+                thread.join(10)
+            for _ in range(1000):  # a late interrupt is delivered here, inside the try
+                pass
+        except KeyboardInterrupt:
+            outcome = "late"
+        if isinstance(outcome, KeyboardInterrupt):
+            break
+        n *= 3
+    else:
+        pytest.fail("could not interrupt a run in progress")
+    partial = logger.get_ranking_logs().to_frame()
+    assert 0 < len(partial) < len(df)
+    assert list(partial.index) == list(df.index[: len(partial)])
