@@ -107,7 +107,8 @@ fn random_iterator_serves_the_seeded_permutation() {
 
 #[test]
 fn random_iterator_manual_mode_shuffles_on_demand() {
-    let it = build("RandomIterator", &[("seed", Value::Int(1239)), ("shuffle_mode", Value::Str("manual_shuffle".into()))]);
+    let it =
+        build("RandomIterator", &[("seed", Value::Int(1239)), ("shuffle_mode", Value::Str("manual_shuffle".into()))]);
     let (ids, _) = ids_served(&it, &rows(8));
     assert_eq!(ids, (0..8).collect::<Vec<_>>());
     it.call("shuffle", &[]).unwrap();
@@ -213,7 +214,11 @@ fn evaluation_file(timeframe: f64, error_type: &str) -> String {
     wire(&updater, "set_model", &model);
     let logger = build(
         "EvaluationLogger",
-        &[("file_name", s(&path)), ("timeframe", Value::Float(timeframe)), ("error_type", Value::Str(error_type.into()))],
+        &[
+            ("file_name", s(&path)),
+            ("timeframe", Value::Float(timeframe)),
+            ("error_type", Value::Str(error_type.into())),
+        ],
     );
     wire(&logger, "set_model", &model);
     let exp = experiment(&SCORED, &build("SimpleIterator", &[]), &[&logger], &[], &[&updater]);
@@ -230,8 +235,11 @@ fn evaluation_logger_averages_the_signed_error_in_the_window() {
     let back = 0.5 * (2.0 + 1.0 - 2f64.ln() / 3f64.ln());
     assert_eq!(
         evaluation_file(-15.0, "mse"),
-        format!("0 nan\n10 0\n20 {}\n30 {}\n", alpenglow_core::loggers::format_g(0.5 * (1.0 + 0.0)),
-                alpenglow_core::loggers::format_g(back))
+        format!(
+            "0 nan\n10 0\n20 {}\n30 {}\n",
+            alpenglow_core::loggers::format_g(0.5 * (1.0 + 0.0)),
+            alpenglow_core::loggers::format_g(back)
+        )
     );
     assert_eq!(evaluation_file(15.0, "abs"), "0 nan\n10 0\n20 0\n30 0\n");
 }
@@ -242,7 +250,10 @@ fn list_conditional_meta_logger_runs_the_inner_logger_where_flagged() {
     let inner = build("InputLogger", &[("output_file", s(&path))]);
     let meta = build("ListConditionalMetaLogger", &[]);
     wire(&meta, "set_logger", &inner);
-    meta.downcast::<ListConditionalMetaLogger>().unwrap().with_mut(|l| l.set_should_run(vec![true, false, false, true])).unwrap();
+    meta.downcast::<ListConditionalMetaLogger>()
+        .unwrap()
+        .with_mut(|l| l.set_should_run(vec![true, false, false, true]))
+        .unwrap();
     let exp = experiment(&SMALL, &build("SimpleIterator", &[]), &[&meta], &[], &[]);
     run(&exp).unwrap();
     assert_eq!(read(&path), "0 0 0 0 1\n30 0 2 3 1\n");

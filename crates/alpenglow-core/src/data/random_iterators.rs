@@ -3,7 +3,7 @@
 
 use super::iterators::{DataIterator, IteratorWiring};
 use super::recommender_data::RecommenderData;
-use crate::component::{slot, Component, Link};
+use crate::component::{Component, Link, slot};
 use crate::error::{Error, Result};
 use crate::experiment::Environment;
 use crate::random::Random;

@@ -2,7 +2,7 @@
 
 use super::format::format_g;
 use super::output::Output;
-use crate::component::{slot, Component};
+use crate::component::{Component, slot};
 use crate::data::RecDat;
 use crate::error::Result;
 use crate::experiment::{Environment, Logger};

@@ -1,6 +1,6 @@
 //! `ListConditionalMetaLogger`: runs another logger on the records selected by a list of flags.
 
-use crate::component::{slot, Component};
+use crate::component::{Component, slot};
 use crate::data::RecDat;
 use crate::error::{Error, Result};
 use crate::experiment::{Environment, Logger};

@@ -2,12 +2,12 @@
 
 use super::format::format_g;
 use super::output::Output;
-use crate::component::{slot, Component};
+use crate::component::{Component, slot};
 use crate::data::RecDat;
 use crate::error::Result;
 use crate::experiment::{Environment, Logger};
-use crate::models::transition::{TransitionProbabilityModel, TransitionRow};
 use crate::models::Model;
+use crate::models::transition::{TransitionProbabilityModel, TransitionRow};
 
 /// The (item, count) pairs of a row, count descending, then item ascending.
 fn sorted_row(row: &TransitionRow) -> Vec<(u32, u32)> {
@@ -136,7 +136,8 @@ impl Component for TransitionModelLogger {
         self.period = None;
         self.timeline = None;
         if !self.params.timeline_logfile_name.is_empty() {
-            self.timeline = Some(Output::create(&self.params.timeline_logfile_name, Self::NAME, "timeline_logfile_name")?);
+            self.timeline =
+                Some(Output::create(&self.params.timeline_logfile_name, Self::NAME, "timeline_logfile_name")?);
         }
         Ok(())
     }
