@@ -297,7 +297,7 @@ def test_cpp_offers_only_components():
     for name in cpp.__all__:
         obj = getattr(cpp, name)
         assert isinstance(obj, type), name
-        assert name in ("RankingLogs", "RankingLog") or name.endswith("Parameters") \
+        assert name in ("RankingLogs", "RankingLog", "CppKeyboardInterrupt") or name.endswith("Parameters") \
             or issubclass(obj, cpp.RecommenderData.__mro__[1]), name
 
 
@@ -410,6 +410,8 @@ def test_ctrl_c_stops_a_hand_wired_run_with_partial_logs():
         n *= 3
     else:
         pytest.fail("could not interrupt a run in progress")
+    assert isinstance(outcome, cpp.CppKeyboardInterrupt)
+    assert cpp.CppKeyboardInterrupt is alpenglow.errors.RunInterrupted
     partial = logger.get_ranking_logs().to_frame()
     assert 0 < len(partial) < len(df)
     assert list(partial.index) == list(df.index[: len(partial)])

@@ -50,7 +50,8 @@ class RankingLogs:
         logger's after a run.
     logs : list of RankingLog
         The evaluated records of the logger's last run, in processing order (read after
-        ``OnlineExperiment.run()``; empty before).
+        ``OnlineExperiment.run()``; empty before). ``time`` is the record's time in the data
+        (a ``RandomOnlineIterator`` serves records at other times).
     """
 
     def __init__(self) -> None:
@@ -138,13 +139,21 @@ class OnlineExperimentMixin:
         """Run the experiment wired by hand: for every record, the loggers, then the
         environment and the updaters in the order added; the end loggers after the last one.
 
-        The GIL is released during the run. Ctrl-C stops the run after the current record
-        (raising ``KeyboardInterrupt``); what the loggers logged so far stays readable.
+        The GIL is released during the run. Ctrl-C stops the run after the current record,
+        raising :class:`alpenglow.errors.RunInterrupted` (a ``KeyboardInterrupt``, also
+        available as ``alpenglow.cpp.CppKeyboardInterrupt``); what the loggers logged so far
+        stays readable.
         """
+        from .errors import RunInterrupted
+
         iterators = _wired(self, "set_recommender_data_iterator")
         data = _wired(iterators[-1], "set_recommender_data")[-1:] if iterators else []
         try:
             _core.run(self._handle)  # type: ignore[attr-defined]
+        except KeyboardInterrupt as interrupt:
+            if isinstance(interrupt, RunInterrupted):
+                raise
+            raise RunInterrupted("run interrupted; the loggers keep what they logged so far") from None
         finally:
             for logger in _loggers(self):
                 if hasattr(logger, "get_ranking_logs"):

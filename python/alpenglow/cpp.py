@@ -19,6 +19,7 @@ from ._handwired import MIXINS as _MIXINS
 from ._handwired import RankingLog, RankingLogs
 from ._registry import Component as _Component
 from ._registry import build_classes as _build_classes
+from .errors import RunInterrupted as CppKeyboardInterrupt
 
 # The original reported its C++ compiler and standard library here ("gcc", "libstdc++", ...);
 # the core is Rust: the rustc that built the extension (captured at build time) and its std.
@@ -78,7 +79,8 @@ def __getattr__(name: str) -> _Any:
     raise AttributeError(f"alpenglow.cpp has no component '{name}'; available: {', '.join(sorted(_classes))}")
 
 
-__all__ = sorted(_classes) + ["RecommenderData", "LegacyRecommenderData", "RankingLogs", "RankingLog"]
+__all__ = sorted(_classes) + ["RecommenderData", "LegacyRecommenderData", "RankingLogs", "RankingLog",
+                              "CppKeyboardInterrupt"]
 
 
 def __dir__() -> list[str]:

@@ -20,6 +20,9 @@ class RecommenderData(Component):
 class LegacyRecommenderData(RecommenderData):
     def __init__(self, file_name: str | os.PathLike[str] = ..., type: str = ..., experiment_termination_time: float = ...) -> None: ...
 
+class CppKeyboardInterrupt(KeyboardInterrupt):
+    results: Any
+
 class RankingLog:
     time: float
     id: int
