@@ -415,3 +415,18 @@ def test_ctrl_c_stops_a_hand_wired_run_with_partial_logs():
     partial = logger.get_ranking_logs().to_frame()
     assert 0 < len(partial) < len(df)
     assert list(partial.index) == list(df.index[: len(partial)])
+
+
+def test_model_loggers_from_python(tmp_path):
+    df = pd.DataFrame({"time": [0, 10, 20, 30], "user": [0, 1, 2, 3], "item": [0, 0, 1, 0],
+                       "score": [1.0, 1.0, 1.0, 3.0]})
+    model, updater = cpp.PopularityModel(), cpp.PopularityModelUpdater()
+    updater.set_model(model)
+    evaluation = cpp.EvaluationLogger(file_name=str(tmp_path / "eval.txt"), timeframe=15, error_type="mse")
+    evaluation.set_model(model)
+    _wired(df, evaluation, updater=updater).run()
+    assert (tmp_path / "eval.txt").read_text() == "0 nan\n10 0.5\n20 1.5\n30 2\n"
+    with pytest.raises(alpenglow.errors.WiringError, match="expected TransitionProbabilityModel, got PopularityModel"):
+        cpp.TransitionModelLogger().set_model(model)
+    with pytest.raises(alpenglow.errors.WiringError, match="set_model"):
+        _wired(df, cpp.TransitionModelLogger(timeline_logfile_name=str(tmp_path / "t.txt"))).run()
