@@ -17,7 +17,7 @@ from alpenglow.errors import ParameterError
 from alpenglow.experiments import PopularityExperiment, TransitionProbabilityExperiment
 from alpenglow.utils import DataframeData
 
-NOT_COMPONENTS = {"RecommenderData", "LegacyRecommenderData", "RecDat"}
+NOT_COMPONENTS = {"RecommenderData", "LegacyRecommenderData", "RecDat", "RankingLogs", "RankingLog", "CppKeyboardInterrupt"}
 COMPONENTS = sorted(n for n in cpp.__all__ if not n.endswith("Parameters") and n not in NOT_COMPONENTS)
 
 _ATTRIBUTES = Path(tempfile.mkdtemp()) / "attributes.txt"

@@ -34,7 +34,37 @@ class RecommenderData(Component):
 
 class LegacyRecommenderData(RecommenderData):
     def __init__(self, file_name: str | os.PathLike[str] = ..., type: str = ..., experiment_termination_time: float = ...) -> None: ...
+
+class CppKeyboardInterrupt(KeyboardInterrupt):
+    results: Any
+
+class RankingLog:
+    time: float
+    id: int
+    rank: int
+    user: int
+    item: int
+    score: float
+    prediction: float
+    def __init__(self, time: float = ..., id: int = ..., rank: int = ..., user: int = ..., item: int = ..., score: float = ..., prediction: float = ...) -> None: ...
+
+class RankingLogs:
+    top_k: int | None
+    @property
+    def logs(self) -> list[RankingLog]: ...
+    def __len__(self) -> int: ...
+    def to_frame(self) -> Any: ...
 '''
+
+# Methods added in Python to some component classes (python/alpenglow/_handwired.py).
+EXTRA_METHODS = {
+    "OnlineExperiment": ["def run(self) -> None: ..."],
+    "MemoryRankingLogger": ["def set_ranking_logs(self, ranking_logs: RankingLogs) -> None: ...",
+                            "def get_ranking_logs(self) -> RankingLogs: ..."],
+    "ListConditionalMetaLogger": ["def set_should_run_vector(self, should_run_vector: Any) -> None: ..."],
+}
+# Constructor keywords handled in Python (not parameters of the core component).
+EXTRA_KEYWORDS = {"ListConditionalMetaLogger": "should_run_vector: Any = ..."}
 
 
 FOOTER = '''
@@ -86,6 +116,8 @@ def render(components: list[dict]) -> str:
         out.append(f"class {name}(Component):")
         first = " ".join(info["doc"].strip().split("\n\n")[0].split()) or name
         out.append(f'    """{first}"""')
+        if name in EXTRA_KEYWORDS:
+            star, sep = (f"{star}, " if star else "*, ") + EXTRA_KEYWORDS[name], ", "
         out.append(f"    def __init__(self, params: {name}Parameters | None = None{sep}{star}) -> None: ...")
         for call in info["calls"]:
             out.append(f"    def {call['call']}(self, other: Component) -> None: ...")
@@ -95,6 +127,7 @@ def render(components: list[dict]) -> str:
             args = "".join(f", {a}: {ARG_TYPES[kind]}" for a, kind in method["args"])
             out.append(f"    def {method['name']}(self{args}) -> {ARG_TYPES[method['returns']]}: ...")
         out.extend(f"    {hook}" for hook in HOOKS.get(name, ()))
+        out.extend(f"    {line}" for line in EXTRA_METHODS.get(name, ()))
         out.append("")
     out.append(FOOTER)
     return "\n".join(out)

@@ -59,7 +59,8 @@ def _wires_python(*roots: Any) -> bool:
         seen.add(id(obj))
         if isinstance(obj, PythonComponent):
             return True
-        stack.extend(getattr(obj, "__dict__", {}).get("_wired", ()))
+        for wired in getattr(obj, "__dict__", {}).get("_wired", {}).values():
+            stack.extend(wired)
     return False
 
 
@@ -80,11 +81,27 @@ def _python_ids(data: Any, columns: Mapping[str, str] | None, network_mode: bool
     return False
 
 
+def _unpack_config(name: str, config: Any) -> tuple:
+    """``_config``'s result as (model, updaters, loggers, end_loggers).
+
+    The 3-tuple is the original's contract. Its example scripts return a 4-tuple, whose 4th
+    element is taken as end loggers (run once after the last record, e.g.
+    ``TransitionModelEndLogger``), since the loggers already have the 3rd.
+    """
+    if isinstance(config, (tuple, list)) and len(config) in (3, 4):
+        model, updaters, loggers, *rest = config
+        return model, updaters, list(loggers or []), list(rest[0] or []) if rest else []
+    raise TypeError(f"{name}._config must return (model, updaters, loggers) or (model, updaters, loggers, "
+                    f"end_loggers), got {type(config).__name__}"
+                    + (f" of length {len(config)}" if isinstance(config, (tuple, list)) else ""))
+
+
 class OnlineExperiment(ParameterDefaults):
     """Base class of online experiments: replay a stream, evaluating before training.
 
     Subclasses implement ``_config(top_k, seed)`` returning ``(model, updater_or_updaters,
-    loggers)``, reading their hyper-parameters with :meth:`parameter_default`.
+    loggers)`` or ``(model, updater_or_updaters, loggers, end_loggers)`` (end loggers run once
+    after the last record), reading their hyper-parameters with :meth:`parameter_default`.
 
     Parameters
     ----------
@@ -216,8 +233,8 @@ class OnlineExperiment(ParameterDefaults):
 
         rs.collect()
         try:
-            model, updaters, loggers = self._config(top_k, seed)
-            if recode and _wires_python(model, updaters, loggers):
+            model, updaters, loggers, end_loggers = _unpack_config(type(self).__name__, self._config(top_k, seed))
+            if recode and _wires_python(model, updaters, loggers, end_loggers):
                 recode = _python_ids(data, columns, network_mode)
             data_obj, cols, names = self._input(data, experimentType, columns, network_mode, recode,
                                                 experiment_termination_time)
@@ -256,6 +273,8 @@ class OnlineExperiment(ParameterDefaults):
                 experiment.add_logger(prediction_logger)
             for updater in updaters if isinstance(updaters, (list, tuple)) else [updaters]:
                 experiment.add_updater(updater)
+            for logger in end_loggers:
+                experiment.add_end_logger(logger)
         finally:
             self.objects = rs.get_and_clean()
         self.check_unused_parameters()

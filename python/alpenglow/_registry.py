@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Callable
 
 from . import _core
@@ -10,6 +11,25 @@ _PY_TYPES = {"float": "float", "int": "int", "bool": "bool", "str": "str"}
 # How role-method argument kinds read in docstrings and stubs.
 _ARG_TYPES = {"None": "None", "bool": "bool", "int": "int", "float": "float", "str": "str",
               "path": "str | os.PathLike[str]", "bytes": "bytes", "record": "Any"}
+
+
+#: Keywords that the original's own experiments pass to components whose parameters lack them
+#: (python-api.md §1.2: its factory silently accepted any keyword). They are accepted with a
+#: DeprecationWarning and ignored; any other unknown keyword is an error.
+DEPRECATED_KEYWORDS: dict[str, frozenset[str]] = {
+    "UniformNegativeSampleGenerator": frozenset({"initialize_all", "max_item"}),
+    "AsymmetricFactorModelGradientUpdater": frozenset({"regularization_rate"}),
+}
+
+
+def _drop_deprecated(component: str, kwargs: dict) -> dict:
+    ignored = sorted(k for k in kwargs if k in DEPRECATED_KEYWORDS.get(component, ()))
+    if not ignored:
+        return kwargs
+    warnings.warn(f"{component}: keyword(s) {', '.join(repr(k) for k in ignored)} are not parameters of "
+                  f"{component} and are ignored (the original accepted and ignored them)",
+                  DeprecationWarning, stacklevel=3)
+    return {k: v for k, v in kwargs.items() if k not in ignored}
 
 
 class Component:
@@ -24,6 +44,7 @@ class Component:
             if kwargs:
                 raise TypeError(f"{type(self).__name__}: give either a parameters object or keywords, not both")
             kwargs = dict(vars(params))
+        kwargs = _drop_deprecated(self._component, kwargs)
         self._params = kwargs
         self._handle = _core.create(self._component, kwargs)
         from .Getter import Getter
@@ -71,9 +92,9 @@ def _wiring_method(call: str, expects: str, doc: str) -> Callable:
             hint = " (its __init__ did not call super().__init__())" if isinstance(other, Component) else ""
             raise TypeError(f"{type(self).__name__}.{call}: expected {expects}, got {type(other).__name__}{hint}")
         self._handle.wire(call, handle)
-        # The Python side mirrors the wiring: a wired component written in Python stays alive
-        # as long as what it is wired into (the core holds only a weak reference to it).
-        self.__dict__.setdefault("_wired", []).append(other)
+        # The Python side of the wiring, as the original's object registry kept it: keeps the
+        # wired objects alive and lets hand-wired runs find their data and loggers.
+        self.__dict__.setdefault("_wired", {}).setdefault(call, []).append(other)
 
     method.__name__ = call
     method.__doc__ = f"{doc or call}\n\nParameters\n----------\nother\n    {expects}."
@@ -153,8 +174,9 @@ def _parameters_class(info: dict) -> type:
                                                   "__module__": "alpenglow.cpp"})
 
 
-def build_classes(infos: list[dict]) -> dict[str, type]:
-    """Classes (and their ``...Parameters`` companions) for every registry entry."""
+def build_classes(infos: list[dict], mixins: dict[str, type] | None = None) -> dict[str, type]:
+    """Classes (and their ``...Parameters`` companions) for every registry entry; a class in
+    ``mixins`` (by component name) is mixed in before :class:`Component`."""
     classes: dict[str, type] = {}
     for info in infos:
         if info["name"] == "RecommenderData":
@@ -167,6 +189,7 @@ def build_classes(infos: list[dict]) -> dict[str, type]:
             namespace[method["name"]] = _role_method(method)
         if any(m["name"] == _STATE for m in info["methods"]):
             namespace["__reduce__"] = _reduce_with_state
-        classes[info["name"]] = type(info["name"], (Component,), namespace)
+        bases = (mixins[info["name"]], Component) if mixins and info["name"] in mixins else (Component,)
+        classes[info["name"]] = type(info["name"], bases, namespace)
         classes[info["name"] + "Parameters"] = _parameters_class(info)
     return classes

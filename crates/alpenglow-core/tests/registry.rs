@@ -8,8 +8,7 @@ use std::path::{Path, PathBuf};
 use alpenglow_core::registry::{duplicate_name, registry};
 
 /// Components deliberately left out of the registry, with the reason.
-const NOT_REGISTERED: &[(&str, &str)] =
-    &[("ObjectiveListRank", "no list-wise gradient computer exists yet (objectives/mod.rs)")];
+const NOT_REGISTERED: &[(&str, &str)] = &[];
 
 fn src_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("src")

@@ -2,6 +2,7 @@
 //! Thin on purpose: components are built from the core registry, the Python package supplies
 //! the classes.
 
+mod build_info;
 mod columns;
 mod error;
 mod guard;
@@ -150,6 +151,8 @@ mod _core {
     use super::python_components::{attach_python, PyRecDat};
     #[pymodule_export]
     use super::run::run;
+    #[pymodule_export]
+    use super::build_info::build_info;
     #[pymodule_export]
     use super::{_test_panic, data_length, dataframe_data, file_formats, gather_columns, parameter_violation, read_file};
 }

@@ -1,6 +1,6 @@
 //! Results of loggers as numpy arrays (moved out of Rust without copying).
 
-use alpenglow_core::loggers::{MemoryRankingLogger, PredictionLogger};
+use alpenglow_core::loggers::{ListConditionalMetaLogger, MemoryRankingLogger, PredictionLogger};
 use alpenglow_core::Error;
 use numpy::{IntoPyArray, PyArray1, PyArrayMethods, PyUntypedArrayMethods};
 use pyo3::prelude::*;
@@ -50,19 +50,26 @@ pub fn predictions<'py>(py: Python<'py>, logger: &PyHandle, take: bool) -> PyRes
     })
 }
 
-/// Restricts a PredictionLogger to the records whose processing position has a true flag.
+/// Restricts a PredictionLogger (or the inner logger of a ListConditionalMetaLogger) to the
+/// records whose processing position has a true flag.
 #[pyfunction]
 pub fn set_should_run(logger: &PyHandle, flags: &Bound<'_, PyArray1<bool>>) -> PyResult<()> {
     crate::guard::entry("set_should_run", || -> PyResultA<()> {
-        let shared = logger
-            .handle
-            .downcast::<PredictionLogger>()
-            .ok_or_else(|| Error::wiring(format!("{} is not a PredictionLogger", logger.handle.name())))?;
         let flags: Vec<bool> = flags.readonly().as_slice().map(|s| s.to_vec()).unwrap_or_else(|_| {
             let ro = flags.readonly();
             (0..ro.len()).map(|i| *ro.get(i).unwrap_or(&false)).collect()
         });
-        shared.with_mut(|l| l.set_should_run(flags))?;
+        if let Some(shared) = logger.handle.downcast::<PredictionLogger>() {
+            shared.with_mut(|l| l.set_should_run(flags))?;
+        } else if let Some(shared) = logger.handle.downcast::<ListConditionalMetaLogger>() {
+            shared.with_mut(|l| l.set_should_run(flags))?;
+        } else {
+            return Err(Error::wiring(format!(
+                "{} is not a PredictionLogger or a ListConditionalMetaLogger (the loggers that take should_run flags)",
+                logger.handle.name()
+            ))
+            .into());
+        }
         Ok(())
     })
 }

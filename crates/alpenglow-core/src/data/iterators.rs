@@ -15,6 +15,11 @@ pub trait DataIterator: Send + Sync {
     fn shared_order(&self) -> Option<std::sync::Arc<[u32]>> {
         None
     }
+    /// True if the k-th served record takes the time of the stream's k-th record (the order
+    /// changes, time still flows forward; see `RandomOnlineIterator`).
+    fn retimed(&self) -> bool {
+        false
+    }
 }
 
 crate::wiring! {

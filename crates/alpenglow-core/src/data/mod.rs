@@ -5,10 +5,12 @@ pub mod files;
 pub mod formats;
 mod csv_format;
 pub mod iterators;
+pub mod random_iterators;
 pub mod recommender_data;
 
 pub use columns::{Column, ColumnSource, OwnedColumns};
 pub use iterators::{DataIterator, ShuffleIterator, SimpleIterator};
+pub use random_iterators::{RandomIterator, RandomOnlineIterator, Reshuffle};
 pub use crate::record::RecDat;
 pub use recommender_data::RecommenderData;
 
@@ -37,4 +39,6 @@ crate::component_list! {
     RecommenderData => [Records],
     SimpleIterator => [DataIterator],
     ShuffleIterator => [DataIterator],
+    RandomIterator => [DataIterator, Reshuffle],
+    RandomOnlineIterator => [DataIterator],
 }

@@ -101,9 +101,12 @@ pub fn run(handle: &Handle, hooks: &mut dyn RunHooks) -> Result<RunSummary> {
         h.node.initialize(&env)?;
     }
     {
-        let order = iterator_link.borrow()?.shared_order();
+        let (order, retimed) = {
+            let iterator = iterator_link.borrow()?;
+            (iterator.shared_order(), iterator.retimed())
+        };
         let termination = experiment.borrow()?.params.experiment_termination_time;
-        env.set_stream(super::Stream::new(&*data_link.borrow()?, order, termination));
+        env.set_stream(super::Stream::with_times(&*data_link.borrow()?, order, retimed, termination));
     }
     for h in others {
         h.node.initialize(&env)?;
@@ -114,6 +117,7 @@ pub fn run(handle: &Handle, hooks: &mut dyn RunHooks) -> Result<RunSummary> {
     let view = data.view();
     let iterator = iterator_link.borrow()?;
     let order = iterator.order();
+    let retimed = iterator.retimed();
     let mut loggers = Vec::with_capacity(exp.wiring.loggers.len());
     for l in &exp.wiring.loggers {
         loggers.push(l.borrow_mut()?);
@@ -132,7 +136,10 @@ pub fn run(handle: &Handle, hooks: &mut dyn RunHooks) -> Result<RunSummary> {
         let mut ticker = Ticker::new(interval, period, hooks.now());
         for k in 0..len {
             let index = order.map_or(k, |o| o[k] as usize);
-            let rec = view.record(index);
+            let mut rec = view.record(index);
+            if retimed {
+                rec.time = view.time.get(k);
+            }
             if termination > 0.0 && rec.time >= termination {
                 break;
             }

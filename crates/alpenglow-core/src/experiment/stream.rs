@@ -19,12 +19,19 @@ pub struct Stream {
     category: Column<i64>,
     order: Option<Arc<[u32]>>,
     len: usize,
+    /// The k-th served record has the time of the k-th stored record (see `DataIterator::retimed`).
+    retimed: bool,
 }
 
 impl Stream {
     /// The records of `data` in `order` (file order if `None`), cut before the first served
     /// record whose time reaches `termination_time` (when it is > 0), as the loop cuts them.
     pub fn new(data: &RecommenderData, order: Option<Arc<[u32]>>, termination_time: f64) -> Stream {
+        Self::with_times(data, order, false, termination_time)
+    }
+
+    /// As [`Stream::new`]; with `retimed`, the k-th served record has the k-th stored time.
+    pub fn with_times(data: &RecommenderData, order: Option<Arc<[u32]>>, retimed: bool, termination_time: f64) -> Stream {
         let mut stream = Stream {
             time: data.time.clone(),
             user: data.user.clone(),
@@ -35,11 +42,12 @@ impl Stream {
             category: data.category.clone(),
             order,
             len: data.len(),
+            retimed,
         };
         if termination_time > 0.0 {
             let time = stream.time.view();
             stream.len =
-                (0..stream.len).position(|k| time.get(stream.index(k)) >= termination_time).unwrap_or(stream.len);
+                (0..stream.len).position(|k| time.get(stream.time_index(k)) >= termination_time).unwrap_or(stream.len);
         }
         stream
     }
@@ -58,6 +66,7 @@ impl Stream {
             category: col_i(|r| r.category),
             order: None,
             len: records.len(),
+            retimed: false,
         }
     }
 
@@ -75,9 +84,14 @@ impl Stream {
         self.order.as_ref().map_or(k, |o| o[k] as usize)
     }
 
+    #[inline]
+    fn time_index(&self, k: usize) -> usize {
+        if self.retimed { k } else { self.index(k) }
+    }
+
     /// Time of the `k`-th served record.
     pub fn time(&self, k: usize) -> f64 {
-        self.time.view().get(self.index(k))
+        self.time.view().get(self.time_index(k))
     }
 
     /// Copies the served records `range` into `out` (cleared first), in serving order.
@@ -94,7 +108,7 @@ impl Stream {
         let i = self.index(k);
         RecDat {
             id: self.id.view().get(i),
-            time: self.time.view().get(i),
+            time: self.time.view().get(self.time_index(k)),
             user: self.user.view().get(i) as u32,
             item: self.item.view().get(i) as u32,
             score: self.score.view().get(i),

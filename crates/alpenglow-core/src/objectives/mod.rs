@@ -22,9 +22,11 @@ pub trait PairWiseObjective: Send + Sync {
 
 /// List-wise: the (target score, prediction) pairs of one implicit update cycle.
 ///
-/// Not yet usable in a pipeline (ObjectiveListRank is therefore not registered): a list-wise
-/// gradient computer must train at EndOfImplicitUpdateCycle, and `Updater::message` does not
-/// receive the environment that gradient updaters need.
+/// Not yet usable in a pipeline: a list-wise gradient computer must train at
+/// EndOfImplicitUpdateCycle, and `Updater::message` does not receive the environment that
+/// gradient updaters need. ObjectiveListRank is registered (constructible, like in the
+/// original, where no computer takes it either) so that code building it runs; no wiring call
+/// accepts a list-wise objective.
 pub trait ListWiseObjective: Send + Sync {
     /// Writes dLoss/dPrediction of every entry of `list` into `gradients` (same length).
     fn gradient(&self, list: &[(f64, f64)], gradients: &mut Vec<f64>);
@@ -32,9 +34,11 @@ pub trait ListWiseObjective: Send + Sync {
 
 crate::role!(PointWiseObjective => "objective", "a point-wise objective");
 crate::role!(PairWiseObjective => "pairwise_objective", "a pair-wise objective");
+crate::role!(ListWiseObjective => "listwise_objective", "a list-wise objective");
 
 crate::component_list! {
     ObjectiveMSE => [PointWiseObjective],
     ObjectiveSigmoidMSE => [PointWiseObjective],
     ObjectiveBPR => [PairWiseObjective],
+    ObjectiveListRank => [ListWiseObjective],
 }

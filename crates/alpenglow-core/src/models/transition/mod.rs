@@ -4,7 +4,7 @@ mod io;
 mod model;
 mod updater;
 
-pub use model::TransitionProbabilityModel;
+pub use model::{TransitionProbabilityModel, TransitionRow};
 pub use updater::TransitionProbabilityModelUpdater;
 
 use crate::experiment::Updater;

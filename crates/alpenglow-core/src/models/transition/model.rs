@@ -44,6 +44,21 @@ impl TransitionProbabilityModel {
         self.rows[f].get_or_insert_with(Default::default).increase(to);
     }
 
+    /// The user's last entity (item, or label in label mode), if the user has a record.
+    pub fn last_entity(&self, user: u32) -> Option<u32> {
+        self.last_entity.get(user as usize).and_then(|&e| u32::try_from(e).ok())
+    }
+
+    /// The counts of the items that followed `entity`, if any did.
+    pub fn row(&self, entity: u32) -> Option<&TransitionRow> {
+        self.rows.get(entity as usize).and_then(|r| r.as_deref())
+    }
+
+    /// One past the largest entity that has (or had room for) a row.
+    pub fn entity_count(&self) -> usize {
+        self.rows.len()
+    }
+
     pub fn clear(&mut self) {
         self.rows.clear();
         self.last_entity.clear();
