@@ -1,5 +1,6 @@
 //! Shared state containers: the train matrix and the popularity containers.
 
+pub mod count_tree;
 pub mod fx;
 pub mod labels;
 pub mod pop_container;

@@ -4,6 +4,7 @@ use crate::component::{Component, NoWiring};
 use crate::containers::top_pop_container::{fingerprint_step, MAX_LOADED_COUNT};
 use crate::models::codec::{Decoder, Encoder};
 use crate::models::serialization::{read_header, write_header};
+use crate::containers::count_tree::CountTree;
 use crate::containers::PopContainer;
 use crate::data::RecDat;
 use crate::error::Result;
@@ -27,6 +28,9 @@ pub struct PopularityModel {
     /// Fingerprint of the increments, comparable with the environment's popularity container.
     fingerprint: u64,
     decrements: u64,
+    /// Items above each count, kept once the model has decremented (until then the
+    /// environment's order is the model's order and answers the ranking).
+    above: Option<CountTree>,
 }
 
 impl PopularityModel {
@@ -48,6 +52,9 @@ impl PopularityModel {
         if to > 0 {
             self.count_hist[to as usize] += 1;
         }
+        if let Some(tree) = &mut self.above {
+            tree.moved(from, to);
+        }
     }
 
     pub fn increase(&mut self, item: u32) {
@@ -62,6 +69,9 @@ impl PopularityModel {
         let before = self.freq.get(item);
         if before == 0 {
             return;
+        }
+        if self.above.is_none() {
+            self.above = Some(CountTree::from_histogram(&self.count_hist));
         }
         self.freq.reduce(item);
         self.move_hist(before, before - 1);
@@ -105,6 +115,23 @@ impl PopularityModel {
                 return RankCount::Counted { better: q.top_k, ties: 0 };
             }
             return RankCount::Counted { better, ties: run - 1 - known_ties };
+        }
+        if same_history && let Some(tree) = &self.above {
+            // Every counted item is in the environment (same increments), so when fewer than
+            // top_k are better the walk would visit them all: count them directly.
+            let (mut known_better, mut known_ties) = (0, 0);
+            if let Some(row) = q.exclude {
+                for &item in row.iter().filter(|&&i| i != q.rec.item) {
+                    let c = self.freq.get(item);
+                    known_better += (c > target) as usize;
+                    known_ties += (c == target) as usize;
+                }
+            }
+            let better = tree.above(target) as usize - known_better;
+            if better < q.top_k {
+                let ties = self.count_hist.get(target as usize).map_or(0, |&n| n as usize) - 1 - known_ties;
+                return RankCount::Counted { better, ties };
+            }
         }
         if same_history {
             let (mut better, mut ties) = (0, 0);
@@ -171,8 +198,9 @@ impl Model for PopularityModel {
             }
         }
         self.freq = PopContainer::from_counts(counts);
-        self.count_hist = count_hist;
         self.max_freq = max_freq;
+        self.above = (decrements > 0).then(|| CountTree::from_histogram(&count_hist));
+        self.count_hist = count_hist;
         self.fingerprint = fingerprint;
         self.decrements = decrements;
         Ok(())
@@ -194,6 +222,7 @@ impl Component for PopularityModel {
             max_freq: 0,
             fingerprint: 0,
             decrements: 0,
+            above: None,
         })
     }
     crate::component_accessors!();
