@@ -128,9 +128,13 @@ impl PopularityModel {
                 }
             }
             let better = tree.above(target) as usize - known_better;
+            let ties = self.count_hist.get(target as usize).map_or(0, |&n| n as usize) - 1 - known_ties;
             if better < q.top_k {
-                let ties = self.count_hist.get(target as usize).map_or(0, |&n| n as usize) - 1 - known_ties;
                 return RankCount::Counted { better, ties };
+            }
+            if ties == 0 {
+                // The walk would stop at the top_k-th better item without meeting a tie.
+                return RankCount::Counted { better: q.top_k, ties: 0 };
             }
         }
         if same_history {
