@@ -18,6 +18,8 @@ pub const FAMILIES: &[fn() -> Vec<ComponentInfo>] = &[
     crate::models::svdpp::components,
     crate::models::fm::components,
     crate::models::external::components,
+    crate::models::combination::components,
+    crate::filters::components,
     crate::gradient::components,
     crate::objectives::components,
     crate::sampling::components,

@@ -14,6 +14,7 @@ pub mod data_generators;
 pub mod error;
 pub mod experiment;
 pub mod families;
+pub mod filters;
 pub mod gradient;
 pub mod loggers;
 pub mod models;

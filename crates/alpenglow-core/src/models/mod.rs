@@ -4,6 +4,7 @@ pub mod asymmetric;
 pub mod factor;
 pub mod fm;
 pub mod checksum;
+pub mod combination;
 pub mod codec;
 pub mod eigen_factor;
 pub mod external;
