@@ -86,6 +86,12 @@ impl Model for WhitelistFilter2ModelAdapter {
         if filter.active(rec) { model.prediction(rec) } else { 0.0 }
     }
 
+    fn prepare(&self, rec: &RecDat, env: &crate::experiment::Environment) {
+        if let Some(Ok(m)) = self.wiring.model.as_ref().map(|m| m.borrow()) {
+            m.prepare(rec, env);
+        }
+    }
+
     fn add(&mut self, rec: &RecDat) {
         if let Some(Ok(mut model)) = self.wiring.model.as_ref().map(|m| m.borrow_mut()) {
             model.add(rec);

@@ -37,6 +37,7 @@ impl RankComputer {
     /// computed it (so that a caller logging both need not compute it twice).
     pub fn rank_and_prediction(&mut self, model: &dyn Model, rec: &RecDat, env: &Environment) -> (usize, Option<f64>) {
         let top_k = self.top_k;
+        model.prepare(rec, env);
         if !env.is_item_existent(rec.item) {
             return (top_k + NEW_ITEM, None);
         }

@@ -74,6 +74,7 @@ impl TopList {
 /// The top `k` existing items for the record's user (the record's own item included),
 /// skipping known items when `exclude` is given and non-finite scores always.
 pub fn top_list(model: &dyn Model, rec: &RecDat, env: &Environment, k: usize, exclude: Option<&Row>) -> Vec<(u32, f64)> {
+    model.prepare(rec, env);
     if model.rank_path() == RankPath::TopList {
         return model.top_list(rec.user, k, exclude);
     }

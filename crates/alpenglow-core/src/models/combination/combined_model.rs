@@ -147,6 +147,14 @@ impl Model for CombinedModel {
         sum
     }
 
+    fn prepare(&self, rec: &RecDat, env: &crate::experiment::Environment) {
+        for m in &self.wiring.models {
+            if let Ok(m) = m.borrow() {
+                m.prepare(rec, env);
+            }
+        }
+    }
+
     fn add(&mut self, rec: &RecDat) {
         self.sync_weights();
         for m in &self.wiring.models {

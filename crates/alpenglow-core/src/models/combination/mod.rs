@@ -9,11 +9,13 @@ mod io;
 mod random_choosing;
 #[cfg(test)]
 mod tests;
+mod toplist_combination;
 
 pub use combined_model::CombinedModel;
 pub use double_layer_updater::CombinedDoubleLayerModelGradientUpdater;
 pub use expert_updater::RandomChoosingCombinedModelExpertUpdater;
 pub use random_choosing::RandomChoosingCombinedModel;
+pub use toplist_combination::ToplistCombinationModel;
 
 use crate::experiment::Updater;
 use crate::gradient::GradientUpdater;
@@ -24,4 +26,5 @@ crate::component_list! {
     CombinedDoubleLayerModelGradientUpdater => [GradientUpdater],
     RandomChoosingCombinedModel => [Model],
     RandomChoosingCombinedModelExpertUpdater => [Updater],
+    ToplistCombinationModel => [Model],
 }

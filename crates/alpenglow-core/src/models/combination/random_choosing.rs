@@ -120,6 +120,14 @@ impl Model for RandomChoosingCombinedModel {
         Some(brute_force(q, |item| m.prediction(&rec.with_item(item))))
     }
 
+    fn prepare(&self, rec: &RecDat, env: &crate::experiment::Environment) {
+        for m in &self.wiring.models {
+            if let Ok(m) = m.borrow() {
+                m.prepare(rec, env);
+            }
+        }
+    }
+
     fn add(&mut self, rec: &RecDat) {
         for m in &self.wiring.models {
             if let Ok(mut m) = m.borrow_mut() {
