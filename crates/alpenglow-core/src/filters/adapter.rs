@@ -98,6 +98,15 @@ impl Model for WhitelistFilter2ModelAdapter {
         }
     }
 
+    /// Nothing of its own to save (the inner model and the filter are saved on their own).
+    fn write(&self, out: &mut dyn std::io::Write) -> Result<()> {
+        crate::models::serialization::write_header(out, Self::NAME, 1, 0)
+    }
+
+    fn read(&mut self, input: &mut dyn std::io::Read) -> Result<()> {
+        crate::models::serialization::read_header(input, Self::NAME, 1, 0)
+    }
+
     fn rank_path(&self) -> RankPath {
         RankPath::Iterator
     }

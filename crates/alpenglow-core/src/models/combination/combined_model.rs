@@ -9,7 +9,13 @@ use crate::component::Component;
 use crate::data::RecDat;
 use crate::error::{Error, Result};
 use crate::experiment::Environment;
+use crate::models::codec::{Decoder, Encoder};
+use crate::models::serialization::{read_header, write_header};
 use crate::models::Model;
+
+use super::io::{read_f64s, write_f64s};
+
+const KIND: &str = "CombinedModel";
 
 crate::parameters! {
     /// A linear combination of models (`add_model`, in order):
@@ -153,6 +159,29 @@ impl Model for CombinedModel {
                 m.prepare(rec, env);
             }
         }
+    }
+
+    /// Saves the weights (the member models are saved on their own).
+    fn write(&self, out: &mut dyn std::io::Write) -> Result<()> {
+        write_header(out, KIND, 1, 0)?;
+        let mut e = Encoder { kind: KIND, out };
+        write_f64s(&mut e, &self.global_weights, "global weights")?;
+        e.len(self.user_weights.len(), "users")?;
+        self.user_weights.iter().try_for_each(|w| write_f64s(&mut e, w, "user weights"))
+    }
+
+    fn read(&mut self, input: &mut dyn std::io::Read) -> Result<()> {
+        read_header(input, KIND, 1, 0)?;
+        let mut d = Decoder { kind: KIND, input };
+        let global = read_f64s(&mut d, "global weights")?;
+        let users = d.len("users")?;
+        let mut user_weights = Vec::new();
+        for _ in 0..users {
+            user_weights.push(read_f64s(&mut d, "user weights")?);
+        }
+        self.global_weights = global;
+        self.user_weights = user_weights;
+        Ok(())
     }
 
     fn add(&mut self, rec: &RecDat) {
