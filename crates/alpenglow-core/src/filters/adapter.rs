@@ -83,7 +83,11 @@ impl Model for WhitelistFilter2ModelAdapter {
     fn prediction(&self, rec: &RecDat) -> f64 {
         let Some((model, filter)) = self.parts() else { return f64::NAN };
         self.scratch.lock().rec = *rec;
-        if filter.active(rec) { model.prediction(rec) } else { 0.0 }
+        if filter.active(rec) {
+            model.prediction(rec)
+        } else {
+            0.0
+        }
     }
 
     fn prepare(&self, rec: &RecDat, env: &crate::experiment::Environment) {

@@ -133,7 +133,9 @@ impl AvailabilityFilter {
 impl AvailabilityTable for AvailabilityFilter {
     fn add_availability(&mut self, time: f64, item: i64, duration: f64) -> Result<()> {
         if !time.is_finite() {
-            return Err(Error::parameter(format!("AvailabilityFilter.add_availability: time must be finite, got {time}")));
+            return Err(Error::parameter(format!(
+                "AvailabilityFilter.add_availability: time must be finite, got {time}"
+            )));
         }
         if !(0..=crate::data::columns::MAX_ID).contains(&item) {
             return Err(Error::parameter(format!(

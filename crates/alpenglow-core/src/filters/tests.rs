@@ -78,15 +78,15 @@ fn label_filter_ranks_exactly_on_both_paths() {
     let (model, pop_updater) = popularity();
     let a = adapter(&model, &filter);
     let s = [
-        rec(1.0, 0, 0), // new item
-        rec(2.0, 1, 2), // new item
-        rec(3.0, 1, 2), // user 1 label 0; items 0 and 2 both count 1: a tie
-        rec(4.0, 0, 1), // new item
-        rec(5.0, 0, 2), // user 0's last label is 1 (item 1); item 2 is even: filtered out
-        rec(6.0, 2, 4), // new item
-        rec(7.0, 1, 4), // label 0: item 2 (count 2) > item 4 = item 0 (count 1)
-        rec(8.0, 0, 3), // new item
-        rec(9.0, 0, 1), // label 1: items 1, 3 both count 1: a tie
+        rec(1.0, 0, 0),  // new item
+        rec(2.0, 1, 2),  // new item
+        rec(3.0, 1, 2),  // user 1 label 0; items 0 and 2 both count 1: a tie
+        rec(4.0, 0, 1),  // new item
+        rec(5.0, 0, 2),  // user 0's last label is 1 (item 1); item 2 is even: filtered out
+        rec(6.0, 2, 4),  // new item
+        rec(7.0, 1, 4),  // label 0: item 2 (count 2) > item 4 = item 0 (count 1)
+        rec(8.0, 0, 3),  // new item
+        rec(9.0, 0, 1),  // label 1: items 1, 3 both count 1: a tie
         rec(10.0, 1, 0), // label 0: item 2 (2) > item 4 (2)? both 2 -> tie; item 0 (1) below
     ];
     let (fast, slow) = ranks(&a, &[pop_updater, filter.clone()], &s);
@@ -105,10 +105,11 @@ fn label_filter_ranks_exactly_on_both_paths() {
     f.with(|f| f.whitelist_into(5, 0.0, &mut wl)).unwrap();
     assert!(wl.is_empty());
     // A missing label file is an error naming it.
-    let e = crate::registry::build("LabelFilter", &[("label_file_name".into(), Value::Str("/nonexistent/l.txt".into()))])
-        .err()
-        .unwrap()
-        .to_string();
+    let e =
+        crate::registry::build("LabelFilter", &[("label_file_name".into(), Value::Str("/nonexistent/l.txt".into()))])
+            .err()
+            .unwrap()
+            .to_string();
     assert!(e.contains("/nonexistent/l.txt"), "{e}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -293,7 +293,8 @@ fn toplist_combination_survives_exhausted_lists() {
 fn combination_models_save_and_load_their_weights() {
     let (combined, gc) = combined_chain(&[], true);
     update(&gc, &rec(1.0, 0, 1, 1.0), &env());
-    let bytes = combined.role::<dyn Model>().unwrap().with(|m| crate::models::methods::sealed_state(m)).unwrap().unwrap();
+    let bytes =
+        combined.role::<dyn Model>().unwrap().with(|m| crate::models::methods::sealed_state(m)).unwrap().unwrap();
     let (clone, _) = combined_chain(&[], true);
     clone
         .role::<dyn Model>()
