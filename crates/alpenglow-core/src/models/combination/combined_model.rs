@@ -129,7 +129,7 @@ impl Model for CombinedModel {
         let k = self.params.log_frequency as u64;
         if k > 0 {
             let call = self.calls.fetch_add(1, Ordering::Relaxed) + 1;
-            if call % k == 0 {
+            if call.is_multiple_of(k) {
                 self.log_weights(rec.time);
             }
         }

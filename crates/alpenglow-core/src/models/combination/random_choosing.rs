@@ -112,10 +112,8 @@ impl Model for RandomChoosingCombinedModel {
             return Some(count);
         }
         let rec = q.rec;
-        if m.rank_path() == RankPath::Iterator {
-            if let Some(mut it) = m.ranking_iterator(rec.user) {
-                return Some(iterator_walk(q, it.as_mut()));
-            }
+        if let Some(mut it) = (m.rank_path() == RankPath::Iterator).then(|| m.ranking_iterator(rec.user)).flatten() {
+            return Some(iterator_walk(q, it.as_mut()));
         }
         Some(brute_force(q, |item| m.prediction(&rec.with_item(item))))
     }
