@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use atomic_refcell::AtomicRef;
 use parking_lot::Mutex;
 
 use crate::component::Component;
@@ -12,6 +13,8 @@ use crate::experiment::Environment;
 use crate::models::codec::{Decoder, Encoder};
 use crate::models::serialization::{read_header, write_header};
 use crate::models::Model;
+use crate::ranking::walk::brute_force;
+use crate::ranking::{RankCount, RankQuery};
 
 use super::io::{read_f64s, write_f64s};
 
@@ -159,6 +162,39 @@ impl Model for CombinedModel {
                 m.prepare(rec, env);
             }
         }
+    }
+
+    /// The brute-force walk with every member borrowed once per ranked record (not once per
+    /// candidate); the same sums in the same order as `prediction`, so the same counts. Not
+    /// used with a weight log (which counts prediction calls) or more than 8 members.
+    fn count_ranked(&self, q: &RankQuery<'_>) -> Option<RankCount> {
+        const MAX: usize = 8;
+        let n = self.wiring.models.len();
+        if n > MAX || self.global_weights.len() != n || self.params.log_frequency > 0 {
+            return None;
+        }
+        let mut weights = [0.0; MAX];
+        weights[..n].copy_from_slice(&self.global_weights);
+        if self.params.use_user_weights {
+            let uw = self.user_weights.get(q.rec.user as usize).filter(|w| w.len() == n)?;
+            for (w, u) in weights.iter_mut().zip(uw) {
+                *w += u;
+            }
+            // prediction computes uw_i + gw_i: the same value (addition commutes exactly).
+        }
+        let mut guards: [Option<AtomicRef<'_, dyn Model>>; MAX] = std::array::from_fn(|_| None);
+        for (g, m) in guards.iter_mut().zip(&self.wiring.models) {
+            *g = Some(m.borrow().ok()?);
+        }
+        let members = &guards[..n];
+        Some(brute_force(q, |item| {
+            let r = q.rec.with_item(item);
+            let mut sum = 0.0;
+            for (m, &w) in members.iter().flatten().zip(&weights[..n]) {
+                sum += m.prediction(&r) * w;
+            }
+            sum
+        }))
     }
 
     /// Saves the weights (the member models are saved on their own).

@@ -304,3 +304,36 @@ fn combination_models_save_and_load_their_weights() {
         .unwrap();
     assert_eq!(weights(&clone, 0), weights(&combined, 0));
 }
+
+#[test]
+fn combined_fast_count_equals_the_generic_walk() {
+    // Two members with ties in their sums; user weights trained a little.
+    let mut e = env();
+    let a = [0.0, 2.0, 0.0, 1.0, 1.0, 0.5];
+    let b = [0.0, 1.0, 3.0, 1.0, 1.0, 2.5];
+    let c = build("CombinedModel", &[("use_user_weights", Value::Bool(true))]);
+    c.wire("add_model", &table_model(&a)).unwrap();
+    c.wire("add_model", &table_model(&b)).unwrap();
+    c.node.initialize(&e).unwrap();
+    let layer = build("CombinedDoubleLayerModelGradientUpdater", &[("learning_rate", Value::Float(0.3))]);
+    layer.wire("set_model", &c).unwrap();
+    let gc = build("GradientComputerPointWise", &[]);
+    gc.wire("set_model", &c).unwrap();
+    gc.wire("set_objective", &build("ObjectiveMSE", &[])).unwrap();
+    gc.wire("add_gradient_updater", &layer).unwrap();
+    let m = c.role::<dyn Model>().unwrap().clone();
+    let (mut fast, mut slow) = (RankComputer::new(3, false, 7), RankComputer::new(3, false, 7));
+    slow.reference = true;
+    let mut checked = 0;
+    for k in 0..40u32 {
+        let r = rec(k as f64, k % 3, (k * 7) % 6, 1.0);
+        let (x, y) = m.with(|m| (fast.rank(m, &r, &e), slow.rank(m, &r, &e))).unwrap();
+        assert_eq!(x, y, "record {k}");
+        checked += (x < 3) as usize;
+        e.update(&r);
+        if k % 2 == 0 {
+            update(&gc, &r, &e);
+        }
+    }
+    assert!(checked > 5, "{checked}");
+}
