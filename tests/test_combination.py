@@ -289,3 +289,16 @@ def test_adapter_wiring_errors():
         adapter.check_wiring()
     with pytest.raises(WiringError, match="a whitelist filter"):
         adapter.set_whitelist_filter(rs.PopularityModel())
+
+
+def test_wiring_a_model_into_itself_is_refused():
+    combined = rs.CombinedModel()
+    with pytest.raises(WiringError, match="cannot be wired to itself"):
+        combined.add_model(combined)
+    chooser = rs.RandomChoosingCombinedModel()
+    chooser.add_model(combined)
+    with pytest.raises(WiringError, match="RandomChoosingCombinedModel, which uses it"):
+        combined.add_model(chooser)
+    adapter = rs.WhitelistFilter2ModelAdapter()
+    with pytest.raises(WiringError, match="itself"):
+        adapter.set_model(adapter)

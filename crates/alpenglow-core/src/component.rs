@@ -234,20 +234,38 @@ impl Handle {
 
     /// Makes the wiring call `call` of this component with `arg`. A reverse call
     /// (`SlotKind::Reverse`) is made on `arg` with this component instead.
+    ///
+    /// A call that would make a component reach itself through its wiring (a model combined
+    /// with itself, two models combining each other) is refused: it would recurse forever.
     pub fn wire(&self, call: &str, arg: &Handle) -> Result<()> {
         let reverse = self.node.wire_specs().iter().find(|s| s.call == call && s.kind == SlotKind::Reverse);
         let Some(spec) = reverse else {
+            refuse_cycle(self, call, arg)?;
             return self.node.wire(call, arg);
         };
         if arg.name() != spec.expects {
             return Err(Error::wiring(format!("{}.{call}: expected {}, got {}", self.name(), spec.expects, arg.name())));
         }
+        refuse_cycle(arg, spec.reverse, self)?;
         arg.node.wire(spec.reverse, self)
     }
 
     pub fn downcast<T: Component>(&self) -> Option<Arc<Shared<T>>> {
         self.any.clone().downcast::<Shared<T>>().ok()
     }
+}
+
+/// The error for `target.call(arg)` if `arg` already reaches `target` through its wiring.
+fn refuse_cycle(target: &Handle, call: &str, arg: &Handle) -> Result<()> {
+    let reached = crate::experiment::run::collect_graph(arg)?;
+    if reached.iter().any(|h| h.id() == target.id()) {
+        let how = if arg.id() == target.id() { "itself".to_string() } else { format!("{}, which uses it", arg.name()) };
+        return Err(Error::wiring(format!(
+            "{}.{call}: a component cannot be wired to {how} (the wiring would form a cycle)",
+            target.name()
+        )));
+    }
+    Ok(())
 }
 
 /// A typed reference to a wired component, kept in a wiring slot.

@@ -337,3 +337,18 @@ fn combined_fast_count_equals_the_generic_walk() {
     }
     assert!(checked > 5, "{checked}");
 }
+
+#[test]
+fn wiring_cycles_are_refused() {
+    let a = build("CombinedModel", &[]);
+    let e = a.wire("add_model", &a).unwrap_err().to_string();
+    assert!(e.contains("CombinedModel.add_model: a component cannot be wired to itself"), "{e}");
+    let b = build("RandomChoosingCombinedModel", &[]);
+    b.wire("add_model", &a).unwrap();
+    let e = a.wire("add_model", &b).unwrap_err().to_string();
+    assert!(e.contains("RandomChoosingCombinedModel, which uses it"), "{e}");
+    // The same model twice is no cycle.
+    let m = table_model(&[1.0]);
+    a.wire("add_model", &m).unwrap();
+    a.wire("add_model", &m).unwrap();
+}
