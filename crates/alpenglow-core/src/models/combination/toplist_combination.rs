@@ -31,6 +31,7 @@ crate::parameters! {
     /// item; here the list is built for every evaluated record and does not depend on its item.
     /// Ties in the member lists: higher score first, then lower item id.
     ///
+    /// At most as many positions as there are items are drawn (the others could not be filled).
     /// The list is built when the record is ranked (or given a top list); `prediction` for
     /// another record than the one last ranked is 0. Treat this component as experimental.
     pub struct ToplistCombinationModelParameters {
@@ -79,6 +80,8 @@ impl ToplistCombinationModel {
     fn build(&self, rec: &RecDat, env: &Environment, m: &mut Merged) {
         let n = self.wiring.models.len();
         let top_k = if self.params.top_k == -1 { env.top_k() } else { self.params.top_k as usize };
+        // Positions beyond the number of existing items can never be filled: no draws for them.
+        let top_k = top_k.min(env.items().len());
         let uniform;
         let distribution = if self.distribution.len() == n {
             &self.distribution
