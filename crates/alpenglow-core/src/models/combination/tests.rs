@@ -274,19 +274,24 @@ fn toplist_combination_merges_drawn_lists() {
 #[test]
 fn toplist_combination_survives_exhausted_lists() {
     let model = build("ToplistCombinationModel", &[("top_k", Value::Int(50))]);
-    model.wire("add_model", &table_model(&[2.0, 1.0])).unwrap();
-    model.wire("add_model", &table_model(&[1.0, 2.0])).unwrap();
-    let mut e = env();
-    for item in 0..2 {
-        e.update(&rec(0.0, 9, item, 1.0));
+    model.wire("add_model", &table_model(&[4.0, 3.0, 2.0, 1.0])).unwrap();
+    model.wire("add_model", &table_model(&[1.0, 2.0, 3.0, 4.0])).unwrap();
+    let mut params = env().params.clone();
+    params.exclude_known = true;
+    let mut e = Environment::new(params, 0);
+    for (user, item) in [(0, 0), (0, 1), (9, 2), (9, 3)] {
+        e.update(&rec(0.0, user, item, 1.0));
     }
     model.node.initialize(&e).unwrap();
     let m = model.role::<dyn Model>().unwrap().clone();
-    let mut rc = RankComputer::new(10, false, 1);
-    let rank = m.with(|m| rc.rank(m, &rec(1.0, 0, 0, 1.0), &e)).unwrap();
-    assert!(rank <= 1);
+    let mut rc = RankComputer::new(10, true, 1);
+    // 4 positions (as many as items): models 1, 0, 0, 1. User 0 knows items 0 and 1, so the
+    // lists are model 0: 2 3 and model 1: 3 2. Position 0: 3; 1: 2; 2 and 3: both lists are
+    // used up, the positions stay empty.
+    let rank = m.with(|m| rc.rank(m, &rec(1.0, 0, 2, 1.0), &e)).unwrap();
+    assert_eq!(rank, 1);
     let merged = model.downcast::<ToplistCombinationModel>().unwrap().with(|m| m.merged_list()).unwrap();
-    assert_eq!(merged.len(), 2);
+    assert_eq!(merged, vec![(3, 1.0), (2, 0.5)]);
 }
 
 #[test]
