@@ -62,6 +62,75 @@ ORIGINAL_DCG[("ml-100k", "ALSOnlineFactorExperiment")] = 0.0586
 ORIGINAL_SPEED["ALSOnlineFactorExperiment"] = round(100_000 / 29)
 #: The iALS fit-time comparison: 10 factors, 15 iterations, one thread, on ml-100k.
 ALS_FIT = {"factors": 10, "iterations": 15, "regularization_lambda": 1e-3, "alpha": 40.0}
+#: The model-combination rows (ml-100k): hand-wired experiments of the model-combination docs.
+COMBINATION_EXPERIMENTS = ("EqualWeightCombination", "LinearCombination", "ExpertForecaster")
+
+
+def combination_experiments() -> dict:
+    """The experiment classes of the combination rows (built on demand: they need alpenglow).
+
+    ``EqualWeightCombination``: CombinedModel of popularity and transition, fixed equal weights.
+    ``LinearCombination``: transition + factor + time-frame popularity, the weights trained by
+    sampler (10 negatives) -> gradient computer -> CombinedDoubleLayerModelGradientUpdater.
+    ``ExpertForecaster``: RandomChoosingCombinedModel of popularity and transition with the
+    "abs" expert updater.
+    """
+    import alpenglow
+    import alpenglow.cpp as rs
+
+    def trained(name: str, **kw) -> tuple:
+        model = getattr(rs, name)()
+        updater = getattr(rs, kw.pop("updater", name + "Updater"))(**kw)
+        updater.set_model(model)
+        return model, updater
+
+    class EqualWeightCombination(alpenglow.OnlineExperiment):
+        def _config(self, top_k, seed):
+            (pop, pu), (tr, tu) = trained("PopularityModel"), trained("TransitionProbabilityModel")
+            model = rs.CombinedModel()
+            model.add_model(pop)
+            model.add_model(tr)
+            return model, [pu, tu], []
+
+    class LinearCombination(alpenglow.OnlineExperiment):
+        def _config(self, top_k, seed):
+            (pop, pu) = trained("PopularityModel", updater="PopularityTimeFrameModelUpdater", tau=86400)
+            (tr, tu) = trained("TransitionProbabilityModel")
+            factor = rs.FactorModel(begin_min=-0.01, begin_max=0.01, dimension=10, initialize_all=False)
+            model = rs.CombinedModel()
+            for m in (tr, factor, pop):
+                model.add_model(m)
+            sampler = rs.UniformNegativeSampleGenerator(negative_rate=10, seed=seed)
+            for target, gradient_updater in ((model, rs.CombinedDoubleLayerModelGradientUpdater()),
+                                             (factor, rs.FactorModelGradientUpdater(learning_rate=0.05))):
+                gradient_updater.set_model(target)
+                computer = rs.GradientComputerPointWise()
+                computer.set_objective(rs.ObjectiveMSE())
+                computer.set_model(target)
+                computer.add_gradient_updater(gradient_updater)
+                sampler.add_updater(computer)
+            return model, [sampler, tu, pu], []
+
+    class ExpertForecaster(alpenglow.OnlineExperiment):
+        def _config(self, top_k, seed):
+            (pop, pu), (tr, tu) = trained("PopularityModel"), trained("TransitionProbabilityModel")
+            model = rs.RandomChoosingCombinedModel()
+            model.add_model(pop)
+            model.add_model(tr)
+            expert = rs.RandomChoosingCombinedModelExpertUpdater(eta=0.1, loss_type="abs")
+            model.inject_wms_into(expert)
+            return model, [expert, pu, tu], []
+
+    return {c.__name__: c for c in (EqualWeightCombination, LinearCombination, ExpertForecaster)}
+
+
+def combination_plan(data_dir: Path, repeat: int) -> list[dict]:
+    """Specs of the model-combination rows (ml-100k)."""
+    path = data_dir / DATASETS["ml-100k"]
+    if not path.is_file():
+        return []
+    return [{"dataset": "ml-100k", "path": str(path), "experiment": e, "exclude_known": False, "repeat": repeat}
+            for e in COMBINATION_EXPERIMENTS]
 
 
 def default_data_dir() -> Path:
@@ -120,7 +189,7 @@ def child(spec: dict) -> dict:
 
         cls = getattr(python_models, spec["experiment"])
     else:
-        cls = getattr(experiments, spec["experiment"])
+        cls = getattr(experiments, spec["experiment"], None) or combination_experiments()[spec["experiment"]]
     best = best_wall = float("inf")
     row: dict = {}
     for attempt in range(spec["repeat"]):
@@ -364,7 +433,9 @@ def plan(data_dir: Path, quick: bool, repeat: int, group: str = "all") -> list[d
         specs += als_plan(data_dir, repeat, ciao=True)
     if data_dir.is_dir() and group == "python":
         specs += python_plan(data_dir, repeat)
-    if group in ("factor", "knn", "periodic", "als", "als-ciao", "python"):
+    if data_dir.is_dir() and group == "combination":
+        specs += combination_plan(data_dir, repeat)
+    if group in ("factor", "knn", "periodic", "als", "als-ciao", "python", "combination"):
         return specs
     if data_dir.is_dir():
         for label, name in DATASETS.items():
@@ -469,7 +540,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="directory with movielens_100k.csv.gz and movielens_latest_small_2016.csv.gz "
                              "(default: %(default)s)")
     parser.add_argument("--quick", action="store_true", help="skip the 10-million-event synthetic row")
-    parser.add_argument("--group", choices=("all", "engine", "factor", "knn", "periodic", "als", "als-ciao", "python"),
+    parser.add_argument("--group", choices=("all", "engine", "factor", "knn", "periodic", "als", "als-ciao", "python", "combination"),
                         default="all",
                         help="engine: popularity and transition rows; factor: factor-model rows; "
                              "knn: item-kNN rows; periodic: periodic-retraining rows; als: ALS rows and the "

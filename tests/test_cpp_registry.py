@@ -22,6 +22,8 @@ COMPONENTS = sorted(n for n in cpp.__all__ if not n.endswith("Parameters") and n
 
 _ATTRIBUTES = Path(tempfile.mkdtemp()) / "attributes.txt"
 _ATTRIBUTES.write_text("0:1 3:0.5\n1:1\n")
+_LABELS = _ATTRIBUTES.parent / "labels.txt"
+_LABELS.write_text("0 1\n1 2\n")
 # Components whose defaults are deliberately invalid (the parameter must be chosen), with valid values.
 REQUIRED = {"PopularityTimeFrameModelUpdater": {"tau": 3600.0},
             "SparseAttributeContainer": {"file_name": str(_ATTRIBUTES)},
@@ -31,7 +33,8 @@ REQUIRED = {"PopularityTimeFrameModelUpdater": {"tau": 3600.0},
             "PooledPositiveSampleGenerator": {"pool_size": 100.0, "positive_rate": 3.0},
             "PowerLawRecency": {"delta_t": 3600.0, "exponent": 0.5},
             "NearestNeighborModel": {"gamma": 0.8, "gamma_threshold": 0.0, "num_of_neighbors": 10},
-            "NearestNeighborModelUpdater": {"compute_similarity_period": 86400.0}}
+            "NearestNeighborModelUpdater": {"compute_similarity_period": 86400.0},
+            "LabelFilter": {"label_file_name": str(_LABELS)}}
 # A non-default, valid value per parameter type, to check that keywords reach the component.
 SAMPLE = {"float": 12.5, "int": 17, "bool": True, "str": "normal"}
 

@@ -232,9 +232,40 @@ impl Handle {
         Arc::as_ptr(&self.node) as *const () as usize
     }
 
+    /// Makes the wiring call `call` of this component with `arg`. A reverse call
+    /// (`SlotKind::Reverse`) is made on `arg` with this component instead.
+    ///
+    /// A call that would make a component reach itself through its wiring (a model combined
+    /// with itself, two models combining each other) is refused: it would recurse forever.
+    pub fn wire(&self, call: &str, arg: &Handle) -> Result<()> {
+        let reverse = self.node.wire_specs().iter().find(|s| s.call == call && s.kind == SlotKind::Reverse);
+        let Some(spec) = reverse else {
+            refuse_cycle(self, call, arg)?;
+            return self.node.wire(call, arg);
+        };
+        if arg.name() != spec.expects {
+            return Err(Error::wiring(format!("{}.{call}: expected {}, got {}", self.name(), spec.expects, arg.name())));
+        }
+        refuse_cycle(arg, spec.reverse, self)?;
+        arg.node.wire(spec.reverse, self)
+    }
+
     pub fn downcast<T: Component>(&self) -> Option<Arc<Shared<T>>> {
         self.any.clone().downcast::<Shared<T>>().ok()
     }
+}
+
+/// The error for `target.call(arg)` if `arg` already reaches `target` through its wiring.
+fn refuse_cycle(target: &Handle, call: &str, arg: &Handle) -> Result<()> {
+    let reached = crate::experiment::run::collect_graph(arg)?;
+    if reached.iter().any(|h| h.id() == target.id()) {
+        let how = if arg.id() == target.id() { "itself".to_string() } else { format!("{}, which uses it", arg.name()) };
+        return Err(Error::wiring(format!(
+            "{}.{call}: a component cannot be wired to {how} (the wiring would form a cycle)",
+            target.name()
+        )));
+    }
+    Ok(())
 }
 
 /// A typed reference to a wired component, kept in a wiring slot.
@@ -282,6 +313,11 @@ pub enum SlotKind {
     Required,
     Optional,
     Many,
+    /// Like `Many`, but at least one call is required before a run.
+    OneOrMore,
+    /// A call kept for compatibility that wires the *argument* to this component: `a.call(b)`
+    /// is `b.<reverse>(a)` (see [`WireSpec::reverse`] and [`Handle::wire`]).
+    Reverse,
 }
 
 /// One wiring call of a component.
@@ -291,6 +327,8 @@ pub struct WireSpec {
     pub expects: &'static str,
     pub kind: SlotKind,
     pub doc: &'static str,
+    /// For `SlotKind::Reverse`: the call made on the argument, with this component.
+    pub reverse: &'static str,
 }
 
 /// Implemented by `wiring!` structs.
@@ -372,6 +410,7 @@ macro_rules! __slot_type {
     (required $t:ty) => { Option<$crate::component::Link<$t>> };
     (optional $t:ty) => { Option<$crate::component::Link<$t>> };
     (many $t:ty) => { Vec<$crate::component::Link<$t>> };
+    (one_or_more $t:ty) => { Vec<$crate::component::Link<$t>> };
 }
 
 #[doc(hidden)]
@@ -380,6 +419,7 @@ macro_rules! __slot_kind {
     (required) => { $crate::component::SlotKind::Required };
     (optional) => { $crate::component::SlotKind::Optional };
     (many) => { $crate::component::SlotKind::Many };
+    (one_or_more) => { $crate::component::SlotKind::OneOrMore };
 }
 
 /// Declares the wiring of a component.
@@ -395,12 +435,20 @@ macro_rules! __slot_kind {
 ///
 /// The struct may take one type parameter, for a component generic over what it is wired to
 /// (`pub struct HistoryModelUpdaterWiring<M: HistoryModel> { set_model => model: required M }`).
+///
+/// Slot kinds: `required`, `optional`, `many` (any number of calls) and `one_or_more`. A
+/// trailing `reverse { call => target_call on Component }` block declares calls kept
+/// for compatibility that wire the argument to this component (`a.call(b)` is
+/// `b.target_call(a)`); they hold no slot here.
 #[macro_export]
 macro_rules! wiring {
     (
         pub struct $name:ident $(<$g:ident: $bound:path>)? {
             $( $(#[doc = $doc:literal])* $call:ident => $field:ident : $kind:ident $target:ty ),* $(,)?
         }
+        $( reverse {
+            $( $(#[doc = $rdoc:literal])* $rcall:ident => $rtarget:ident on $rty:ty ),* $(,)?
+        } )?
     ) => {
         pub struct $name $(<$g: $bound>)? {
             $( pub $field: $crate::__slot_type!($kind $target), )*
@@ -419,7 +467,15 @@ macro_rules! wiring {
                     expects: <$crate::component::Link<$target> as $crate::component::FromHandle>::EXPECTED,
                     kind: $crate::__slot_kind!($kind),
                     doc: concat!($($doc),*),
+                    reverse: "",
                 }, )*
+                $($( $crate::component::WireSpec {
+                    call: stringify!($rcall),
+                    expects: <$crate::component::Link<$rty> as $crate::component::FromHandle>::EXPECTED,
+                    kind: $crate::component::SlotKind::Reverse,
+                    doc: concat!($($rdoc),*),
+                    reverse: stringify!($rtarget),
+                }, )*)?
             ];
             #[allow(unused_variables)]
             fn wire(&mut self, call: &str, arg: &$crate::component::Handle) -> std::result::Result<bool, String> {
@@ -431,7 +487,8 @@ macro_rules! wiring {
             fn missing(&self) -> Option<&'static $crate::component::WireSpec> {
                 let set: &[bool] = &[ $( $crate::component::Slot::is_set(&self.$field) ),* ];
                 Self::CALLS.iter().zip(set).find(|(spec, set)| {
-                    spec.kind == $crate::component::SlotKind::Required && !**set
+                    matches!(spec.kind, $crate::component::SlotKind::Required | $crate::component::SlotKind::OneOrMore)
+                        && !**set
                 }).map(|(spec, _)| spec)
             }
             #[allow(unused_variables)]

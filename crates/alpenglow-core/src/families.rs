@@ -19,6 +19,8 @@ pub const FAMILIES: &[fn() -> Vec<ComponentInfo>] = &[
     crate::models::fm::components,
     crate::models::external::components,
     crate::models::python::components,
+    crate::models::combination::components,
+    crate::filters::components,
     crate::gradient::components,
     crate::objectives::components,
     crate::sampling::components,

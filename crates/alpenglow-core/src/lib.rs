@@ -15,6 +15,7 @@ pub mod error;
 pub mod experiment;
 pub mod families;
 pub mod fault;
+pub mod filters;
 pub mod gradient;
 pub mod loggers;
 pub mod models;

@@ -185,9 +185,9 @@ impl PyHandle {
     /// Makes the wiring call `call` (e.g. "set_model") with another component.
     fn wire(&self, py: Python<'_>, call: &str, other: &PyHandle) -> PyResult<()> {
         crate::guard::entry("Handle.wire", || -> PyResultA<()> {
-            let (node, arg) = (self.handle.node.clone(), other.handle.clone());
+            let (handle, arg) = (self.handle.clone(), other.handle.clone());
             let call = call.to_string();
-            py.detach(move || node.wire(&call, &arg)).map_err(Into::into)
+            py.detach(move || handle.wire(&call, &arg)).map_err(Into::into)
         })
     }
 

@@ -47,6 +47,11 @@ impl LabelContainer {
         Ok(LabelContainer { labels })
     }
 
+    /// Every (entity, label) pair of the file, entities ascending (unlabeled ids skipped).
+    pub fn iter(&self) -> impl Iterator<Item = (u32, i64)> + '_ {
+        self.labels.iter().enumerate().filter(|&(_, &l)| l != -1).map(|(e, &l)| (e as u32, l))
+    }
+
     /// The entity's label, or -1 if it has none.
     pub fn label(&self, entity: u32) -> i64 {
         self.labels.get(entity as usize).copied().unwrap_or(-1)

@@ -45,6 +45,32 @@ pub struct RunSummary {
     pub records: usize,
 }
 
+/// An updater of the run. Most are borrowed once for the whole run; one that also plays
+/// another role (e.g. a filter that learns from the stream) is borrowed per record, so that
+/// the components reading it in that other role (during evaluation) can do so.
+enum HeldUpdater<'a> {
+    Run(atomic_refcell::AtomicRefMut<'a, dyn super::Updater + 'static>),
+    PerRecord(&'a crate::component::Link<dyn super::Updater>),
+}
+
+impl<'a> HeldUpdater<'a> {
+    fn new(link: &'a crate::component::Link<dyn super::Updater>) -> Result<Self> {
+        Ok(if link.handle.roles.infos().nth(1).is_some() {
+            HeldUpdater::PerRecord(link)
+        } else {
+            HeldUpdater::Run(link.borrow_mut()?)
+        })
+    }
+
+    #[inline]
+    fn update(&mut self, rec: &crate::data::RecDat, env: &Environment) -> Result<()> {
+        match self {
+            HeldUpdater::Run(u) => u.update(rec, env),
+            HeldUpdater::PerRecord(link) => link.borrow_mut()?.update(rec, env),
+        }
+    }
+}
+
 /// Every component reachable from `root`, each once, root first (depth-first, wiring order).
 pub fn collect_graph(root: &Handle) -> Result<Vec<Handle>> {
     let mut seen = HashSet::new();
@@ -124,7 +150,7 @@ pub fn run(handle: &Handle, hooks: &mut dyn RunHooks) -> Result<RunSummary> {
     }
     let mut updaters = Vec::with_capacity(exp.wiring.updaters.len());
     for u in &exp.wiring.updaters {
-        updaters.push(u.borrow_mut()?);
+        updaters.push(HeldUpdater::new(u)?);
     }
     let termination = exp.params.experiment_termination_time;
     let (interval, period) = (hooks.interval().max(1), hooks.period());

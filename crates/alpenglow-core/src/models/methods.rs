@@ -46,6 +46,8 @@ pub(super) const MODEL_METHODS: &[Method] = &[
 
 fn prediction(h: &Handle, args: &[Arg]) -> Result<Arg> {
     let [Arg::Record(rec)] = args else { return Err(Error::parameter("prediction(rec_dat) takes a record")) };
+    // A model made of other components (a combination, a filtered model) names a missing call.
+    h.node.check_wiring_now()?;
     Ok(Arg::Float(h.require_role::<dyn Model>()?.with(|m| m.prediction(rec))?))
 }
 

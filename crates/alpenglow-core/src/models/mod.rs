@@ -4,6 +4,7 @@ pub mod asymmetric;
 pub mod factor;
 pub mod fm;
 pub mod checksum;
+pub mod combination;
 pub mod codec;
 pub mod eigen_factor;
 pub mod external;
@@ -37,6 +38,11 @@ pub trait Model: Send + Sync {
 
     /// Prepares per-entity state before a training step (default: nothing).
     fn add(&mut self, _rec: &RecDat) {}
+
+    /// Called with the environment before `rec`'s user is ranked or given a top list (by
+    /// `RankComputer` and `ranking::top_list`), for models whose scores come from a
+    /// computation over all items that needs the environment (default: nothing).
+    fn prepare(&self, _rec: &RecDat, _env: &crate::experiment::Environment) {}
 
     fn rank_path(&self) -> RankPath {
         RankPath::BruteForce

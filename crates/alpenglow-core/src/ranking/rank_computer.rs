@@ -43,6 +43,7 @@ impl RankComputer {
 
     fn rank_in_burst(&mut self, model: &dyn Model, rec: &RecDat, env: &Environment) -> (usize, Option<f64>) {
         let top_k = self.top_k;
+        model.prepare(rec, env);
         if !env.is_item_existent(rec.item) {
             return (top_k + NEW_ITEM, None);
         }

@@ -74,6 +74,7 @@ impl TopList {
 /// The top `k` existing items for the record's user (the record's own item included),
 /// skipping known items when `exclude` is given and non-finite scores always.
 pub fn top_list(model: &dyn Model, rec: &RecDat, env: &Environment, k: usize, exclude: Option<&Row>) -> Vec<(u32, f64)> {
+    model.prepare(rec, env);
     let mut out = Vec::new();
     model.in_burst(&mut || out = top_list_in_burst(model, rec, env, k, exclude));
     out
