@@ -26,7 +26,9 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// Structs with a top-level `impl Component for X` (test doubles sit inside test modules,
-/// indented, and are not components of the library).
+/// indented, and are not components of the library), and the aliases naming the instances of
+/// a generic component (`pub type PythonModel = ForeignModel<Plain>;` beside
+/// `impl<K: Kind> Component for ForeignModel<K>`).
 fn implemented_components() -> BTreeSet<String> {
     let mut files = Vec::new();
     rust_files(&src_dir(), &mut files);
@@ -36,6 +38,12 @@ fn implemented_components() -> BTreeSet<String> {
         for line in text.lines() {
             if let Some(rest) = line.strip_prefix("impl Component for ") {
                 names.insert(rest.trim_end_matches(" {").trim().to_string());
+            }
+            if let Some((alias, target)) = line.strip_prefix("pub type ").and_then(|r| r.split_once(" = "))
+                && let Some(generic) = target.split('<').next()
+                && text.contains(&format!("> Component for {generic}<"))
+            {
+                names.insert(alias.trim().to_string());
             }
         }
     }
