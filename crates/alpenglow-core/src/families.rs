@@ -25,4 +25,5 @@ pub const FAMILIES: &[fn() -> Vec<ComponentInfo>] = &[
     crate::data_generators::components,
     crate::offline_learners::components,
     crate::online_learners::components,
+    crate::toplists::components,
 ];

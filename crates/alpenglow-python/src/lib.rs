@@ -7,6 +7,7 @@ mod error;
 mod guard;
 mod handle;
 mod logs;
+mod offline;
 mod run;
 
 use alpenglow_core::data::RecommenderData;
@@ -147,6 +148,8 @@ mod _core {
     use super::logs::{predictions, ranking_logs, set_should_run};
     #[pymodule_export]
     use super::run::run;
+    #[pymodule_export]
+    use super::offline::{offline_fit, offline_predict, offline_recommend};
     #[pymodule_export]
     use super::{_test_panic, data_length, dataframe_data, file_formats, gather_columns, parameter_violation, read_file};
 }

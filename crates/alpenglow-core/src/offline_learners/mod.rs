@@ -6,6 +6,7 @@ pub mod als_solve;
 pub mod external;
 pub mod iterating;
 pub mod sparse;
+pub mod standalone;
 mod train_csv;
 
 pub use als::OfflineEigenFactorModelALSLearner;
