@@ -1,1 +1,50 @@
+//! OfflineRankingComputer: known pairs excluded, users in order, any thread count.
 
+use super::*;
+use crate::data::RecDat;
+use crate::models::Model;
+
+/// score(u, i) = ((u * 7 + i * 3) % 5) - 1 (ties, zeros and negatives).
+struct Mod5;
+
+impl Model for Mod5 {
+    fn prediction(&self, rec: &RecDat) -> f64 {
+        ((rec.user * 7 + rec.item * 3) % 5) as f64 - 1.0
+    }
+}
+
+fn computer(exclude: bool) -> OfflineRankingComputer {
+    let mut c = OfflineRankingComputer::new(3, exclude);
+    c.set_users(vec![4, 0, 2]);
+    c.set_items(&(0..10).collect::<Vec<u32>>());
+    c.set_known(&[0, 0, 2], &[1, 6, 8]).unwrap();
+    c
+}
+
+#[test]
+fn lists_follow_the_user_order_and_skip_known_pairs() {
+    let out = computer(true).compute(&Mod5).unwrap();
+    assert_eq!(out.users, vec![4, 4, 4, 0, 0, 0, 2, 2, 2]);
+    assert_eq!(out.ranks, vec![1, 2, 3, 1, 2, 3, 1, 2, 3]);
+    // user 0: scores (3i % 5) - 1 -> items 3 (3), 8 (3), 1 (2, known), 6 (2, known), 4 (1).
+    assert_eq!(&out.items[3..6], &[3, 8, 4]);
+    assert_eq!(&out.scores[3..6], &[3.0, 3.0, 1.0]);
+    let kept = computer(false).compute(&Mod5).unwrap();
+    assert_eq!(&kept.items[3..6], &[3, 8, 1]);
+}
+
+#[test]
+fn results_do_not_depend_on_the_thread_count() {
+    let c = computer(true);
+    let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap().install(|| c.compute(&Mod5).unwrap());
+    let four = rayon::ThreadPoolBuilder::new().num_threads(4).build().unwrap().install(|| c.compute(&Mod5).unwrap());
+    assert_eq!(one, four);
+}
+
+#[test]
+fn mismatched_known_columns_are_an_error() {
+    let mut c = OfflineRankingComputer::new(3, true);
+    assert!(c.set_known(&[0, 1], &[0]).unwrap_err().to_string().contains("2 known users but 1 known items"));
+    assert!(predict_pairs(&Mod5, &[0], &[]).is_err());
+    assert_eq!(predict_pairs(&Mod5, &[1, 2], &[0, 1]).unwrap(), vec![1.0, 3.0]);
+}

@@ -3,7 +3,7 @@
 //! and the offline API share (`best`).
 
 pub mod best;
-mod global;
+pub mod global;
 mod personalized;
 
 pub use best::{best_items, Candidates};
