@@ -156,8 +156,8 @@ class Codes:
         values = np.asarray(values.to_numpy() if hasattr(values, "to_numpy") else values)
         if self.recode:
             return np.asarray(self.uniques.get_indexer(values), dtype=np.int64)
-        if values.dtype.kind not in "iuf":
-            return np.full(len(values), -1, dtype=np.int64)
+        if values.dtype.kind not in "iuf":  # e.g. an object array: non-numbers are unknown ids
+            values = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(dtype=np.float64)
         ok = np.isfinite(values) & (values >= 0) & (values < len(self.member)) & (values == np.floor(values))
         out = np.full(len(values), -1, dtype=np.int64)
         ids = values[ok].astype(np.int64)
