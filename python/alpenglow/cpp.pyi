@@ -332,6 +332,17 @@ class OnlineExperiment(Component):
     def add_end_logger(self, other: Component) -> None: ...
     def add_updater(self, other: Component) -> None: ...
 
+class OnlinePredictorParameters:
+    evaluation_start_time: float  # a finite number
+    time_frame: float  # a finite number > 0
+    file_name: str
+    def __init__(self, *, evaluation_start_time: float = -1.0, time_frame: float = -1.0, file_name: str = '') -> None: ...
+
+class OnlinePredictor(Component):
+    """Once per time frame, runs the toplist creator on the first record of the frame and writes one line `frame user item score` per list entry to `file_name`. The frame of a record is `floor((time - evaluation_start_time) / time_frame)` (truncated toward zero, as in the original); only records with `time > evaluation_start_time` count."""
+    def __init__(self, params: OnlinePredictorParameters | None = None, *, evaluation_start_time: float = -1.0, time_frame: float = -1.0, file_name: str = '') -> None: ...
+    def set_prediction_creator(self, other: Component) -> None: ...
+
 class PeriodComputerParameters:
     period_mode: str  # one of 'time', 'samplenum'
     period_length: float  # a finite number > 0
@@ -535,6 +546,28 @@ class TimeframeDataGeneratorParameters:
 class TimeframeDataGenerator(Component):
     """The records served so far whose time is greater than `now - timeframe_length` (`now` is the current record's time), the current one included, oldest first. The window is found by walking back from the current record to the first record at or before the window's start (the stream's times do not decrease)."""
     def __init__(self, params: TimeframeDataGeneratorParameters | None = None, *, timeframe_length: float = 86400.0) -> None: ...
+
+class ToplistCreatorGlobalParameters:
+    top_k: int  # -1 (from the experiment) or in 1..=2147483647
+    exclude_known: int  # in -1..=1
+    initial_threshold: int  # in 0..=2147483647
+    def __init__(self, *, top_k: int = -1, exclude_known: int = -1, initial_threshold: int = 0) -> None: ...
+
+class ToplistCreatorGlobal(Component):
+    """The global top-`top_k` (user, item) pairs by the model's score, best first (higher score, then lower user id, then lower item id); with `exclude_known` known pairs are skipped. The filter (a global ranking score iterator) gives every user's and item's upper bound; users and items are scanned in descending bound order and a scan stops as soon as no remaining pair can reach the list (exact, ties included)."""
+    def __init__(self, params: ToplistCreatorGlobalParameters | None = None, *, top_k: int = -1, exclude_known: int = -1, initial_threshold: int = 0) -> None: ...
+    def set_model(self, other: Component) -> None: ...
+    def set_filter(self, other: Component) -> None: ...
+
+class ToplistCreatorPersonalizedParameters:
+    top_k: int  # -1 (from the experiment) or in 1..=2147483647
+    exclude_known: int  # in -1..=1
+    def __init__(self, *, top_k: int = -1, exclude_known: int = -1) -> None: ...
+
+class ToplistCreatorPersonalized(Component):
+    """The model's top-`top_k` items for the record's user, best first (higher score, then lower item id), over the experiment's items; with `exclude_known` the user's known items (the pairs seen earlier in the stream) are skipped. Uses the model's exact top list or ranking-score iterator when it has one, else scores every item."""
+    def __init__(self, params: ToplistCreatorPersonalizedParameters | None = None, *, top_k: int = -1, exclude_known: int = -1) -> None: ...
+    def set_model(self, other: Component) -> None: ...
 
 class TransitionProbabilityModelParameters:
     def __init__(self) -> None: ...
