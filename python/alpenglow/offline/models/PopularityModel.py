@@ -22,10 +22,8 @@ class PopularityModel(OfflineModel):
     >>> import pandas as pd
     >>> from alpenglow.offline.models import PopularityModel
     >>> m = PopularityModel().fit(pd.DataFrame({"user": [1, 2, 2], "item": ["a", "a", "b"]}))
-    >>> m.recommend(k=1)
-       user item  rank  score
-    0     1    b     1   0.63...
-    1     2    ...
+    >>> m.recommend(k=1).to_dict("list")  # user 2 knows every item
+    {'user': [1], 'item': ['b'], 'rank': [1], 'score': [0.6309297535714574]}
     """
 
     def _build(self) -> tuple[Any, Any]:
