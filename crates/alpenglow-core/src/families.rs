@@ -26,4 +26,5 @@ pub const FAMILIES: &[fn() -> Vec<ComponentInfo>] = &[
     crate::offline_learners::components,
     crate::online_learners::components,
     crate::toplists::components,
+    crate::offline_evaluators::components,
 ];

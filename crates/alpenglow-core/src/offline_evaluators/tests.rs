@@ -48,3 +48,48 @@ fn mismatched_known_columns_are_an_error() {
     assert!(predict_pairs(&Mod5, &[0], &[]).is_err());
     assert_eq!(predict_pairs(&Mod5, &[1, 1], &[0, 1]).unwrap(), vec![1.0, -1.0]);
 }
+
+#[test]
+fn precision_recall_evaluator_uses_the_standard_names() {
+    use crate::component::Handle;
+    use crate::models::factor::FactorModel;
+    use crate::params::Value;
+    let dir = std::env::temp_dir().join(format!("alpenglow-pr-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (train, test) = (dir.join("train.txt"), dir.join("test.txt"));
+    std::fs::write(&train, "0 0 1\n0 1 1\n1 2 1\n").unwrap();
+    std::fs::write(&test, "0 1 1\n1 0 1\n1 2 1\n1 2 1\n").unwrap();
+    let build = |name: &str, kw: &[(&str, Value)]| -> Handle {
+        let kw: Vec<(String, Value)> = kw.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+        crate::registry::build(name, &kw).unwrap()
+    };
+    let model = build("FactorModel", &[("dimension", Value::Int(1))]);
+    model
+        .downcast::<FactorModel>()
+        .unwrap()
+        .with_mut(|m| {
+            m.set_user_factor(0, &[1.0]).unwrap();
+            m.set_user_factor(1, &[-1.0]).unwrap();
+            for (i, v) in [(0, 3.0), (1, 2.0), (2, 1.0)] {
+                m.set_item_factor(i, &[v]).unwrap();
+            }
+        })
+        .unwrap();
+    let data = crate::registry::wrap(
+        crate::data::RecommenderData::from_file(&train, "offline", 0.0).unwrap(),
+        |_, _| {},
+    );
+    let eval = build(
+        "PrecisionRecallEvaluator",
+        &[("cutoff", Value::Int(2)), ("test_file_name", Value::Str(test.display().to_string())), ("test_file_type", Value::Str("offline".into()))],
+    );
+    assert!(eval.node.check_wiring_now().is_err());
+    eval.node.wire("set_model", &model).unwrap();
+    eval.node.wire("set_train_data", &data).unwrap();
+    // user 0: list [0, 1], test {1}: precision 1/2, recall 1; user 1: list [2, 1], test {0, 2}:
+    // precision 1/2, recall 1/2.
+    let (p, r) = eval.downcast::<PrecisionRecallEvaluator>().unwrap().with(|e| e.scores()).unwrap().unwrap();
+    assert_eq!((p, r), (0.5, 0.75));
+    assert_eq!(eval.call("evaluate", &[]).unwrap(), crate::role::Arg::None);
+    std::fs::remove_dir_all(&dir).ok();
+}
