@@ -445,6 +445,20 @@ class PowerLawRecency(Component):
     """Recency weight `1 - (1 + delta_t/(t - t_last))^(-exponent)` of an entity last seen at `t_last` (by `update`), 0 for an entity never seen. Wire it into a `FactorModel` with `set_user_recency` / `set_item_recency`; `FactorModelUpdater` updates it."""
     def __init__(self, params: PowerLawRecencyParameters | None = None, *, delta_t: float = -1.0, exponent: float = -1.0) -> None: ...
 
+class PrecisionRecallEvaluatorParameters:
+    cutoff: int  # in 1..=2147483647
+    test_file_name: str
+    test_file_type: str
+    time: float  # a finite number
+    def __init__(self, *, cutoff: int = 10, test_file_name: str = '', test_file_type: str = 'online', time: float = 0.0) -> None: ...
+
+class PrecisionRecallEvaluator(Component):
+    """For every user of the test file: the model's top-`cutoff` list over the training items (the items of `set_train_data`; known items are not excluded), and `hits` = the number of listed items among the user's test items. `evaluate()` prints `precision_avg=` (mean hits / cutoff) and `recall_avg=` (mean hits / the user's number of distinct test items) to stdout."""
+    def __init__(self, params: PrecisionRecallEvaluatorParameters | None = None, *, cutoff: int = 10, test_file_name: str = '', test_file_type: str = 'online', time: float = 0.0) -> None: ...
+    def set_model(self, other: Component) -> None: ...
+    def set_train_data(self, other: Component) -> None: ...
+    def evaluate(self) -> None: ...
+
 class PredictionLoggerParameters:
     top_k: int  # -1 (from the experiment) or in 1..=2147483647
     exclude_known: int
