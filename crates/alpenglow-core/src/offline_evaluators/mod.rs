@@ -2,9 +2,11 @@
 
 mod precision_recall;
 mod ranking_computer;
+mod toplist_files;
 
 pub use precision_recall::PrecisionRecallEvaluator;
 pub use ranking_computer::{predict_pairs, OfflinePredictions, OfflineRankingComputer};
+pub use toplist_files::{train_environment, OfflineRankingEvaluator, OfflineTopListEvaluator, OfflineUserToplistEvaluator};
 
 use crate::component::Handle;
 use crate::error::Result;
@@ -32,6 +34,9 @@ crate::role!(OfflineEvaluator => "offline_evaluator", "an offline evaluator", me
 
 crate::component_list! {
     PrecisionRecallEvaluator => [OfflineEvaluator],
+    OfflineRankingEvaluator => [OfflineEvaluator],
+    OfflineTopListEvaluator => [OfflineEvaluator],
+    OfflineUserToplistEvaluator => [OfflineEvaluator],
 }
 
 #[cfg(test)]

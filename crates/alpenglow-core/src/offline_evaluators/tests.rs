@@ -50,7 +50,7 @@ fn mismatched_known_columns_are_an_error() {
 }
 
 #[test]
-fn precision_recall_evaluator_uses_the_standard_names() {
+fn the_file_evaluators_and_precision_recall_with_the_standard_names() {
     use crate::component::Handle;
     use crate::models::factor::FactorModel;
     use crate::params::Value;
@@ -91,5 +91,35 @@ fn precision_recall_evaluator_uses_the_standard_names() {
     let (p, r) = eval.downcast::<PrecisionRecallEvaluator>().unwrap().with(|e| e.scores()).unwrap().unwrap();
     assert_eq!((p, r), (0.5, 0.75));
     assert_eq!(eval.call("evaluate", &[]).unwrap(), crate::role::Arg::None);
+
+    // The file-writing evaluators, with a personalised creator (known items kept).
+    let creator = build("ToplistCreatorPersonalized", &[("top_k", Value::Int(2)), ("exclude_known", Value::Int(0))]);
+    creator.node.wire("set_model", &model).unwrap();
+    let path = |n: &str| Value::Str(dir.join(n).display().to_string());
+    let test_kw = [("test_file_name", Value::Str(test.display().to_string())), ("test_file_type", Value::Str("offline".into()))];
+    let user_lists = build("OfflineUserToplistEvaluator", &[test_kw[0].clone(), test_kw[1].clone(), ("output_file_name", path("lists.txt"))]);
+    let ranks = build("OfflineRankingEvaluator", &[test_kw[0].clone(), test_kw[1].clone(), ("output_file_name", path("ranks.txt")), ("top_k", Value::Int(2))]);
+    for e in [&user_lists, &ranks] {
+        assert!(e.call("evaluate", &[]).unwrap_err().to_string().contains("set_train_data"));
+        e.node.wire("set_toplist_creator", &creator).unwrap();
+        e.node.wire("set_train_data", &data).unwrap();
+        e.call("evaluate", &[]).unwrap();
+    }
+    let read = |n: &str| std::fs::read_to_string(dir.join(n)).unwrap();
+    assert_eq!(read("lists.txt"), "0 0,3 1,2\n1 2,-1 1,-2\n");
+    // time user item rank prediction id; a missing item: rank top_k + 2, prediction 0.
+    assert_eq!(read("ranks.txt"), "0 0 1 1 2 0\n0 1 0 4 0 1\n0 1 2 0 -1 2\n0 1 2 0 -1 3\n");
+
+    // The global list, known pairs excluded.
+    let global = build("ToplistCreatorGlobal", &[("top_k", Value::Int(3)), ("exclude_known", Value::Int(1))]);
+    let filter = build("FactorModelGlobalRankingScoreIterator", &[]);
+    filter.node.wire("set_model", &model).unwrap();
+    global.node.wire("set_model", &model).unwrap();
+    global.node.wire("set_filter", &filter).unwrap();
+    let top = build("OfflineTopListEvaluator", &[("file_name", path("top.txt"))]);
+    top.node.wire("set_toplist_creator", &global).unwrap();
+    top.node.wire("set_train_data", &data).unwrap();
+    top.call("evaluate", &[]).unwrap();
+    assert_eq!(read("top.txt"), "0 2 1\n1 1 -2\n1 0 -3\n");
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -118,6 +118,15 @@ impl ToplistCreator for ToplistCreatorGlobal {
         });
         Ok(list.into_iter().map(|(user, item, score)| RecDat { user, item, score, ..*rec }).collect())
     }
+
+    fn prepare(&mut self, env: &Environment) -> Result<()> {
+        self.top_k = if self.params.top_k > 0 { self.params.top_k as usize } else { env.top_k() };
+        self.exclude_known = match self.params.exclude_known {
+            -1 => env.exclude_known(),
+            v => v != 0,
+        };
+        Ok(())
+    }
 }
 
 impl Component for ToplistCreatorGlobal {
@@ -130,11 +139,6 @@ impl Component for ToplistCreatorGlobal {
     }
     crate::component_accessors!();
     fn initialize(&mut self, env: &Environment) -> Result<()> {
-        self.top_k = if self.params.top_k > 0 { self.params.top_k as usize } else { env.top_k() };
-        self.exclude_known = match self.params.exclude_known {
-            -1 => env.exclude_known(),
-            v => v != 0,
-        };
-        Ok(())
+        ToplistCreator::prepare(self, env)
     }
 }

@@ -19,6 +19,9 @@ use crate::experiment::Environment;
 /// score) and the probe record's time.
 pub trait ToplistCreator: Send + Sync {
     fn run(&mut self, rec: &RecDat, env: &Environment) -> Result<Vec<RecDat>>;
+    /// Takes the environment's defaults (top_k, exclude_known), as the run's initialisation
+    /// does; for use outside a run (the offline evaluators).
+    fn prepare(&mut self, env: &Environment) -> Result<()>;
 }
 
 crate::role!(ToplistCreator => "toplist_creator", "a toplist creator");

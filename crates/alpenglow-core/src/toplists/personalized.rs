@@ -54,6 +54,16 @@ impl ToplistCreator for ToplistCreatorPersonalized {
         let list = best_items(&*model, rec, self.top_k, exclude, &self.candidates);
         Ok(list.into_iter().map(|(item, score)| RecDat { item, score, ..*rec }).collect())
     }
+
+    fn prepare(&mut self, env: &Environment) -> Result<()> {
+        self.top_k = if self.params.top_k > 0 { self.params.top_k as usize } else { env.top_k() };
+        self.exclude_known = match self.params.exclude_known {
+            -1 => env.exclude_known(),
+            v => v != 0,
+        };
+        self.known_items = usize::MAX;
+        Ok(())
+    }
 }
 
 impl Component for ToplistCreatorPersonalized {
@@ -73,12 +83,6 @@ impl Component for ToplistCreatorPersonalized {
     }
     crate::component_accessors!();
     fn initialize(&mut self, env: &Environment) -> Result<()> {
-        self.top_k = if self.params.top_k > 0 { self.params.top_k as usize } else { env.top_k() };
-        self.exclude_known = match self.params.exclude_known {
-            -1 => env.exclude_known(),
-            v => v != 0,
-        };
-        self.known_items = usize::MAX;
-        Ok(())
+        ToplistCreator::prepare(self, env)
     }
 }
