@@ -5,8 +5,8 @@ mod common;
 
 use alpenglow_core::component::Handle;
 use alpenglow_core::data::RecDat;
-use alpenglow_core::models::factor::FactorModel;
 use alpenglow_core::models::Model;
+use alpenglow_core::models::factor::FactorModel;
 use alpenglow_core::params::Value;
 use alpenglow_core::random::Random;
 use alpenglow_core::toplists::ToplistCreator;
@@ -58,7 +58,8 @@ fn global_list_equals_brute_force() {
     let filter = build("FactorModelGlobalRankingScoreIterator", &[]);
     wire(&filter, "set_model", &model);
     for (k, exclude) in [(1, 1), (5, 1), (17, 0), (200, 1)] {
-        let creator = build("ToplistCreatorGlobal", &[("top_k", Value::Int(k)), ("exclude_known", Value::Int(exclude))]);
+        let creator =
+            build("ToplistCreatorGlobal", &[("top_k", Value::Int(k)), ("exclude_known", Value::Int(exclude))]);
         wire(&creator, "set_model", &model);
         wire(&creator, "set_filter", &filter);
         let got = run(&creator, &e, 0);

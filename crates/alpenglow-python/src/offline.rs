@@ -3,7 +3,7 @@
 
 use alpenglow_core::data::RecDat;
 use alpenglow_core::models::Model;
-use alpenglow_core::offline_evaluators::{predict_pairs, OfflineRankingComputer};
+use alpenglow_core::offline_evaluators::{OfflineRankingComputer, predict_pairs};
 use alpenglow_core::offline_learners::standalone::fit_standalone;
 use alpenglow_core::{Error, Result};
 use numpy::{IntoPyArray, PyReadonlyArray1};
@@ -53,7 +53,16 @@ pub fn offline_fit(
             if !s.is_finite() {
                 return Err(Error::data(format!("column 'score', row {k}: {s} is not a finite number")).into());
             }
-            recs.push(RecDat { id: k as i64, time: k as f64, user: u, item: i, score: s, eval: true, category: 1, index: k });
+            recs.push(RecDat {
+                id: k as i64,
+                time: k as f64,
+                user: u,
+                item: i,
+                score: s,
+                eval: true,
+                category: 1,
+                index: k,
+            });
         }
         Ok(recs)
     })?;
@@ -69,7 +78,9 @@ pub fn offline_predict<'py>(
     user: PyReadonlyArray1<'py, i64>,
     item: PyReadonlyArray1<'py, i64>,
 ) -> PyResult<Bound<'py, numpy::PyArray1<f64>>> {
-    let (users, items) = entry("offline_predict", || -> Result<_, crate::error::PyAlpenglowError> { Ok((ids("user", &user)?, ids("item", &item)?)) })?;
+    let (users, items) = entry("offline_predict", || -> Result<_, crate::error::PyAlpenglowError> {
+        Ok((ids("user", &user)?, ids("item", &item)?))
+    })?;
     let handle = model.handle.clone();
     let out = released(py, "offline_predict", move || {
         handle.require_role::<dyn Model>()?.with(|m| predict_pairs(m, &users, &items))?
@@ -91,9 +102,15 @@ pub fn offline_recommend<'py>(
     k: usize,
     exclude_known: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let (users, items, known_users, known_items) = entry("offline_recommend", || -> Result<_, crate::error::PyAlpenglowError> {
-        Ok((ids("users", &users)?, ids("items", &items)?, ids("known users", &known_users)?, ids("known items", &known_items)?))
-    })?;
+    let (users, items, known_users, known_items) =
+        entry("offline_recommend", || -> Result<_, crate::error::PyAlpenglowError> {
+            Ok((
+                ids("users", &users)?,
+                ids("items", &items)?,
+                ids("known users", &known_users)?,
+                ids("known items", &known_items)?,
+            ))
+        })?;
     let handle = model.handle.clone();
     let out = released(py, "offline_recommend", move || {
         let mut computer = OfflineRankingComputer::new(k, exclude_known);

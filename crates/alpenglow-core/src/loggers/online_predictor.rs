@@ -4,7 +4,7 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 
 use super::format::format_g;
-use crate::component::{slot, Component};
+use crate::component::{Component, slot};
 use crate::data::RecDat;
 use crate::error::{Error, Result};
 use crate::experiment::{Environment, Logger};

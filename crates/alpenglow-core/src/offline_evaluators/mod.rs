@@ -5,8 +5,10 @@ mod ranking_computer;
 mod toplist_files;
 
 pub use precision_recall::PrecisionRecallEvaluator;
-pub use ranking_computer::{predict_pairs, OfflinePredictions, OfflineRankingComputer};
-pub use toplist_files::{train_environment, OfflineRankingEvaluator, OfflineTopListEvaluator, OfflineUserToplistEvaluator};
+pub use ranking_computer::{OfflinePredictions, OfflineRankingComputer, predict_pairs};
+pub use toplist_files::{
+    OfflineRankingEvaluator, OfflineTopListEvaluator, OfflineUserToplistEvaluator, train_environment,
+};
 
 use crate::component::Handle;
 use crate::error::Result;

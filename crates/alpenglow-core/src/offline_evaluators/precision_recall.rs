@@ -3,11 +3,11 @@
 use std::collections::BTreeMap;
 
 use super::OfflineEvaluator;
-use crate::component::{slot, Component};
+use crate::component::{Component, slot};
 use crate::data::{RecDat, RecommenderData};
 use crate::error::{Error, Result};
 use crate::models::Model;
-use crate::toplists::{best_items, Candidates};
+use crate::toplists::{Candidates, best_items};
 
 crate::parameters! {
     /// For every user of the test file: the model's top-`cutoff` list over the training items
@@ -50,7 +50,11 @@ impl PrecisionRecallEvaluator {
         if self.params.test_file_name.is_empty() {
             return Err(Error::parameter(format!("{}: parameter 'test_file_name' is required", Self::NAME)));
         }
-        let test = RecommenderData::from_file(std::path::Path::new(&self.params.test_file_name), &self.params.test_file_type, 0.0)?;
+        let test = RecommenderData::from_file(
+            std::path::Path::new(&self.params.test_file_name),
+            &self.params.test_file_type,
+            0.0,
+        )?;
         let mut by_user: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
         let view = test.view();
         for k in 0..test.len() {

@@ -6,7 +6,7 @@ use crate::containers::TrainMatrix;
 use crate::data::RecDat;
 use crate::error::{Error, Result};
 use crate::models::Model;
-use crate::toplists::{best_items, Candidates};
+use crate::toplists::{Candidates, best_items};
 
 /// Flat top lists: one row per (user, position), users in the requested order.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -100,6 +100,8 @@ pub fn predict_pairs(model: &dyn Model, users: &[u32], items: &[u32]) -> Result<
     }
     let mut out = Vec::new();
     crate::alloc::reserve(&mut out, users.len(), "predict: the predictions")?;
-    out.extend(users.iter().zip(items).map(|(&user, &item)| model.prediction(&RecDat { user, item, ..Default::default() })));
+    out.extend(
+        users.iter().zip(items).map(|(&user, &item)| model.prediction(&RecDat { user, item, ..Default::default() })),
+    );
     Ok(out)
 }

@@ -75,13 +75,15 @@ fn the_file_evaluators_and_precision_recall_with_the_standard_names() {
             }
         })
         .unwrap();
-    let data = crate::registry::wrap(
-        crate::data::RecommenderData::from_file(&train, "offline", 0.0).unwrap(),
-        |_, _| {},
-    );
+    let data =
+        crate::registry::wrap(crate::data::RecommenderData::from_file(&train, "offline", 0.0).unwrap(), |_, _| {});
     let eval = build(
         "PrecisionRecallEvaluator",
-        &[("cutoff", Value::Int(2)), ("test_file_name", Value::Str(test.display().to_string())), ("test_file_type", Value::Str("offline".into()))],
+        &[
+            ("cutoff", Value::Int(2)),
+            ("test_file_name", Value::Str(test.display().to_string())),
+            ("test_file_type", Value::Str("offline".into())),
+        ],
     );
     assert!(eval.node.check_wiring_now().is_err());
     eval.node.wire("set_model", &model).unwrap();
@@ -96,9 +98,16 @@ fn the_file_evaluators_and_precision_recall_with_the_standard_names() {
     let creator = build("ToplistCreatorPersonalized", &[("top_k", Value::Int(2)), ("exclude_known", Value::Int(0))]);
     creator.node.wire("set_model", &model).unwrap();
     let path = |n: &str| Value::Str(dir.join(n).display().to_string());
-    let test_kw = [("test_file_name", Value::Str(test.display().to_string())), ("test_file_type", Value::Str("offline".into()))];
-    let user_lists = build("OfflineUserToplistEvaluator", &[test_kw[0].clone(), test_kw[1].clone(), ("output_file_name", path("lists.txt"))]);
-    let ranks = build("OfflineRankingEvaluator", &[test_kw[0].clone(), test_kw[1].clone(), ("output_file_name", path("ranks.txt")), ("top_k", Value::Int(2))]);
+    let test_kw =
+        [("test_file_name", Value::Str(test.display().to_string())), ("test_file_type", Value::Str("offline".into()))];
+    let user_lists = build(
+        "OfflineUserToplistEvaluator",
+        &[test_kw[0].clone(), test_kw[1].clone(), ("output_file_name", path("lists.txt"))],
+    );
+    let ranks = build(
+        "OfflineRankingEvaluator",
+        &[test_kw[0].clone(), test_kw[1].clone(), ("output_file_name", path("ranks.txt")), ("top_k", Value::Int(2))],
+    );
     for e in [&user_lists, &ranks] {
         assert!(e.call("evaluate", &[]).unwrap_err().to_string().contains("set_train_data"));
         e.node.wire("set_toplist_creator", &creator).unwrap();

@@ -11,11 +11,11 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use super::OfflineEvaluator;
-use crate::component::{slot, Component, Link};
+use crate::component::{Component, Link, slot};
 use crate::data::{RecDat, RecommenderData};
 use crate::error::{Error, Result};
-use crate::experiment::environment::EnvironmentParameters;
 use crate::experiment::Environment;
+use crate::experiment::environment::EnvironmentParameters;
 use crate::loggers::format_g;
 use crate::toplists::ToplistCreator;
 

@@ -3,12 +3,12 @@
 //! whole training set, then the learner fits once.
 
 use super::OfflineLearner;
-use crate::component::{busy, Handle};
+use crate::component::{Handle, busy};
 use crate::data::RecDat;
 use crate::error::{Error, Result};
+use crate::experiment::Environment;
 use crate::experiment::environment::EnvironmentParameters;
 use crate::experiment::run::collect_graph;
-use crate::experiment::Environment;
 
 /// Fits `learner` (a component playing OfflineLearner) on `records` (in the given order).
 ///

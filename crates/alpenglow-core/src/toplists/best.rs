@@ -51,7 +51,13 @@ fn listed(score: f64) -> bool {
 
 /// The best `k` candidates for `user` (see the module doc), best first. `rec` is the probe
 /// record (its user is `user`; its item is replaced per candidate).
-pub fn best_items(model: &dyn Model, rec: &RecDat, k: usize, exclude: Option<&Row>, candidates: &Candidates) -> Vec<(u32, f64)> {
+pub fn best_items(
+    model: &dyn Model,
+    rec: &RecDat,
+    k: usize,
+    exclude: Option<&Row>,
+    candidates: &Candidates,
+) -> Vec<(u32, f64)> {
     if k == 0 || candidates.items.is_empty() {
         return Vec::new();
     }
@@ -72,17 +78,17 @@ pub fn best_items(model: &dyn Model, rec: &RecDat, k: usize, exclude: Option<&Ro
         }
     }
     let mut top = TopList::new(k);
-    if model.rank_path() == RankPath::Iterator {
-        if let Some(mut it) = model.ranking_iterator(rec.user) {
-            // Items the iterator never serves score 0 (not listed).
-            while it.has_next(if top.is_full() { top.min_score() } else { f64::NEG_INFINITY }) {
-                let (item, score) = it.next();
-                if candidates.contains(item) && !excluded(item) && listed(score) {
-                    top.insert(item, score);
-                }
+    if model.rank_path() == RankPath::Iterator
+        && let Some(mut it) = model.ranking_iterator(rec.user)
+    {
+        // Items the iterator never serves score 0 (not listed).
+        while it.has_next(if top.is_full() { top.min_score() } else { f64::NEG_INFINITY }) {
+            let (item, score) = it.next();
+            if candidates.contains(item) && !excluded(item) && listed(score) {
+                top.insert(item, score);
             }
-            return top.into_sorted();
         }
+        return top.into_sorted();
     }
     for &item in &candidates.items {
         if excluded(item) {

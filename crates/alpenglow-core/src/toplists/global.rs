@@ -4,7 +4,7 @@ use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
 use super::ToplistCreator;
-use crate::component::{slot, Component};
+use crate::component::{Component, slot};
 use crate::data::RecDat;
 use crate::error::Result;
 use crate::experiment::Environment;
@@ -72,12 +72,19 @@ impl PartialOrd for Pair {
 
 /// The best `k` pairs of `score` over `users` × `items` (each with its upper bound, sorted
 /// descending), `score` returning None for a pair that is not listed.
-pub fn global_top(users: &[(u32, f64)], items: &[(u32, f64)], k: usize, mut score: impl FnMut(u32, u32) -> Option<f64>) -> Vec<(u32, u32, f64)> {
+pub fn global_top(
+    users: &[(u32, f64)],
+    items: &[(u32, f64)],
+    k: usize,
+    mut score: impl FnMut(u32, u32) -> Option<f64>,
+) -> Vec<(u32, u32, f64)> {
     let mut heap: BinaryHeap<Reverse<Pair>> = BinaryHeap::new();
     if k == 0 {
         return Vec::new();
     }
-    let min = |h: &BinaryHeap<Reverse<Pair>>| if h.len() >= k { h.peek().map_or(f64::NEG_INFINITY, |p| p.0.score) } else { f64::NEG_INFINITY };
+    let min = |h: &BinaryHeap<Reverse<Pair>>| {
+        if h.len() >= k { h.peek().map_or(f64::NEG_INFINITY, |p| p.0.score) } else { f64::NEG_INFINITY }
+    };
     for &(u, ub) in users {
         if ub < min(&heap) {
             break;

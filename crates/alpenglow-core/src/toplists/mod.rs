@@ -6,7 +6,7 @@ pub mod best;
 pub mod global;
 mod personalized;
 
-pub use best::{best_items, Candidates};
+pub use best::{Candidates, best_items};
 pub use global::ToplistCreatorGlobal;
 pub use personalized::ToplistCreatorPersonalized;
 

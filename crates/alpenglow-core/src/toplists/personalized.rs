@@ -1,8 +1,8 @@
 //! The best items of the record's user.
 
-use super::best::{best_items, Candidates};
 use super::ToplistCreator;
-use crate::component::{slot, Component};
+use super::best::{Candidates, best_items};
+use crate::component::{Component, slot};
 use crate::data::RecDat;
 use crate::error::Result;
 use crate::experiment::Environment;

@@ -1,6 +1,6 @@
 //! The three paths of `best_items` against a brute-force reference, and the global top list.
 
-use super::best::{best_items, Candidates};
+use super::best::{Candidates, best_items};
 use super::global::global_top;
 use crate::containers::train_matrix::Row;
 use crate::data::RecDat;
@@ -43,9 +43,7 @@ impl Model for Table {
 /// Scores with many ties and zeros.
 fn table(users: usize, items: usize, seed: i64, path: RankPath) -> Table {
     let mut r = Random::new(seed);
-    let scores = (0..users)
-        .map(|_| (0..items).map(|_| (r.get_int(7) as f64 - 2.0) * 0.5).collect())
-        .collect();
+    let scores = (0..users).map(|_| (0..items).map(|_| (r.get_int(7) as f64 - 2.0) * 0.5).collect()).collect();
     Table { scores, path }
 }
 
@@ -107,7 +105,8 @@ fn global_top_equals_the_brute_force_reference() {
     let m = table(7, 9, 5, RankPath::BruteForce);
     let bound = |row: Vec<f64>| row.into_iter().fold(f64::NEG_INFINITY, f64::max);
     let mut users: Vec<(u32, f64)> = (0..7).map(|u| (u, bound(m.scores[u as usize].clone()))).collect();
-    let mut items: Vec<(u32, f64)> = (0..9).map(|i| (i, bound((0..7).map(|u| m.scores[u][i as usize]).collect()))).collect();
+    let mut items: Vec<(u32, f64)> =
+        (0..9).map(|i| (i, bound((0..7).map(|u| m.scores[u][i as usize]).collect()))).collect();
     users.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     items.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     let score = |u: u32, i: u32| Some(m.scores[u as usize][i as usize]).filter(|s| *s != 0.0);
