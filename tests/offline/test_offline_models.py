@@ -117,3 +117,36 @@ def test_fit_is_deterministic_and_refit_starts_over(split):
     m = FactorModel(number_of_iterations=3, negative_rate=3)
     m.fit(train.head(100))
     pd.testing.assert_frame_equal(m.fit(train).recommend(k=5), a)
+
+
+@pytest.mark.parametrize("name", list(FAST))
+def test_recommend_equals_a_brute_force_reference(fitted, split, name):
+    """The fast top-list paths against scoring every (user, item) pair with predict."""
+    train, _ = split
+    m = fitted[name]
+    users = train["user"].unique()[:12]
+    items = m.items
+    known = set(zip(train["user"], train["item"]))
+    grid = pd.DataFrame({"user": np.repeat(users, len(items)), "item": np.tile(items, len(users))})
+    grid["score"] = m.predict(grid)
+    grid["code"] = np.tile(np.arange(len(items)), len(users))  # item codes: first appearance
+    grid = grid[(grid["score"] != 0) & np.isfinite(grid["score"])]
+    grid = grid[[(u, i) not in known for u, i in zip(grid["user"], grid["item"])]]
+    ref = grid.sort_values(["user", "score", "code"], ascending=[True, False, True]).groupby("user").head(15)
+    got = m.recommend(users=users, k=15)
+    assert got["user"].tolist() == ref["user"].tolist()
+    assert got["item"].tolist() == ref["item"].tolist()
+    np.testing.assert_allclose(got["score"], ref["score"], rtol=1e-12)
+
+
+def test_parameters_scikit_learn_style(split):
+    train, _ = split
+    m = ALSFactorModel(dimension=4)
+    assert repr(m) == "ALSFactorModel(dimension=4)"
+    assert m.get_params() == {"dimension": 4}
+    m.set_params(number_of_iterations=2, seed=5)
+    assert m.get_params() == {"dimension": 4, "number_of_iterations": 2, "seed": 5}
+    same = ALSFactorModel(**m.get_params()).fit(train).recommend(k=3)
+    pd.testing.assert_frame_equal(m.fit(train).recommend(k=3), same)
+    other = ALSFactorModel(dimension=4, number_of_iterations=2, seed=6).fit(train).recommend(k=3)
+    assert not other["score"].equals(same["score"])  # the seed reaches the initial factors

@@ -62,6 +62,19 @@ class OfflineModel(ParameterDefaults):
         self._items: Codes | None = None
         self._train: tuple[np.ndarray, np.ndarray] | None = None
 
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self.parameters.items())})"
+
+    def get_params(self, deep: bool = True) -> dict:
+        """The parameters given to the constructor (scikit-learn convention)."""
+        return dict(self.parameters)
+
+    def set_params(self, **parameters: Any) -> "OfflineModel":
+        """Sets parameters (used by the next :meth:`fit`); returns self."""
+        for name, value in parameters.items():
+            self.set_parameter(name, value)
+        return self
+
     # -- to implement -------------------------------------------------------------------------
     def _build(self) -> tuple[Any, Any]:
         """Builds the core components from the parameters: returns (model, offline learner) and
