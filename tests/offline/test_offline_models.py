@@ -10,8 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from alpenglow.errors import DataError, ParameterError
-from alpenglow.offline import NotFittedError
+from alpenglow.errors import DataError
 from alpenglow.offline.evaluation import NdcgScore
 from alpenglow.offline.models import (ALSFactorModel, AsymmetricFactorModel, FactorModel, NearestNeighborModel,
                                       PopularityModel, SvdppModel)
