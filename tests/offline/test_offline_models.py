@@ -149,3 +149,23 @@ def test_parameters_scikit_learn_style(split):
     pd.testing.assert_frame_equal(m.fit(train).recommend(k=3), same)
     other = ALSFactorModel(dimension=4, number_of_iterations=2, seed=6).fit(train).recommend(k=3)
     assert not other["score"].equals(same["score"])  # the seed reaches the initial factors
+
+
+def test_ctrl_c_stops_a_long_fit():
+    import os
+    import signal
+    import threading
+    import time
+
+    from alpenglow.datasets import synthetic_stream
+
+    data = synthetic_stream(50_000, n_users=500, n_items=1000)
+    m = FactorModel(number_of_iterations=100_000, negative_rate=5)
+    timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
+    start = time.perf_counter()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        m.fit(data)
+    timer.join()
+    assert time.perf_counter() - start < 60
+    assert m.model is None  # a stopped fit leaves no half-trained model behind

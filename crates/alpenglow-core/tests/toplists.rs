@@ -130,4 +130,18 @@ fn standalone_fit_checks_the_learner_and_the_data() {
     assert_eq!(e.users(), &[0, 1]);
     let p = model.role::<dyn Model>().unwrap().with(|m| m.prediction(&rec(0.0, 0, 1, 1.0))).unwrap();
     assert!((p - 2f64.ln() / 3f64.ln()).abs() < 1e-15);
+
+    // An installed check stops the passes of the iterate updaters (Ctrl-C from Python).
+    use alpenglow_core::offline_learners::interrupt::with_check;
+    let looping = build("OfflineIteratingOnlineLearnerWrapper", &[("number_of_iterations", Value::Int(5))]);
+    wire(&looping, "add_iterate_updater", &updater);
+    let mut passes = 0;
+    let stopped = with_check(
+        move || {
+            passes += 1;
+            if passes == 2 { Err(alpenglow_core::Error::Interrupted) } else { Ok(()) }
+        },
+        || fit_standalone(&looping, &recs),
+    );
+    assert!(matches!(stopped, Err(alpenglow_core::Error::Interrupted)));
 }

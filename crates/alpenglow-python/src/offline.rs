@@ -4,12 +4,14 @@
 use alpenglow_core::data::RecDat;
 use alpenglow_core::models::Model;
 use alpenglow_core::offline_evaluators::{OfflineRankingComputer, predict_pairs};
+use alpenglow_core::offline_learners::interrupt::with_check;
 use alpenglow_core::offline_learners::standalone::fit_standalone;
 use alpenglow_core::{Error, Result};
 use numpy::{IntoPyArray, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+use crate::error::external;
 use crate::guard::entry;
 use crate::handle::PyHandle;
 use crate::run::released;
@@ -67,7 +69,19 @@ pub fn offline_fit(
         Ok(recs)
     })?;
     let handle = learner.handle.clone();
-    released(py, "offline_fit", move || fit_standalone(&handle, &records).map(|_| ()))
+    // Ctrl-C stops the fit between passes (ALS: between sweeps).
+    let check = || {
+        Python::attach(|py| {
+            py.check_signals().map_err(|e| {
+                if e.is_instance_of::<pyo3::exceptions::PyKeyboardInterrupt>(py) {
+                    Error::Interrupted
+                } else {
+                    external(e)
+                }
+            })
+        })
+    };
+    released(py, "offline_fit", move || with_check(check, || fit_standalone(&handle, &records).map(|_| ())))
 }
 
 /// The model's predictions for the (user, item) pairs.

@@ -111,6 +111,11 @@ class OfflineModel(ParameterDefaults):
         Returns
         -------
         self
+
+        Notes
+        -----
+        Training runs in the core with the GIL released. Ctrl-C stops it between passes (ALS:
+        between sweeps) with ``KeyboardInterrupt``; the model then stays as it was before.
         """
         cols = training_columns(X, y, columns)
         users = Codes(cols["user"], "user", bool(recode))

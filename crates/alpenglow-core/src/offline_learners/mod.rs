@@ -4,6 +4,7 @@
 pub mod als;
 pub mod als_solve;
 pub mod external;
+pub mod interrupt;
 pub mod iterating;
 pub mod sparse;
 pub mod standalone;
