@@ -540,12 +540,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="directory with movielens_100k.csv.gz and movielens_latest_small_2016.csv.gz "
                              "(default: %(default)s)")
     parser.add_argument("--quick", action="store_true", help="skip the 10-million-event synthetic row")
-    parser.add_argument("--group", choices=("all", "engine", "factor", "knn", "periodic", "als", "als-ciao", "python", "combination"),
+    parser.add_argument("--group", choices=("all", "engine", "factor", "knn", "periodic", "als", "als-ciao", "python",
+                                            "combination", "offline"),
                         default="all",
                         help="engine: popularity and transition rows; factor: factor-model rows; "
                              "knn: item-kNN rows; periodic: periodic-retraining rows; als: ALS rows and the "
                              "iALS fit time; als-ciao: ALSOnline on Ciao, not in all; python: models written in "
-                             "Python, not in all (default: all)")
+                             "Python, not in all; combination: combined models, not in all; offline: the "
+                             "alpenglow.offline models beside implicit (bench/offline_benchmark.py), not in all "
+                             "(default: all)")
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs per dataset row; events/s uses the fastest (default: 3)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also save the rows as JSON")
@@ -556,6 +559,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
+    if args.group == "offline":
+        sys.path.insert(0, str(Path(__file__).parent))
+        import offline_benchmark
+        return offline_benchmark.main(["--data-dir", str(args.data_dir)])
     rows = []
     for spec in plan(args.data_dir, args.quick, args.repeat, args.group):
         print(f"running {spec['dataset']} {spec['experiment']} exclude_known={spec['exclude_known']} ...",

@@ -34,7 +34,8 @@ REQUIRED = {"PopularityTimeFrameModelUpdater": {"tau": 3600.0},
             "PowerLawRecency": {"delta_t": 3600.0, "exponent": 0.5},
             "NearestNeighborModel": {"gamma": 0.8, "gamma_threshold": 0.0, "num_of_neighbors": 10},
             "NearestNeighborModelUpdater": {"compute_similarity_period": 86400.0},
-            "LabelFilter": {"label_file_name": str(_LABELS)}}
+            "LabelFilter": {"label_file_name": str(_LABELS)},
+            "OnlinePredictor": {"time_frame": 86400.0}}
 # A non-default, valid value per parameter type, to check that keywords reach the component.
 SAMPLE = {"float": 12.5, "int": 17, "bool": True, "str": "normal"}
 

@@ -28,4 +28,6 @@ pub const FAMILIES: &[fn() -> Vec<ComponentInfo>] = &[
     crate::data_generators::components,
     crate::offline_learners::components,
     crate::online_learners::components,
+    crate::toplists::components,
+    crate::offline_evaluators::components,
 ];

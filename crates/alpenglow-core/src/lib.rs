@@ -20,6 +20,7 @@ pub mod gradient;
 pub mod loggers;
 pub mod models;
 pub mod objectives;
+pub mod offline_evaluators;
 pub mod offline_learners;
 pub mod online_learners;
 pub mod params;
@@ -29,5 +30,6 @@ pub mod record;
 pub mod registry;
 pub mod role;
 pub mod sampling;
+pub mod toplists;
 
 pub use error::{Error, Result};

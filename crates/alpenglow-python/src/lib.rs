@@ -9,6 +9,7 @@ mod guard;
 mod handle;
 mod logs;
 mod python_components;
+mod offline;
 mod run;
 
 use alpenglow_core::data::RecommenderData;
@@ -153,6 +154,8 @@ mod _core {
     use super::run::run;
     #[pymodule_export]
     use super::build_info::build_info;
+    #[pymodule_export]
+    use super::offline::{offline_fit, offline_predict, offline_recommend};
     #[pymodule_export]
     use super::{_test_panic, data_length, dataframe_data, file_formats, gather_columns, parameter_violation, read_file};
 }

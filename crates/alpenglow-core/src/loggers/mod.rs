@@ -8,12 +8,14 @@ mod list_conditional_meta_logger;
 mod memory_ranking_logger;
 pub mod memory_usage_logger;
 mod output;
+mod online_predictor;
 mod prediction_logger;
 mod proceeding_logger;
 mod transition_model_logger;
 
 pub use format::format_g;
 pub use memory_ranking_logger::{MemoryRankingLogger, RankingLogs};
+pub use online_predictor::OnlinePredictor;
 pub use prediction_logger::{PredictionLogger, Predictions};
 pub use proceeding_logger::ProceedingLogger;
 pub use evaluation_logger::EvaluationLogger;
@@ -36,4 +38,5 @@ crate::component_list! {
     EvaluationLogger => [Logger],
     TransitionModelLogger => [Logger],
     TransitionModelEndLogger => [Logger],
+    OnlinePredictor => [Logger],
 }

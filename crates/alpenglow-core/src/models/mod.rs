@@ -66,6 +66,12 @@ pub trait Model: Send + Sync {
         None
     }
 
+    /// True if `top_list` is exact over every item the model knows, whatever the rank path
+    /// (used by the offline top lists; default: only for `RankPath::TopList`).
+    fn has_top_list(&self) -> bool {
+        self.rank_path() == RankPath::TopList
+    }
+
     /// The top `k` items for `user`, best first (for `RankPath::TopList`).
     fn top_list(&self, _user: u32, _k: usize, _exclude: Option<&Row>) -> Vec<(u32, f64)> {
         Vec::new()

@@ -115,6 +115,7 @@ impl OfflineEigenFactorModelALSLearner {
         for _ in 0..p.number_of_iterations {
             solve_rows(&mut x, &y, &by_user, d, solve);
             solve_rows(&mut y, &x, &by_item, d, solve);
+            super::interrupt::check()?;
         }
         if let Some(link) = &self.wiring.copy_to_model {
             let mut fm = link.borrow_mut()?;

@@ -114,6 +114,7 @@ impl OfflineLearner for OfflineIteratingOnlineLearnerWrapper {
                 }
                 gather(data, &self.order, &mut self.shuffled);
                 pass(&w.iterate, &self.shuffled, env)?;
+                super::interrupt::check()?;
             }
             tell(&w.iterate, UpdaterMessage::EndOfOfflineIterations)?;
         }

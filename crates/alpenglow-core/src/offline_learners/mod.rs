@@ -4,8 +4,10 @@
 pub mod als;
 pub mod als_solve;
 pub mod external;
+pub mod interrupt;
 pub mod iterating;
 pub mod sparse;
+pub mod standalone;
 mod train_csv;
 
 pub use als::OfflineEigenFactorModelALSLearner;

@@ -116,6 +116,12 @@ impl<P: Send + Sync> Model for HistoryFactorModel<P> {
     fn count_ranked(&self, q: &crate::ranking::RankQuery<'_>) -> Option<crate::ranking::RankCount> {
         Some(self.core.count_ranked(q))
     }
+    fn has_top_list(&self) -> bool {
+        !self.core.config.use_sigmoid
+    }
+    fn top_list(&self, user: u32, k: usize, exclude: Option<&crate::containers::train_matrix::Row>) -> Vec<(u32, f64)> {
+        self.core.top_list(user, k, exclude)
+    }
     fn write(&self, out: &mut dyn std::io::Write) -> Result<()> {
         self.core.write(out)
     }

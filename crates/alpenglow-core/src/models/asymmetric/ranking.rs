@@ -12,7 +12,10 @@ use super::shared::HistoryFactorCore;
 use crate::models::RankPath;
 use crate::models::factor::factors::{Factors, dot, sigmoid};
 use crate::models::factor::lemp::LempContainer;
-use crate::models::factor::ranking::{count_with_index, exact_scan};
+use crate::models::factor::ranking::{count_with_index, exact_scan, top_list_with_index};
+use crate::containers::train_matrix::Row;
+use crate::data::RecDat;
+use crate::ranking::TopList;
 use crate::ranking::walk::popularity_walk;
 use crate::ranking::{RankCount, RankQuery};
 
@@ -37,6 +40,26 @@ impl HistoryFactorCore {
         let score = |item: u32| self.items.factors.get(item).map_or(0.0, |v| dot(user_vec, v));
         count_with_index(user_vec, &self.lemp, q, |item| self.lemp.contains(item))
             .unwrap_or_else(|| exact_scan(q, score))
+    }
+
+    /// The best `k` items for `user` by the raw dot product (the model without the sigmoid),
+    /// best first (higher score, then lower id), with the user vector of the probe record
+    /// `(user, time 0, id 0)` that `prediction` uses for the same record.
+    pub fn top_list(&self, user: u32, k: usize, exclude: Option<&Row>) -> Vec<(u32, f64)> {
+        if k == 0 {
+            return Vec::new();
+        }
+        let u = self.user_vector(&RecDat { user, ..Default::default() });
+        top_list_with_index(&u, &self.lemp, k, exclude).unwrap_or_else(|| {
+            let mut heap = TopList::new(k);
+            for item in self.items.factors.ids() {
+                let score = self.items.factors.get(item).map_or(0.0, |v| dot(&u, v));
+                if !exclude.is_some_and(|row| row.contains(&item)) && score.is_finite() {
+                    heap.insert(item, score);
+                }
+            }
+            heap.into_sorted()
+        })
     }
 
     /// Copies the item factor of `item` into the index.

@@ -149,6 +149,10 @@ impl Model for EigenFactorModel {
         Some(Box::new(FactorModelRankingScoreIterator::new(&self.lemp, u)))
     }
 
+    fn has_top_list(&self) -> bool {
+        true
+    }
+
     /// The best `k` items with a row, best first (higher score, then lower id).
     fn top_list(&self, user: u32, k: usize, exclude: Option<&Row>) -> Vec<(u32, f64)> {
         let Some(u) = self.users.row(user).filter(|_| k > 0) else {

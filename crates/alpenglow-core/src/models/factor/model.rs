@@ -399,6 +399,10 @@ impl Model for FactorModel {
         self.lemp_iterator(user).map(|it| Box::new(it) as Box<dyn RankingScoreIterator + '_>)
     }
 
+    fn has_top_list(&self) -> bool {
+        self.wiring.user_recency.is_none() && self.wiring.item_recency.is_none()
+    }
+
     fn top_list(&self, user: u32, k: usize, exclude: Option<&Row>) -> Vec<(u32, f64)> {
         self.lemp_top_list(user, k, exclude)
     }
