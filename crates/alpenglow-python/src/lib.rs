@@ -8,6 +8,7 @@ mod guard;
 mod handle;
 mod logs;
 mod run;
+mod utils;
 
 use alpenglow_core::data::RecommenderData;
 use alpenglow_core::registry::wrap;
@@ -149,4 +150,6 @@ mod _core {
     use super::run::run;
     #[pymodule_export]
     use super::{_test_panic, data_length, dataframe_data, file_formats, gather_columns, parameter_violation, read_file};
+    #[pymodule_export]
+    use super::utils::{ranking_logs_since, shuffle_order};
 }
