@@ -6,3 +6,8 @@ __all__ = ["DataframeData"]
 from .ParameterSearch import DependentParameter, ParameterSearch
 from .ThreadedParameterSearch import RayParameterSearch, ThreadedParameterSearch
 __all__ += ["DependentParameter", "ParameterSearch", "RayParameterSearch", "ThreadedParameterSearch"]
+from .DataShuffler import DataShuffler
+from .FactorModelReader import readEigenFactorModel, readFactorModel
+__all__ += ["DataShuffler", "readEigenFactorModel", "readFactorModel"]
+from ._optuna import optuna_objective
+__all__ += ["optuna_objective"]
