@@ -9,6 +9,7 @@ Ctrl-C.
 from __future__ import annotations
 
 import copy
+import difflib
 import itertools
 import math
 from typing import Any, Callable, Iterable, Sequence
@@ -194,9 +195,13 @@ class ParameterSearch:
         accepted = probe.used_parameters
         unknown = [n for n in self.parameter_names if n not in accepted]
         if unknown:
+            hints = []
+            for name in unknown:
+                close = difflib.get_close_matches(name, sorted(accepted), n=1)
+                hints.append(f"{name!r} (did you mean {close[0]!r}?)" if close else repr(name))
             raise ParameterError(
                 f"{type(self).__name__}: {type(self.model).__name__} has no parameter "
-                f"{', '.join(repr(n) for n in unknown)}; it accepts: {', '.join(sorted(accepted))}"
+                f"{', '.join(hints)}; it accepts: {', '.join(sorted(accepted))}"
             )
 
     # -- running ----------------------------------------------------------------------------
