@@ -12,6 +12,7 @@ import copy
 import difflib
 import itertools
 import math
+import pickle
 from typing import Any, Callable, Iterable, Sequence
 
 import pandas as pd
@@ -51,10 +52,29 @@ class DependentParameter:
         missing = [n for n in names if n not in parameters]
         if missing:
             raise ParameterError(f"DependentParameter {self.format_string!r}: no value for {', '.join(missing)}")
-        return self.format_string % tuple(parameters[n] for n in names)
+        values = tuple(parameters[n] for n in names)
+        try:
+            return self.format_string % values
+        except (TypeError, ValueError) as error:
+            raise ParameterError(
+                f"DependentParameter {self.format_string!r} cannot format the values {values} of {names}: {error}"
+            ) from None
 
     def __repr__(self) -> str:
         return f"DependentParameter({self.format_string!r}, {self.parameter_names!r})"
+
+
+class ConfigurationFailure(Exception):
+    """A configuration's error that could not be sent back from a worker as it was."""
+
+
+def portable_error(error: BaseException) -> BaseException:
+    """``error`` if it survives pickling (to come back from a worker process), else its text."""
+    try:
+        pickle.loads(pickle.dumps(error))
+        return error
+    except Exception:  # noqa: BLE001 - any pickling problem
+        return ConfigurationFailure(f"{type(error).__name__}: {error}")
 
 
 def _score_name(Score: Callable) -> str:

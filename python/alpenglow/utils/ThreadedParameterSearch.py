@@ -9,7 +9,7 @@ from typing import Any, Callable
 import pandas as pd
 
 from ..errors import ParameterError, RunInterrupted
-from .ParameterSearch import ERRORS, ParameterSearch, evaluate_configuration
+from .ParameterSearch import ERRORS, ParameterSearch, evaluate_configuration, portable_error
 
 BACKENDS = ("threads", "processes", "ray")
 
@@ -29,11 +29,8 @@ def _process_task(model: Any, Score: Callable, settings: dict) -> tuple[bool, An
     except KeyboardInterrupt:
         raise
     except Exception as error:  # noqa: BLE001 - sent back to the search, which names the configuration
-        return False, f"{type(error).__name__}: {error}"
+        return False, portable_error(error)
 
-
-class _Failure(Exception):
-    """A configuration's error as text (from another process)."""
 
 
 def _stop_hook(stop: threading.Event) -> Callable:
@@ -115,7 +112,7 @@ class ThreadedParameterSearch(ParameterSearch):
                     continue
                 if isinstance(outcome, tuple):
                     ok, value = outcome
-                    scores[k] = value if ok else self._failed(k, configurations[k], _Failure(value), errors)
+                    scores[k] = value if ok else self._failed(k, configurations[k], value, errors)
                 else:
                     scores[k] = outcome
         except (KeyboardInterrupt, cf.CancelledError):

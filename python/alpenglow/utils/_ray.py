@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from .ParameterSearch import evaluate_configuration
+from .ParameterSearch import evaluate_configuration, portable_error
 
 _remote_task: Any = None
 
@@ -16,11 +16,8 @@ def _ray_task(model: Any, Score: Callable, settings: dict, run_args: tuple) -> t
     try:
         return True, evaluate_configuration(model, Score, settings, args, kwargs)
     except Exception as error:  # noqa: BLE001 - sent back to the search, which names the configuration
-        return False, f"{type(error).__name__}: {error}"
+        return False, portable_error(error)
 
-
-class _Failure(Exception):
-    """A configuration's error as text (from a Ray worker)."""
 
 
 def run_ray(ray: Any, search: Any, configurations: list[dict], args: tuple, kwargs: dict, errors: str) -> pd.DataFrame:
@@ -39,7 +36,7 @@ def run_ray(ray: Any, search: Any, configurations: list[dict], args: tuple, kwar
     try:
         for k, ref in enumerate(refs):
             ok, value = ray.get(ref)
-            scores[k] = value if ok else search._failed(k, configurations[k], _Failure(value), errors)
+            scores[k] = value if ok else search._failed(k, configurations[k], value, errors)
     except KeyboardInterrupt:
         ready, _ = ray.wait(refs, num_returns=len(refs), timeout=0)
         ready_ids = {r.hex() for r in ready}
