@@ -449,25 +449,41 @@ def search_child(spec: dict) -> dict:
             search.set_parameter_values(name, values)
         return search
 
-    def timed(make, runs=repeat, frame=data):
+    import resource
+
+    def cpu() -> float:
+        r = resource.getrusage(resource.RUSAGE_SELF)
+        return r.ru_utime + r.ru_stime
+
+    cores: dict = {}
+
+    def timed(make, runs=repeat, frame=data, key=None):
         tables, times = [], []
         make().run(frame, verbose=False)  # warm-up
+        cpu_before, wall = cpu(), 0.0
         for _ in range(runs):
             started = time.perf_counter()
             tables.append(make().run(frame, verbose=False))
             times.append(time.perf_counter() - started)
+            wall += times[-1]
+        if key:
+            cores[key] = (cpu() - cpu_before) / wall  # cores this process got (its own CPU time / wall)
         return tables[0], statistics.median(times), times
 
     exp = lambda: FactorExperiment(top_k=TOP_K)  # noqa: E731
-    seq, t_seq, seq_times = timed(lambda: grid(ParameterSearch(exp(), DcgScore)))
-    thr, t_thr, thr_times = timed(lambda: grid(ThreadedParameterSearch(exp(), DcgScore, threads=2, use_process_pool=False)))
+    seq, t_seq, seq_times = timed(lambda: grid(ParameterSearch(exp(), DcgScore)), key="seq")
+    thr, t_thr, thr_times = timed(lambda: grid(ThreadedParameterSearch(exp(), DcgScore, threads=2, use_process_pool=False)),
+                                  key="threads")
     out = {"configurations": len(seq), "seq_s": t_seq, "threads_s": t_thr, "seq_times": seq_times,
-           "threads_times": thr_times, "threads_equal": bool(thr.equals(seq))}
+           "threads_times": thr_times, "threads_equal": bool(thr.equals(seq)), "cores": cores}
     try:
         import ray
     except ImportError as e:
         out["ray_skipped"] = f"ray not installed ({e})"
     else:
+        # Ray lowers its workers' priority by default; on a shared machine that alone would lose
+        # to the other load, so the workers get the priority of the threads they are compared with.
+        os.environ.setdefault("RAY_worker_niceness", "0")
         started = time.perf_counter()
         ray.init(num_cpus=2, include_dashboard=False, logging_level="ERROR")
         out["ray_init_s"] = time.perf_counter() - started
@@ -515,6 +531,11 @@ def search_markdown(r: dict) -> str:
                       f"per task (per worker CPU)."]
     else:
         lines.append(f"| Ray | skipped: {r['ray_skipped']} | | | |")
+    c = r.get("cores", {})
+    if c:
+        lines += ["", f"CPU the benchmark process got (its CPU time / wall): sequential {c['seq']:.2f} cores, "
+                      f"2 threads {c['threads']:.2f} cores ({c['threads'] / c['seq']:.2f}x); on an idle machine "
+                      "these are 1 and 2, and the wall-time speed-ups above are capped by the load."]
     return "\n".join(lines)
 
 
