@@ -223,3 +223,22 @@ def test_ctrl_c_in_sequential_search_returns_finished_rows(data):
         s.run(data, verbose=False)
     assert list(info.value.results.top_k) == [10]
     assert np.isfinite(info.value.results.InterruptingDcg[0])
+
+
+def test_run_hook_stops_a_run_like_ctrl_c(data):
+    """The hook the searches and Optuna use: every N records exactly, reads the rows so far,
+    and a KeyboardInterrupt from it stops the run with the rows evaluated so far."""
+    seen = []
+
+    def hook(done, total, results_since):
+        seen.append((done, len(results_since(0)), len(results_since(done - 500))))
+        if done >= 1500:
+            raise KeyboardInterrupt
+
+    experiment = PopularityExperiment()
+    experiment._run_hook, experiment._run_hook_every = hook, 500
+    with pytest.raises(RunInterrupted) as info:
+        experiment.run(data, verbose=False)
+    assert seen == [(500, 500, 500), (1000, 1000, 500), (1500, 1500, 500)]
+    full = PopularityExperiment().run(data, verbose=False)
+    assert info.value.results.equals(full.iloc[:1500])
