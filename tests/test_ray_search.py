@@ -35,6 +35,20 @@ def search(cls, **kw):
     return s
 
 
+def test_a_local_ray_is_started_when_none_is_running(data):
+    assert not ray.is_initialized()
+    try:
+        s = RayParameterSearch(FactorExperiment(top_k=50, dimension=4), DcgScore, threads=2)
+        s.set_parameter_values("negative_rate", [2, 5])
+        table = s.run(data, verbose=False)
+        assert ray.is_initialized() and ray.cluster_resources().get("CPU") == 2
+        expected = ParameterSearch(FactorExperiment(top_k=50, dimension=4), DcgScore)
+        expected.set_parameter_values("negative_rate", [2, 5])
+        assert table.equals(expected.run(data, verbose=False))
+    finally:
+        ray.shutdown()
+
+
 def test_ray_equals_sequential_and_puts_the_data_once(local_ray, data, monkeypatch):
     expected = search(ParameterSearch).run(data, verbose=False)
     puts = []

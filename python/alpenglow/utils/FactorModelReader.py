@@ -11,6 +11,10 @@ File layout (every number little-endian), as written by ``model.write(file_name)
   matrix: u32 rows, rows x dimension f64 (row-major), rows bytes ``seen`` (0/1), u64 generator
   state;
 * trailer: the 8 bytes ``ALPCRC32`` and the u32 CRC-32 of everything before it.
+
+The ids are the model's own: when the experiment ran with ``recode=True`` (the default for
+DataFrames) they are the dense codes of users and items in order of first appearance, not the
+input's ids.
 """
 
 from __future__ import annotations
