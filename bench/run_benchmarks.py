@@ -422,7 +422,7 @@ def ranking_speedups(rows: list[dict]) -> list[str]:
 
 
 #: The parameter-search group: a 12-configuration FactorExperiment grid on ml-100k.
-SEARCH_GRID = {"learning_rate": [0.03, 0.05, 0.08], "negative_rate": [3, 10, 30, 100]}
+SEARCH_GRID = {"learning_rate": [0.03, 0.05, 0.08, 0.1], "negative_rate": [10, 30, 100]}
 
 
 def search_child(spec: dict) -> dict:
