@@ -472,10 +472,37 @@ def search_child(spec: dict) -> dict:
 
     exp = lambda: FactorExperiment(top_k=TOP_K)  # noqa: E731
     seq, t_seq, seq_times = timed(lambda: grid(ParameterSearch(exp(), DcgScore)), key="seq")
+    # Sample the scheduler state of the worker threads (Linux /proc): runnable (R) means running
+    # or waiting for a core, anything else blocked (a lock would show here, machine load not).
+    import threading
+
+    states: dict = {}
+    stop = threading.Event()
+    skip = {threading.get_native_id()}
+
+    def sample() -> None:
+        skip.add(threading.get_native_id())
+        while not stop.is_set():
+            for tid in os.listdir("/proc/self/task"):
+                if int(tid) in skip:
+                    continue
+                try:
+                    with open(f"/proc/self/task/{tid}/stat") as f:
+                        state = f.read().rsplit(")", 1)[1].split()[0]
+                except OSError:
+                    continue
+                states[state == "R"] = states.get(state == "R", 0) + 1
+            time.sleep(0.01)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    if os.path.isdir("/proc/self/task"):
+        sampler.start()
     thr, t_thr, thr_times = timed(lambda: grid(ThreadedParameterSearch(exp(), DcgScore, threads=2, use_process_pool=False)),
                                   key="threads")
+    stop.set()
     out = {"configurations": len(seq), "seq_s": t_seq, "threads_s": t_thr, "seq_times": seq_times,
-           "threads_times": thr_times, "threads_equal": bool(thr.equals(seq)), "cores": cores}
+           "threads_times": thr_times, "threads_equal": bool(thr.equals(seq)), "cores": cores,
+           "thread_states": {"runnable": states.get(True, 0), "blocked": states.get(False, 0)}}
     try:
         import ray
     except ImportError as e:
@@ -536,6 +563,11 @@ def search_markdown(r: dict) -> str:
         lines += ["", f"CPU the benchmark process got (its CPU time / wall): sequential {c['seq']:.2f} cores, "
                       f"2 threads {c['threads']:.2f} cores ({c['threads'] / c['seq']:.2f}x); on an idle machine "
                       "these are 1 and 2, and the wall-time speed-ups above are capped by the load."]
+    st = r.get("thread_states", {})
+    if st.get("runnable"):
+        lines.append(f"Worker threads of the thread search (every 10 ms, the waiting main thread excluded, so "
+                     f"idle pool threads between tasks count as blocked): runnable {st['runnable']}, blocked "
+                     f"{st['blocked']} samples: runs wait for a core, not for a lock.")
     return "\n".join(lines)
 
 
