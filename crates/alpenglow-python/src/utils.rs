@@ -48,7 +48,8 @@ pub fn shuffle_order<'py>(
 ) -> PyResult<Bound<'py, PyArray1<u32>>> {
     let order = entry("shuffle_order", || -> PyResultA<Vec<u32>> {
         if !valid_seed(seed) {
-            return Err(Error::parameter(format!("DataShuffler: seed must be a valid generator seed, got {seed}")).into());
+            let msg = format!("DataShuffler: seed must be a valid generator seed, got {seed}");
+            return Err(Error::parameter(msg).into());
         }
         let t = time.as_slice().map_err(|e| Error::data(e.to_string()))?;
         let n = t.len();
