@@ -522,6 +522,169 @@ def ranking_speedups(rows: list[dict]) -> list[str]:
     return out
 
 
+#: The parameter-search group: a 12-configuration FactorExperiment grid on ml-100k.
+SEARCH_GRID = {"learning_rate": [0.03, 0.05, 0.08, 0.1], "negative_rate": [10, 30, 100]}
+
+
+def search_child(spec: dict) -> dict:
+    """Time the grid sequentially, on 2 threads and on a local Ray with 2 CPUs (medians).
+
+    Every mode runs ``repeat`` times after one warm-up run (for Ray the warm-up also starts the
+    workers); the tables must be identical. The Ray per-task overhead is measured with 12 tiny
+    configurations (a 50-event stream), whose runs cost nothing.
+    """
+    import os
+    import statistics
+
+    from alpenglow import datasets
+    from alpenglow.evaluation import DcgScore
+    from alpenglow.experiments import FactorExperiment, PopularityExperiment
+    from alpenglow.utils import ParameterSearch, ThreadedParameterSearch
+
+    data = datasets.load_csv(spec["path"])
+    repeat = spec["repeat"]
+    load_before = os.getloadavg()
+
+    def grid(search):
+        for name, values in SEARCH_GRID.items():
+            search.set_parameter_values(name, values)
+        return search
+
+    import resource
+
+    def cpu() -> float:
+        r = resource.getrusage(resource.RUSAGE_SELF)
+        return r.ru_utime + r.ru_stime
+
+    cores: dict = {}
+
+    def timed(make, runs=repeat, frame=data, key=None):
+        tables, times = [], []
+        make().run(frame, verbose=False)  # warm-up
+        cpu_before, wall = cpu(), 0.0
+        for _ in range(runs):
+            started = time.perf_counter()
+            tables.append(make().run(frame, verbose=False))
+            times.append(time.perf_counter() - started)
+            wall += times[-1]
+        if key:
+            cores[key] = (cpu() - cpu_before) / wall  # cores this process got (its own CPU time / wall)
+        return tables[0], statistics.median(times), times
+
+    exp = lambda: FactorExperiment(top_k=TOP_K)  # noqa: E731
+    seq, t_seq, seq_times = timed(lambda: grid(ParameterSearch(exp(), DcgScore)), key="seq")
+    # Sample the scheduler state of the worker threads (Linux /proc): runnable (R) means running
+    # or waiting for a core, anything else blocked (a lock would show here, machine load not).
+    import threading
+
+    states: dict = {}
+    stop = threading.Event()
+    skip = {threading.get_native_id()}
+
+    def sample() -> None:
+        skip.add(threading.get_native_id())
+        while not stop.is_set():
+            for tid in os.listdir("/proc/self/task"):
+                if int(tid) in skip:
+                    continue
+                try:
+                    with open(f"/proc/self/task/{tid}/stat") as f:
+                        state = f.read().rsplit(")", 1)[1].split()[0]
+                except OSError:
+                    continue
+                states[state == "R"] = states.get(state == "R", 0) + 1
+            time.sleep(0.01)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    if os.path.isdir("/proc/self/task"):
+        sampler.start()
+    thr, t_thr, thr_times = timed(lambda: grid(ThreadedParameterSearch(exp(), DcgScore, threads=2, use_process_pool=False)),
+                                  key="threads")
+    stop.set()
+    out = {"configurations": len(seq), "seq_s": t_seq, "threads_s": t_thr, "seq_times": seq_times,
+           "threads_times": thr_times, "threads_equal": bool(thr.equals(seq)), "cores": cores,
+           "thread_states": {"runnable": states.get(True, 0), "blocked": states.get(False, 0)}}
+    try:
+        import ray
+    except ImportError as e:
+        out["ray_skipped"] = f"ray not installed ({e})"
+    else:
+        # Ray lowers its workers' priority by default; on a shared machine that alone would lose
+        # to the other load, so the workers get the priority of the threads they are compared with.
+        os.environ.setdefault("RAY_worker_niceness", "0")
+        started = time.perf_counter()
+        ray.init(num_cpus=2, include_dashboard=False, logging_level="ERROR")
+        out["ray_init_s"] = time.perf_counter() - started
+        started = time.perf_counter()
+        make_ray = lambda: grid(ThreadedParameterSearch(exp(), DcgScore, threads=2, backend="ray"))  # noqa: E731
+        make_ray().run(data, verbose=False)
+        out["ray_first_s"] = time.perf_counter() - started
+        rt, t_ray, ray_times = timed(make_ray)
+        out.update(ray_s=t_ray, ray_times=ray_times, ray_equal=bool(rt.equals(seq)))
+        tiny = data.iloc[:50]
+
+        def tiny_grid(search):
+            search.set_parameter_values("top_k", list(range(1, 13)))
+            return search
+
+        _, t_tiny_ray, _ = timed(lambda: tiny_grid(ThreadedParameterSearch(PopularityExperiment(), DcgScore, threads=2,
+                                                                            backend="ray")), frame=tiny)
+        _, t_tiny_seq, _ = timed(lambda: tiny_grid(ParameterSearch(PopularityExperiment(), DcgScore)), frame=tiny)
+        out.update(tiny_ray_s=t_tiny_ray, tiny_seq_s=t_tiny_seq)
+        ray.shutdown()
+    out["load_before"] = load_before
+    out["load_after"] = os.getloadavg()
+    return out
+
+
+def search_markdown(r: dict) -> str:
+    """The parameter-search table."""
+    n = r["configurations"]
+    lines = [f"Parameter search: FactorExperiment (top_k={TOP_K}) on ml-100k, {n} configurations "
+             f"({' x '.join(f'{k} {v}' for k, v in SEARCH_GRID.items())}); median of the timed runs after a warm-up.",
+             f"Load average before/after: {', '.join(f'{x:.1f}' for x in r['load_before'])} / "
+             f"{', '.join(f'{x:.1f}' for x in r['load_after'])} (2 cores).", "",
+             "| mode | wall s (median) | runs s | speed-up | table equal to sequential |", "|---|---:|---|---:|---|"]
+    fmt = lambda ts: ", ".join(f"{t:.2f}" for t in ts)  # noqa: E731
+    lines.append(f"| sequential | {r['seq_s']:.2f} | {fmt(r['seq_times'])} | 1.00 | - |")
+    lines.append(f"| 2 threads | {r['threads_s']:.2f} | {fmt(r['threads_times'])} | {r['seq_s'] / r['threads_s']:.2f} "
+                 f"| {r['threads_equal']} |")
+    if "ray_s" in r:
+        lines.append(f"| Ray, 2 local CPUs | {r['ray_s']:.2f} | {fmt(r['ray_times'])} | {r['seq_s'] / r['ray_s']:.2f} "
+                     f"| {r['ray_equal']} |")
+        per_task = (r["tiny_ray_s"] - r["tiny_seq_s"]) / n * 2
+        lines += ["", f"Ray: init {r['ray_init_s']:.1f} s; first search (starts the workers) {r['ray_first_s']:.2f} s; "
+                      f"12 tiny configurations (50 events) take {r['tiny_ray_s'] * 1000:.0f} ms on Ray vs "
+                      f"{r['tiny_seq_s'] * 1000:.0f} ms sequentially: about {per_task * 1000:.1f} ms of overhead "
+                      f"per task (per worker CPU)."]
+    else:
+        lines.append(f"| Ray | skipped: {r['ray_skipped']} | | | |")
+    c = r.get("cores", {})
+    if c:
+        lines += ["", f"CPU the benchmark process got (its CPU time / wall): sequential {c['seq']:.2f} cores, "
+                      f"2 threads {c['threads']:.2f} cores ({c['threads'] / c['seq']:.2f}x); on an idle machine "
+                      "these are 1 and 2, and the wall-time speed-ups above are capped by the load."]
+    st = r.get("thread_states", {})
+    if st.get("runnable"):
+        lines.append(f"Worker threads of the thread search (every 10 ms, the waiting main thread excluded, so "
+                     f"idle pool threads between tasks count as blocked): runnable {st['runnable']}, blocked "
+                     f"{st['blocked']} samples: runs wait for a core, not for a lock.")
+    return "\n".join(lines)
+
+
+def search_main(args: argparse.Namespace) -> int:
+    """``--group search``: the parameter-search benchmark in one child process."""
+    path = args.data_dir / DATASETS["ml-100k"]
+    if not path.is_file():
+        print(f"note: {path} not found; the search group needs ml-100k", file=sys.stderr)
+        return 1
+    row = measure({"search": True, "path": str(path), "repeat": args.repeat})
+    print(search_markdown(row))
+    if args.json:
+        args.json.write_text(json.dumps(row, indent=2))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks and print the Markdown tables.
 
@@ -541,21 +704,22 @@ def main(argv: list[str] | None = None) -> int:
                              "(default: %(default)s)")
     parser.add_argument("--quick", action="store_true", help="skip the 10-million-event synthetic row")
     parser.add_argument("--group", choices=("all", "engine", "factor", "knn", "periodic", "als", "als-ciao", "python",
-                                            "combination", "offline"),
+                                            "combination", "offline", "search"),
                         default="all",
                         help="engine: popularity and transition rows; factor: factor-model rows; "
                              "knn: item-kNN rows; periodic: periodic-retraining rows; als: ALS rows and the "
                              "iALS fit time; als-ciao: ALSOnline on Ciao, not in all; python: models written in "
                              "Python, not in all; combination: combined models, not in all; offline: the "
-                             "alpenglow.offline models beside implicit (bench/offline_benchmark.py), not in all "
-                             "(default: all)")
+                             "alpenglow.offline models beside implicit (bench/offline_benchmark.py), not in all; "
+                             "search: parameter search sequential vs 2 threads vs Ray, not in all (default: all)")
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs per dataset row; events/s uses the fastest (default: 3)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also save the rows as JSON")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        print(json.dumps(child(json.loads(args.child))))
+        spec = json.loads(args.child)
+        print(json.dumps(search_child(spec) if "search" in spec else child(spec)))
         return 0
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -563,6 +727,8 @@ def main(argv: list[str] | None = None) -> int:
         sys.path.insert(0, str(Path(__file__).parent))
         import offline_benchmark
         return offline_benchmark.main(["--data-dir", str(args.data_dir)])
+    if args.group == "search":
+        return search_main(args)
     rows = []
     for spec in plan(args.data_dir, args.quick, args.repeat, args.group):
         print(f"running {spec['dataset']} {spec['experiment']} exclude_known={spec['exclude_known']} ...",

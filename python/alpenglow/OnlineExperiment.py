@@ -282,9 +282,12 @@ class OnlineExperiment(ParameterDefaults):
         total = cols.n if cols is not None else _core.data_length(data_obj._handle)
         progress = Progress(total, type(self).__name__) if verbose else None
         interval = max(1024, min(65536, total // 200 or 1))
+        callback, period_ms = self._with_run_hook(progress, ranking_logger, data_obj, cols, names, top_k)
+        if hook_every := (self._run_hook_every if self._run_hook is not None else None):
+            interval = int(hook_every)
         started = time.perf_counter()
         try:
-            _core.run(experiment._handle, progress, interval)
+            _core.run(experiment._handle, callback, interval, period_ms)
         except BaseException as error:
             self.run_seconds = time.perf_counter() - started
             self.results = self._results(ranking_logger, data_obj, cols, names, top_k)
@@ -305,6 +308,30 @@ class OnlineExperiment(ParameterDefaults):
         if prediction_logger is not None:
             self._predictions = self._toplists(prediction_logger, data_obj, cols, names)
         return self.results
+
+    #: Set by alpenglow.utils (parameter searches, Optuna): ``hook(done, total, results_since)``
+    #: called during the run; ``results_since(start)`` is the results frame of the evaluated
+    #: rows from position ``start`` on. Raising KeyboardInterrupt in the hook stops the run as
+    #: Ctrl-C does. With ``_run_hook_every`` the hook runs exactly every that many records
+    #: (and at the end) instead of every few milliseconds.
+    _run_hook: Any = None
+    _run_hook_every: int | None = None
+
+    def _with_run_hook(self, progress: Any, logger: Any, data_obj: Any, cols: Columns | None, names: dict,
+                       top_k: int) -> tuple:
+        hook = self._run_hook
+        if hook is None:
+            return progress, 50.0
+
+        def results_since(start: int) -> pd.DataFrame:
+            return self._results(logger, data_obj, cols, names, top_k, start=start)
+
+        def callback(done: int, total: int) -> None:
+            if progress is not None:
+                progress(done, total)
+            hook(done, total, results_since)
+
+        return callback, (1e15 if self._run_hook_every else 50.0)
 
     def _input(self, data: Any, experiment_type: str | None, columns: Mapping[str, str] | None, network_mode: bool,
                recode: bool, termination: float) -> tuple:
@@ -340,8 +367,12 @@ class OnlineExperiment(ParameterDefaults):
             out[c] = cols.originals[c][idx] if c in cols.originals else a[c][idx]
         return out
 
-    def _results(self, logger: Any, data_obj: Any, cols: Columns | None, names: dict, top_k: int) -> pd.DataFrame:
-        logs = _core.ranking_logs(logger._handle, take=True)
+    def _results(self, logger: Any, data_obj: Any, cols: Columns | None, names: dict, top_k: int,
+                 start: int | None = None) -> pd.DataFrame:
+        if start is None:
+            logs = _core.ranking_logs(logger._handle, take=True)
+        else:
+            logs = _core.ranking_logs_since(logger._handle, start)
         idx = logs["record_index"]
         g = self._gather(data_obj, cols, idx)
         raw = logs["rank"]

@@ -1,4 +1,4 @@
-"""Command-line interface: ``alpenglow run <Experiment>`` and ``alpenglow list``.
+"""Command-line interface: ``alpenglow run <Experiment>``, ``alpenglow search`` and ``alpenglow list``.
 
 Examples
 --------
@@ -8,6 +8,8 @@ Examples
     $ alpenglow run Popularity --events 100000 --quiet
     $ alpenglow run TransitionProbability --data ratings.csv.gz --top-k 50 --out results.csv
     $ alpenglow run PopularityTimeframe --set tau=86400 --exclude-known
+    $ alpenglow run Factor --data ratings.csv.gz --plot dcg.png
+    $ alpenglow search Factor --data ratings.csv.gz --grid learning_rate=0.03,0.05 --grid negative_rate=10,30
 """
 
 from __future__ import annotations
@@ -135,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Online (prequential) evaluation of recommender experiments on event streams.",
     )
     parser.add_argument("--version", action="version", version=f"alpenglow {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{run,list}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{run,list,search}")
     sub.add_parser("list", help="list the available experiments",
                    description="List the experiments that 'alpenglow run' accepts.")
     run = sub.add_parser(
@@ -164,7 +166,93 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-shuffle", action="store_true",
                      help="keep the file order of events with equal timestamps")
     run.add_argument("--quiet", action="store_true", help="no progress bar (and fewer notes) on stderr")
+    run.add_argument("--plot", metavar="FILE", help="save a plot of the daily mean DCG to FILE (needs matplotlib)")
+    add_search_parser(sub)
     return parser
+
+
+def add_search_parser(sub: Any) -> None:
+    """Add the ``search`` sub-command (a parameter grid, printed as a table)."""
+    search = sub.add_parser(
+        "search", help="run an experiment on every configuration of a parameter grid",
+        description="Run an experiment on every configuration of a grid (--grid, repeatable) in parallel "
+                    "and print one row per configuration with the mean metric. Without --data, a "
+                    "synthetic stream is used.",
+        epilog="example: alpenglow search Factor --grid learning_rate=0.03,0.05 --grid negative_rate=10,30",
+    )
+    search.add_argument("experiment", help="experiment class name (see 'alpenglow list')")
+    search.add_argument("--grid", action="append", default=[], metavar="NAME=V1,V2,...", required=True,
+                        help="a grid axis, repeatable; values parsed as int, float, true/false, else string")
+    search.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", dest="params",
+                        help="fixed experiment parameter, repeatable")
+    search.add_argument("--data", metavar="FILE", help="input file (CSV with header time,user,item[,score])")
+    search.add_argument("--format", metavar="FMT", help="read --data in an alpenglow file format instead")
+    search.add_argument("--top-k", type=int, default=100, metavar="N", help="top list length (default: 100)")
+    search.add_argument("--seed", type=int, default=0, metavar="S", help="seed of the synthetic stream (default: 0)")
+    search.add_argument("--events", type=int, default=SEARCH_EVENTS, metavar="N",
+                        help=f"events of the synthetic stream (default: {SEARCH_EVENTS:_})")
+    search.add_argument("--metric", default="DcgScore", metavar="NAME",
+                        help="metric of alpenglow.evaluation: DcgScore (default), RecallScore, PrecisionScore, "
+                             "RrScore, MseScore (the 'Score' suffix may be left out)")
+    search.add_argument("--threads", type=int, default=2, metavar="N", help="parallel workers (default: 2)")
+    search.add_argument("--backend", choices=("threads", "processes", "ray"), default="threads",
+                        help="threads (default; runs release the GIL), processes, or ray")
+    search.add_argument("--errors", choices=("raise", "skip"), default="raise",
+                        help="a failing configuration stops the search (raise) or scores NaN (skip)")
+    search.add_argument("--out", metavar="FILE", help="also write the table to this CSV file")
+    search.add_argument("--quiet", action="store_true", help="fewer notes on stderr")
+
+
+SEARCH_EVENTS = 100_000
+
+
+def parse_grid(text: str) -> tuple[str, list[Any]]:
+    """Split a ``--grid name=v1,v2,...`` argument into the name and the parsed values."""
+    name, sep, values = text.partition("=")
+    name = name.strip()
+    if not sep or not name.isidentifier():
+        raise ValueError(f"--grid expects name=v1,v2,..., got {text!r}")
+    parsed = [parse_value(v.strip()) for v in values.split(",") if v.strip()]
+    if not parsed:
+        raise ValueError(f"--grid {name}: no values given")
+    return name, parsed
+
+
+def find_metric(name: str) -> Any:
+    """A metric of :mod:`alpenglow.evaluation` by name, with or without the ``Score`` suffix."""
+    from . import evaluation
+
+    names = [n for n in evaluation.__all__ if n.endswith("Score")]
+    for candidate in (name, name + "Score"):
+        if candidate in names:
+            return getattr(evaluation, candidate)
+    raise ValueError(f"unknown metric {name!r}; one of: {', '.join(names)}")
+
+
+def search_command(args: argparse.Namespace) -> int:
+    """Execute ``alpenglow search`` and print the table."""
+    from .utils import ThreadedParameterSearch
+
+    cls = find_experiment(args.experiment)
+    metric = find_metric(args.metric)
+    params: dict[str, Any] = {"top_k": args.top_k}
+    params.update(parse_assignment(p) for p in args.params)
+    grid = [parse_grid(g) for g in args.grid]
+    search = ThreadedParameterSearch(cls(**params), metric, threads=args.threads, backend=args.backend)
+    for name, values in grid:
+        search.set_parameter_values(name, values)
+    data, fmt, desc, _ = _load(args)
+    _note(args, f"data: {desc}")
+    started = time.perf_counter()
+    table = search.run(data, experimentType=fmt, verbose=False, errors=args.errors)
+    with __import__("pandas").option_context("display.max_rows", None, "display.width", 200):
+        print(table.to_string(index=False))
+    _note(args, f"{len(table)} configurations in {time.perf_counter() - started:.3f} s "
+                f"({args.backend}, {args.threads} workers)")
+    if args.out:
+        table.to_csv(args.out, index=False)
+        _note(args, f"table written to {args.out}")
+    return 0
 
 
 def _note(args: argparse.Namespace, message: str) -> None:
@@ -257,6 +345,9 @@ def run_command(args: argparse.Namespace) -> int:
     if args.out:
         results.to_csv(args.out)
         _note(args, f"results written to {args.out}")
+    if args.plot:
+        _plot(results, cls.__name__, args.plot)
+        _note(args, f"plot written to {args.plot}")
     seconds = experiment.run_seconds or float("nan")
     counted, basis = (n_records, "records") if n_records is not None else (rows, "evaluated rows")
     print(f"experiment:      {cls.__name__} ({', '.join(f'{k}={v!r}' for k, v in params.items())})")
@@ -268,6 +359,20 @@ def run_command(args: argparse.Namespace) -> int:
     print(f"events/s:        {counted / seconds:,.0f} ({counted:,} {basis} / replay loop {seconds:.3f} s)")
     print(f"wall time:       {time.perf_counter() - started:.3f} s")
     return 0
+
+
+def _plot(results: Any, label: str, file: str) -> None:
+    try:
+        import matplotlib
+    except ImportError as error:
+        raise ValueError("--plot needs matplotlib: pip install alpenglow[plot]") from error
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from .evaluation import DcgScore, plot
+
+    ax = plot({label: results}, DcgScore, file=file)
+    plt.close(ax.figure)
 
 
 def list_command() -> int:
@@ -307,8 +412,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_:  # --help, --version or a usage error
         return exit_.code if isinstance(exit_.code, int) else 2
     try:
-        return list_command() if args.command == "list" else run_command(args)
-    except (AlpenglowError, OSError, ValueError) as error:
+        if args.command == "list":
+            return list_command()
+        return search_command(args) if args.command == "search" else run_command(args)
+    except (AlpenglowError, OSError, ValueError, ImportError) as error:
         print(f"alpenglow: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

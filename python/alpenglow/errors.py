@@ -51,3 +51,21 @@ class InternalError(AlpenglowError, RuntimeError):
 class OutOfMemoryError(AlpenglowError, MemoryError):
     """Memory whose size the input decides (ids, dimension, attribute indices, records) cannot
     be allocated; the message names what needed it and how much."""
+
+
+class SearchError(AlpenglowError, RuntimeError):
+    """A configuration of a parameter search failed; the message names it and the cause is
+    chained (``__cause__``).
+
+    Attributes
+    ----------
+    configuration : dict
+        The failing configuration (grid axis -> value).
+    """
+
+    def __init__(self, message: str, configuration: Any = None) -> None:
+        super().__init__(message)
+        self.configuration = configuration
+
+    def __reduce__(self) -> tuple:
+        return (type(self), (str(self), self.configuration))

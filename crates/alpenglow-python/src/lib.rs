@@ -11,6 +11,7 @@ mod logs;
 mod python_components;
 mod offline;
 mod run;
+mod utils;
 
 use alpenglow_core::data::RecommenderData;
 use alpenglow_core::registry::wrap;
@@ -158,4 +159,6 @@ mod _core {
     use super::offline::{offline_fit, offline_predict, offline_recommend};
     #[pymodule_export]
     use super::{_test_panic, data_length, dataframe_data, file_formats, gather_columns, parameter_violation, read_file};
+    #[pymodule_export]
+    use super::utils::{ranking_logs_since, shuffle_order};
 }

@@ -33,7 +33,15 @@ impl RunHooks for PyHooks {
                 });
             }
             if let Some(cb) = &self.callback {
-                cb.call1(py, (done, total)).map_err(external)?;
+                // A callback that raises KeyboardInterrupt stops the run as Ctrl-C does (used by
+                // parameter searches to stop their workers and by Optuna pruning).
+                cb.call1(py, (done, total)).map_err(|e| {
+                    if e.is_instance_of::<pyo3::exceptions::PyKeyboardInterrupt>(py) {
+                        Error::Interrupted
+                    } else {
+                        external(e)
+                    }
+                })?;
             }
             Ok(())
         })

@@ -15,3 +15,5 @@ from .hits import PrecisionScore, RecallScore
 from .ranking import DcgScore, RrScore
 
 __all__ = ["DcgScore", "MseScore", "PrecisionScore", "RecallScore", "RrScore"]
+from .over_time import over_time, plot
+__all__ += ["over_time", "plot"]

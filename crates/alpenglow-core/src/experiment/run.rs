@@ -181,7 +181,13 @@ pub fn run(handle: &Handle, hooks: &mut dyn RunHooks) -> Result<RunSummary> {
             crate::fault::check()?;
             done = k + 1;
             if ticker.tick(|| hooks.now()) {
+                // The loggers are released while the hooks run, so that a hook may read a
+                // logger's log so far (e.g. a parameter search reporting the running metric).
+                loggers.clear();
                 hooks.progress(done, len)?;
+                for l in &exp.wiring.loggers {
+                    loggers.push(l.borrow_mut()?);
+                }
             }
         }
         Ok(())
