@@ -13,6 +13,10 @@ from ._input import MAX_ID
 from .errors import ParameterError
 
 
+def _show(value: Any) -> str:
+    return repr(value.item() if isinstance(value, np.generic) else value)
+
+
 class Codebook:
     """Original ids <-> the dense codes of a run (codes: positions of first appearance when
     the run recoded the column, else the ids themselves)."""
@@ -31,7 +35,7 @@ class Codebook:
     def _identity(self, values: np.ndarray) -> np.ndarray:
         if values.dtype.kind not in "iu" or (len(values) and (values.min() < 0 or values.max() > MAX_ID)):
             bad = next((v for v in values.tolist() if not isinstance(v, int) or not 0 <= v <= MAX_ID), values[0])
-            raise KeyError(f"unknown {self.name} {bad!r}: ids of this experiment are integers in 0..{MAX_ID}")
+            raise KeyError(f"unknown {self.name} {_show(bad)}: ids of this experiment are integers in 0..{MAX_ID}")
         return values.astype(np.int64)
 
     def encode(self, values: Any, learn: bool = False) -> np.ndarray:
@@ -49,13 +53,13 @@ class Codebook:
                     self.seen = np.concatenate([self.seen, np.zeros(int(codes.max()) + 1 - len(self.seen), bool)])
                 self.seen[codes] = True
             elif not known.all():
-                raise KeyError(f"unknown {self.name} {values[np.argmin(known)]!r}: not in the experiment's data")
+                raise KeyError(f"unknown {self.name} {_show(values[np.argmin(known)])}: not in the experiment's data")
             return codes.astype(np.uint32)
         codes = self.index.get_indexer(values)
         missing = codes < 0
         if missing.any():
             if not learn:
-                raise KeyError(f"unknown {self.name} {values[np.argmax(missing)]!r}: not in the experiment's data")
+                raise KeyError(f"unknown {self.name} {_show(values[np.argmax(missing)])}: not in the experiment's data")
             new = pd.Index(pd.unique(values[missing]))
             if len(self.index) + len(new) > MAX_ID + 1:
                 raise ParameterError(f"too many distinct {self.name} ids (at most {MAX_ID + 1})")

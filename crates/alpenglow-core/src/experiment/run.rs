@@ -180,7 +180,8 @@ pub fn run(handle: &Handle, hooks: &mut dyn RunHooks) -> Result<RunSummary> {
     outcome?;
     finish_result?;
     hooks.progress(done, len)?;
-    drop((updaters, iterator, data, exp));
+    drop(updaters);
+    drop((iterator, data, exp));
     // Kept for the live model (`live.rs`): the state continues from the last record.
     experiment.borrow_mut()?.last_env = Some(env);
     drop(claims);
