@@ -53,19 +53,25 @@ def test_recommend_after_popularity_run_is_the_popularity_order(ids):
     assert set(all_items["item"]) == set(counts.index)
 
 
-def test_predict_equals_the_models_prediction():
+def test_predict_and_recommend_equal_the_models_top_list_after_the_run():
+    """Reference: the top list a longer run computes (calculate_toplists) before its extra last
+    record, i.e. on the state after the same records."""
     df = stream(400, 12, 30, 2)
+    user = int(df["user"].iloc[-1])
+    longer = pd.concat([df, pd.DataFrame({"time": [400], "user": [user], "item": [df["item"].iloc[0]]})],
+                       ignore_index=True)
+    ref = FactorExperiment(seed=3, top_k=50)
+    ref.run(longer, verbose=False, calculate_toplists=True)
+    lists = ref.get_predictions()
+    last = lists[lists["record_id"] == 400]
     exp = FactorExperiment(seed=3, top_k=50)
-    res = exp.run(df, verbose=False, calculate_toplists=True)
-    # The last record's top list was computed on the state before its training: instead check
-    # against the top list the live model gives (same ranking path) and between the two calls.
-    users, items = df["user"].to_numpy()[:50], df["item"].to_numpy()[:50]
-    p = exp.predict(users, items)
-    assert p.dtype == np.float64 and p.shape == (50,)
-    rec = exp.recommend(int(users[0]), k=30, exclude_known=False)
-    np.testing.assert_array_equal(exp.predict(np.full(len(rec), users[0]), rec["item"].to_numpy()),
-                                  rec["score"].to_numpy())
-    assert res is exp.results
+    exp.run(df, verbose=False, shuffle_same_time=False)
+    p = exp.predict(np.full(len(last), user), last["item"].to_numpy())
+    assert p.dtype == np.float64
+    np.testing.assert_array_equal(p, last["prediction"].to_numpy())
+    rec = exp.recommend(user, k=50, exclude_known=False)
+    assert rec["item"].tolist() == last["item"].tolist()
+    np.testing.assert_array_equal(rec["score"].to_numpy(), last["prediction"].to_numpy())
 
 
 def test_predict_popularity_formula():
