@@ -161,3 +161,46 @@ def test_live_call_during_a_run_is_in_use():
         release.set()
         t.join()
     assert len(exp.recommend(0, k=2, exclude_known=False)) == 2
+
+
+def test_live_model_written_in_python():
+    import alpenglow as ag
+    from alpenglow import cpp
+
+    class Counts(cpp.PythonModel):
+        def __init__(self):
+            super().__init__()
+            self.counts = {}
+            self.fail = False
+
+        def prediction(self, rec):
+            if self.fail:
+                raise ValueError("model failed")
+            return self.counts.get(rec.item, 0)
+
+    class Counter(cpp.Updater):
+        def __init__(self, model):
+            super().__init__()
+            self.model = model
+
+        def update(self, rec):
+            self.model.counts[rec.item] = self.model.counts.get(rec.item, 0) + 1
+
+    class Experiment(ag.OnlineExperiment):
+        def _config(self, top_k, seed):
+            self.model = Counts()
+            return self.model, [Counter(self.model)], []
+
+    exp = Experiment(top_k=5)
+    exp.run(pd.DataFrame({"user": [0, 1, 2], "item": [3, 3, 4]}), verbose=False)
+    exp.learn(pd.DataFrame({"user": [5, 5, 5], "item": [4, 4, 4]}))
+    assert exp.model.counts == {3: 2, 4: 4}
+    np.testing.assert_array_equal(exp.predict([0, 0], [3, 4]), [2.0, 4.0])
+    assert exp.recommend(0, k=2, exclude_known=False)["item"].tolist() == [4, 3]
+    exp.model.fail = True
+    with pytest.raises(ValueError, match="model failed"):
+        exp.predict([0], [3])
+    with pytest.raises(ValueError, match="model failed"):
+        exp.recommend(0)
+    exp.model.fail = False
+    np.testing.assert_array_equal(exp.predict([0], [3]), [2.0])
