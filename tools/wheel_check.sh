@@ -4,6 +4,7 @@
 set -eu
 dir=${1:-dist}
 wheel=$(ls "$dir"/alpenglow-*.whl | head -n 1)
+wheel="$(cd "$(dirname "$wheel")" && pwd)/$(basename "$wheel")"
 case "$wheel" in *abi3*) ;; *) echo "wheel_check: $wheel is not an abi3 wheel" >&2; exit 1 ;; esac
 python=$(python3 -c 'import sys; print(sys.executable)')
 tmp=$(mktemp -d)
@@ -22,4 +23,4 @@ env PATH="$tmp/venv/bin:$clean" sh -c '
     python -c "import alpenglow, sys; assert \"site-packages\" in alpenglow.__file__, alpenglow.__file__"
     python -m alpenglow run Popularity --events 10000 --quiet
     echo "wheel_check: ok ($(basename "$0"))"
-' "$(cd "$(dirname "$wheel")" && pwd)/$(basename "$wheel")"
+' "$wheel"
