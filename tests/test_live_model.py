@@ -204,3 +204,19 @@ def test_live_model_written_in_python():
         exp.recommend(0)
     exp.model.fail = False
     np.testing.assert_array_equal(exp.predict([0], [3]), [2.0])
+
+
+def test_ids_without_recoding():
+    df = pd.DataFrame({"time": [0, 1, 2], "user": [4, 7, 4], "item": [10, 10, 3]})
+    exp = PopularityExperiment()
+    exp.run(df, verbose=False, recode=False)
+    with pytest.raises(KeyError, match="unknown item 99"):
+        exp.predict([4], [99])
+    with pytest.raises(KeyError, match="unknown user 5"):
+        exp.recommend(5)
+    with pytest.raises(KeyError, match="unknown user -1"):
+        exp.predict([-1], [3])
+    exp.learn(pd.DataFrame({"time": [3, 4], "user": [5, 5], "item": [99, 99]}))
+    np.testing.assert_allclose(exp.predict([5, 5, 5], [99, 10, 3]), np.log([3.0, 3.0, 2.0]) / np.log(3.0))
+    assert exp.recommend(5, k=5)["item"].tolist() == [10, 3]
+    assert exp.predict(np.array([], dtype=int), np.array([], dtype=int)).shape == (0,)
