@@ -109,7 +109,7 @@ def test_learn_then_recommend_reflects_new_events():
     assert exp.recommend(5, k=3)["item"].tolist() == [0, 1, 2]  # 9 is known to user 5 now
 
 
-@pytest.mark.parametrize("make", [PopularityExperiment, TransitionProbabilityExperiment])
+@pytest.mark.parametrize("make", [PopularityExperiment, TransitionProbabilityExperiment, FactorExperiment])
 @pytest.mark.parametrize("ids", ["int", "str"])
 def test_run_then_learn_equals_one_longer_run(make, ids):
     full = stream(600, 15, 40, 5)
