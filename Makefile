@@ -7,7 +7,7 @@ DEPS := $(VENV)/.deps-installed
 EXPERIMENTS := Popularity PopularityTimeframe PersonalPopularity TransitionProbability
 EVENTS ?= 1000000
 
-.PHONY: run test build test-rust test-python bench stubs clean
+.PHONY: run test build test-rust test-python bench stubs clean wheel wheel-check
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -32,6 +32,16 @@ test: test-rust test-python
 
 bench: build
 	$(PY) bench/run_benchmarks.py
+
+# A release wheel for the stable ABI (abi3: one wheel for CPython >= 3.11) in $(WHEEL_DIR).
+WHEEL_DIR ?= dist
+wheel: $(DEPS)
+	rm -f $(WHEEL_DIR)/alpenglow-*.whl
+	$(VENV)/bin/maturin build --release --features abi3 --out $(WHEEL_DIR) -q
+
+# Installs the wheel in a fresh venv without cargo/rustc on the PATH and runs a sample experiment.
+wheel-check: wheel
+	tools/wheel_check.sh $(WHEEL_DIR)
 
 stubs: build
 	$(PY) tools/gen_stubs.py

@@ -28,6 +28,19 @@ def _decode(cols: Columns, name: str, codes: np.ndarray) -> np.ndarray:
     return values[first[codes]]
 
 
+#: Values of the ``cold`` result column, indexed by the core's bits (user = 1, item = 2).
+COLD_CATEGORIES = ["", "user", "item", "both"]
+
+
+def _polars() -> Any:
+    """The polars module, imported on first use."""
+    try:
+        import polars
+    except ImportError:
+        raise ImportError("output='polars' needs polars: pip install alpenglow[polars]") from None
+    return polars
+
+
 def _toplist_flags(value: Any) -> bool | np.ndarray:
     """``calculate_toplists`` as False, True or a contiguous bool array (one flag per record)."""
     if isinstance(value, (bool, np.bool_)):
@@ -128,6 +141,7 @@ class OnlineExperiment(ParameterDefaults):
         super().__init__(**parameters)
         self.results: pd.DataFrame | None = None
         self._predictions: dict | None = None
+        self._live: Any = None
         #: Wall-clock seconds of the last run's replay loop alone (no input or result building).
         self.run_seconds: float | None = None
 
@@ -149,7 +163,9 @@ class OnlineExperiment(ParameterDefaults):
         shuffle_same_time: bool = True,
         recode: bool = True,
         evaluation_start_time: float = 0,
-    ) -> pd.DataFrame:
+        evaluate_cold_start: bool = False,
+        output: str = "pandas",
+    ) -> Any:
         """Run the experiment on a stream.
 
         Parameters
@@ -192,14 +208,28 @@ class OnlineExperiment(ParameterDefaults):
             sees the input's ids.
         evaluation_start_time : float, default 0
             Records earlier than this are not evaluated (they still train the model).
+        evaluate_cold_start : bool, default False
+            Also rank *cold* records, whose item or user has no earlier record (none with
+            ``initialize_all`` for ids up to the largest). A new item is ranked with the model's
+            prediction for it against every existing item, as if it existed; for cold records a
+            zero prediction is ranked too (the items tied with it are broken with the usual
+            seeded draw), so such a record is NaN only when out of the top ``top_k`` or the
+            prediction is not finite. Warm records are ranked exactly as without the option.
+            The results get a ``cold`` column (categorical): ``"user"``, ``"item"``, ``"both"``
+            or ``""`` (warm).
+        output : {"pandas", "polars"}, default "pandas"
+            Type of the result: ``"polars"`` returns a ``polars.DataFrame`` with the same columns
+            and ``id`` as the first column (``pip install alpenglow[polars]``); ``rank`` keeps
+            NaN (not null) for unranked records. ``self.results`` is the same object.
 
         Returns
         -------
-        pandas.DataFrame
+        pandas.DataFrame or polars.DataFrame
             Indexed by record id (``id``), with columns ``time``, ``score``, ``user``, ``item``,
             ``prediction`` and ``rank`` (1-based, NaN when not in the top ``top_k``, for a new
-            item, a zero or non-finite prediction). One row per evaluated record in processing
-            order; the frame has a ``top_k`` attribute.
+            item, a zero or non-finite prediction), and ``cold`` with ``evaluate_cold_start``.
+            One row per evaluated record in processing order; the frame has a ``top_k``
+            attribute (pandas).
 
         Raises
         ------
@@ -228,6 +258,13 @@ class OnlineExperiment(ParameterDefaults):
                             ("evaluation_start_time", evaluation_start_time)):
             if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
                 raise ParameterError(f"{name} must be a number, got {value!r}")
+        if output not in ("pandas", "polars"):
+            raise ParameterError(f"output must be 'pandas' or 'polars', got {output!r}")
+        if output == "polars":
+            _polars()
+        self._output = output
+        self._live = None
+        self._cold_start = bool(evaluate_cold_start)
         self._predictions = None
         self.results = None
 
@@ -249,6 +286,7 @@ class OnlineExperiment(ParameterDefaults):
                 random_seed=seed, top_k=top_k, exclude_known=bool(exclude_known), initialize_all=bool(initialize_all),
                 evaluation_start_time=float(evaluation_start_time),
                 experiment_termination_time=float(experiment_termination_time),
+                evaluate_cold_start=bool(evaluate_cold_start),
             )
             experiment.set_recommender_data_iterator(iterator)
             for logger in loggers:
@@ -307,6 +345,9 @@ class OnlineExperiment(ParameterDefaults):
         self.results = self._results(ranking_logger, data_obj, cols, names, top_k)
         if prediction_logger is not None:
             self._predictions = self._toplists(prediction_logger, data_obj, cols, names)
+        from ._live import LiveState
+
+        self._live = LiveState(experiment, model, data_obj, cols, names)
         return self.results
 
     #: Set by alpenglow.utils (parameter searches, Optuna): ``hook(done, total, results_since)``
@@ -332,6 +373,80 @@ class OnlineExperiment(ParameterDefaults):
             hook(done, total, results_since)
 
         return callback, (1e15 if self._run_hook_every else 50.0)
+
+    # ----------------------------------------------------------------------------------------
+    # The live model: the state of the last successful run, queried and trained further.
+    # Every call claims the experiment's components (like a run) and releases the GIL; a call
+    # while a run or another thread's call uses them raises alpenglow.errors.InUseError
+    # instead of waiting. A new run replaces the state.
+    # ----------------------------------------------------------------------------------------
+    def recommend(self, user: Any, k: int = 10, exclude_known: bool = True) -> pd.DataFrame:
+        """The model's top ``k`` items for ``user`` in its current state (after the last run
+        and any :meth:`learn`), through the same ranking path as ``calculate_toplists``.
+
+        Parameters
+        ----------
+        user : user id
+            As in the run's input (same recoding); a user the run never saw raises ``KeyError``.
+        k : int, default 10
+            Length of the list (shorter if fewer items exist).
+        exclude_known : bool, default True
+            Leave out items the user already interacted with.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``item`` (input ids), ``score`` and ``rank`` (1-based), best first; ties
+            are ordered by the item's first appearance in the stream.
+
+        Raises
+        ------
+        RuntimeError
+            Before any successful run.
+        """
+        from . import _live
+
+        return _live.recommend(self, user, k, exclude_known)
+
+    def predict(self, users: Any, items: Any) -> np.ndarray:
+        """The model's predictions for the pairs ``(users[i], items[i])`` in its current state,
+        at the time of the last record.
+
+        Parameters
+        ----------
+        users, items : array-like
+            Ids as in the run's input, same length; an unknown id raises ``KeyError`` naming it.
+
+        Returns
+        -------
+        numpy.ndarray
+            float64, one prediction per pair.
+        """
+        from . import _live
+
+        return _live.predict(self, users, items)
+
+    def learn(self, events: Any) -> int:
+        """Trains the model on new events in stream order without evaluating them: the
+        environment and the updaters run as in the training half of a run, the loggers do not.
+        ``run(A)`` then ``learn(B)`` leaves the model as a run over A followed by B would
+        (with ``shuffle_same_time=False``).
+
+        Parameters
+        ----------
+        events : pandas.DataFrame, polars.DataFrame or dict of arrays
+            Columns named as in the run's input: ``user`` and ``item`` (required; new ids are
+            welcome), ``time`` (default: the last record's time; must not go back) and
+            ``score`` (default 1).
+
+        Returns
+        -------
+        int
+            The number of events learned.
+        """
+        from . import _live
+
+        return _live.learn(self, events)
 
     def _input(self, data: Any, experiment_type: str | None, columns: Mapping[str, str] | None, network_mode: bool,
                recode: bool, termination: float) -> tuple:
@@ -368,11 +483,13 @@ class OnlineExperiment(ParameterDefaults):
         return out
 
     def _results(self, logger: Any, data_obj: Any, cols: Columns | None, names: dict, top_k: int,
-                 start: int | None = None) -> pd.DataFrame:
+                 start: int | None = None) -> Any:
         if start is None:
             logs = _core.ranking_logs(logger._handle, take=True)
         else:
             logs = _core.ranking_logs_since(logger._handle, start)
+        if start is None and getattr(self, "_output", "pandas") == "polars":
+            return self._polars_results(logs, data_obj, cols, names)
         idx = logs["record_index"]
         g = self._gather(data_obj, cols, idx)
         raw = logs["rank"]
@@ -385,12 +502,36 @@ class OnlineExperiment(ParameterDefaults):
              "user": g["user"], "item": g["item"], "prediction": logs["prediction"], "rank": rank},
             index=index, copy=False,
         )
+        cold = logs.get("cold")
+        if getattr(self, "_cold_start", False) and cold is not None and len(cold) == len(idx):
+            frame["cold"] = pd.Categorical.from_codes(cold.astype(np.int8), categories=COLD_CATEGORIES)
         renames = {c: n for c, n in names.items() if n != c}
         if renames:
             frame = frame.rename(columns=renames, copy=False)
         object.__setattr__(frame, "top_k", top_k)
         frame.attrs["top_k"] = top_k
         return frame
+
+    def _polars_results(self, logs: dict, data_obj: Any, cols: Columns | None, names: dict) -> Any:
+        """The results as a polars DataFrame (numeric columns handed over without a copy where
+        polars can take the numpy buffer)."""
+        pl = _polars()
+        idx = logs["record_index"]
+        top_k = logs["top_k"]
+        g = self._gather(data_obj, cols, idx)
+        raw = logs["rank"]
+        rank = np.add(raw, 1.0, dtype=np.float64)
+        rank[raw >= top_k] = np.nan
+        columns = {"id": g["id"], "time": np.asarray(g["time"], dtype=np.float64),
+                   "score": np.asarray(g["score"], dtype=np.float64), "user": g["user"], "item": g["item"],
+                   "prediction": logs["prediction"], "rank": rank}
+        series = [pl.Series(name, np.asarray(values), nan_to_null=False) for name, values in columns.items()]
+        if getattr(self, "_cold_start", False) and len(logs["cold"]) == len(idx):
+            labels = np.asarray(COLD_CATEGORIES, dtype=object)[logs["cold"]]
+            series.append(pl.Series("cold", labels, dtype=pl.Enum(COLD_CATEGORIES)))
+        frame = pl.DataFrame(series)
+        renames = {c: n for c, n in names.items() if n != c}
+        return frame.rename(renames) if renames else frame
 
     def _toplists(self, logger: Any, data_obj: Any, cols: Columns | None, names: dict) -> dict:
         p = _core.predictions(logger._handle, take=True)

@@ -270,6 +270,7 @@ fn check(kind: &Kind, s: &Setup, events: &[Ev], max_ids: Option<(i64, i64)>) -> 
         max_item: pre_item,
         evaluation_start_time: 0.0,
         experiment_termination_time: 0.0,
+        evaluate_cold_start: false,
     };
     let mut env = Environment::new(params, recs.len());
     let trained = kind.build();

@@ -7,6 +7,7 @@ mod columns;
 mod error;
 mod guard;
 mod handle;
+mod live;
 mod logs;
 mod python_components;
 mod offline;
@@ -153,6 +154,8 @@ mod _core {
     use super::python_components::{attach_python, PyRecDat};
     #[pymodule_export]
     use super::run::run;
+    #[pymodule_export]
+    use super::live::{live_learn, live_predict, live_recommend};
     #[pymodule_export]
     use super::build_info::build_info;
     #[pymodule_export]

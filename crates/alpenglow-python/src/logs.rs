@@ -9,7 +9,8 @@ use pyo3::types::PyDict;
 use crate::error::PyResultA;
 use crate::handle::PyHandle;
 
-/// The ranking log of a MemoryRankingLogger: record_index, rank (raw codes), prediction, top_k.
+/// The ranking log of a MemoryRankingLogger: record_index, rank (raw codes), prediction, cold
+/// (uint8 bits user=1/item=2, empty unless cold-start evaluation is on), top_k.
 /// With `take=True` the log is moved out (the logger keeps an empty one).
 #[pyfunction]
 #[pyo3(signature = (logger, take = false))]
@@ -25,6 +26,7 @@ pub fn ranking_logs<'py>(py: Python<'py>, logger: &PyHandle, take: bool) -> PyRe
         set("record_index", logs.record_index.into_pyarray(py).into_any())?;
         set("rank", logs.rank.into_pyarray(py).into_any())?;
         set("prediction", logs.prediction.into_pyarray(py).into_any())?;
+        set("cold", logs.cold.into_pyarray(py).into_any())?;
         set("top_k", logs.top_k.into_pyobject(py).map_err(|e| Error::data(e.to_string()))?.into_any())?;
         Ok(d)
     })

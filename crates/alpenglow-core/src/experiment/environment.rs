@@ -13,6 +13,8 @@ pub struct EnvironmentParameters {
     pub max_item: i64,
     pub evaluation_start_time: f64,
     pub experiment_termination_time: f64,
+    /// Rank records whose item or user is new (see `ranking`) instead of giving them no rank.
+    pub evaluate_cold_start: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -139,6 +141,9 @@ impl Environment {
     }
     pub fn exclude_known(&self) -> bool {
         self.params.exclude_known
+    }
+    pub fn evaluate_cold_start(&self) -> bool {
+        self.params.evaluate_cold_start
     }
     #[inline]
     pub fn is_item_existent(&self, item: u32) -> bool {

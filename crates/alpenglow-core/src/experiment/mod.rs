@@ -2,6 +2,7 @@
 //! evaluate-then-train loop.
 
 pub mod environment;
+pub mod live;
 pub mod online_experiment;
 pub mod run;
 pub mod stream;

@@ -18,6 +18,10 @@ crate::parameters! {
         pub experiment_termination_time: f64 = 0.0,
         /// Skip the items the user has already interacted with when ranking.
         pub exclude_known: bool = true,
+        /// Rank records whose item (or user) is new instead of giving them no rank: a new item is
+        /// ranked with its prediction against every existing item as if it existed, and a zero
+        /// prediction of a new item or user is ranked too (ties broken as usual); see `ranking`.
+        pub evaluate_cold_start: bool = false,
         /// Treat every id in 0..=max_user / 0..=max_item as existing from the start.
         pub initialize_all: bool = false,
         /// Largest user id (-1: taken from the data).
@@ -45,6 +49,8 @@ crate::wiring! {
 pub struct OnlineExperiment {
     pub(crate) params: OnlineExperimentParameters,
     pub(crate) wiring: OnlineExperimentWiring,
+    /// The environment of the last successful run, kept for the live model (`live.rs`).
+    pub(crate) last_env: Option<super::Environment>,
 }
 
 impl OnlineExperiment {
@@ -62,6 +68,7 @@ impl OnlineExperiment {
             max_item: if p.max_item >= 0 { p.max_item } else { max_item },
             evaluation_start_time: p.evaluation_start_time,
             experiment_termination_time: p.experiment_termination_time,
+            evaluate_cold_start: p.evaluate_cold_start,
         }
     }
 }
@@ -81,7 +88,7 @@ impl Component for OnlineExperiment {
                 "OnlineExperiment: evaluation_start_time must be earlier than experiment_termination_time",
             ));
         }
-        Ok(OnlineExperiment { params, wiring: OnlineExperimentWiring::default() })
+        Ok(OnlineExperiment { params, wiring: OnlineExperimentWiring::default(), last_env: None })
     }
     crate::component_accessors!();
 }

@@ -106,6 +106,8 @@ pub fn run(handle: &Handle, hooks: &mut dyn RunHooks) -> Result<RunSummary> {
         h.node.check_wiring()?;
     }
 
+    // The live model's state of the previous run is dropped now (memory), not at the end.
+    experiment.borrow_mut()?.last_env = None;
     let (iterator_link, data_link, env_params) = {
         let exp = experiment.borrow()?;
         let iterator_link = exp.iterator()?.clone();
@@ -210,6 +212,10 @@ pub fn run(handle: &Handle, hooks: &mut dyn RunHooks) -> Result<RunSummary> {
     outcome?;
     finish_result?;
     hooks.progress(done, len)?;
+    drop(updaters);
+    drop((iterator, data, exp));
+    // Kept for the live model (`live.rs`): the state continues from the last record.
+    experiment.borrow_mut()?.last_env = Some(env);
     drop(claims);
     Ok(RunSummary { records: done })
 }

@@ -30,6 +30,9 @@ crate::parameters! {
         /// Rank by scoring every item (a slow reference with identical results, to check and
         /// benchmark the models' fast ranking paths).
         pub reference_ranking: bool = false,
+        /// Rank records whose item or user is new (1), give them no rank (0), or the
+        /// experiment's `evaluate_cold_start` (-1); see `ranking`.
+        pub evaluate_cold_start: i64 = -1; where int(0..=1).or(-1, "from the experiment"),
     }
 }
 
@@ -48,6 +51,9 @@ pub struct RankingLogs {
     /// Raw rank code (>= top_k: not ranked).
     pub rank: Vec<u32>,
     pub prediction: Vec<f64>,
+    /// With cold-start evaluation only (else empty): per entry, bit 0 the user was new, bit 1
+    /// the item was new (0 warm, 1 user, 2 item, 3 both).
+    pub cold: Vec<u8>,
     pub top_k: usize,
 }
 
@@ -78,6 +84,11 @@ impl Logger for MemoryRankingLogger {
         if !rec.eval || rec.time < self.evaluation_start_time {
             return Ok(());
         }
+        let cold = if self.rank_computer.cold_start {
+            u8::from(!env.is_user_existent(rec.user)) | (u8::from(!env.is_item_existent(rec.item)) << 1)
+        } else {
+            0
+        };
         let model = slot(&self.wiring.model, Self::NAME, "set_model")?.borrow()?;
         let (rank, prediction) = self.rank_computer.rank_and_prediction(&*model, rec, env);
         let prediction = prediction.unwrap_or_else(|| model.prediction(rec));
@@ -89,6 +100,9 @@ impl Logger for MemoryRankingLogger {
             self.logs.record_index.push(rec.index as i64);
             self.logs.rank.push(rank as u32);
             self.logs.prediction.push(prediction);
+            if self.rank_computer.cold_start {
+                self.logs.cold.push(cold);
+            }
         }
         if let Some(out) = &mut self.out {
             writeln!(
@@ -136,6 +150,10 @@ impl Component for MemoryRankingLogger {
         let top_k = if self.params.top_k > 0 { self.params.top_k as usize } else { env.top_k() };
         self.rank_computer = RankComputer::new(top_k, env.exclude_known(), self.params.random_seed);
         self.rank_computer.reference = self.params.reference_ranking;
+        self.rank_computer.cold_start = match self.params.evaluate_cold_start {
+            -1 => env.evaluate_cold_start(),
+            v => v == 1,
+        };
         self.evaluation_start_time = if self.params.evaluation_start_time >= 0.0 {
             self.params.evaluation_start_time
         } else {
@@ -149,6 +167,9 @@ impl Component for MemoryRankingLogger {
             crate::alloc::reserve(&mut self.logs.record_index, n, what)?;
             crate::alloc::reserve(&mut self.logs.rank, n, what)?;
             crate::alloc::reserve(&mut self.logs.prediction, n, what)?;
+            if self.rank_computer.cold_start {
+                crate::alloc::reserve(&mut self.logs.cold, n, what)?;
+            }
         }
         self.out = None;
         if !self.params.out_file.is_empty() {

@@ -30,6 +30,7 @@ pub fn train_environment(data: &RecommenderData) -> Environment {
         max_item: data.max_item(),
         evaluation_start_time: 0.0,
         experiment_termination_time: 0.0,
+        evaluate_cold_start: false,
     };
     let mut env = Environment::new(params, data.len());
     for k in 0..data.len() {

@@ -37,6 +37,7 @@ pub fn fit_standalone(learner: &Handle, records: &[RecDat]) -> Result<Environmen
         max_item,
         evaluation_start_time: 0.0,
         experiment_termination_time: 0.0,
+        evaluate_cold_start: false,
     };
     let mut env = Environment::new(params, records.len());
     env.set_stream(crate::experiment::Stream::from_records(records));

@@ -3,6 +3,16 @@
 //! Raw rank codes (0-based): `0..top_k` a hit, `top_k` not in the top list, `top_k+2` the
 //! prediction is exactly 0, `top_k+3` a non-finite prediction, `top_k+5` the item does not
 //! exist yet. Python shows every code >= top_k as NaN.
+//!
+//! Cold-start evaluation (`evaluate_cold_start`, off by default): a record is *cold* when its
+//! item or its user does not exist yet (has no earlier record; never with `initialize_all` for
+//! ids up to the maximum). A cold record is ranked instead of getting `top_k+5` / `top_k+2`:
+//! its item is ranked with the model's prediction for it against every existing item (scored
+//! with the model's prediction, in popularity order, known items skipped when excluding), as if
+//! the item existed; a zero prediction is ranked like any other score (items tied with it are
+//! broken with the usual draw), since a model that has never seen the item or user typically
+//! predicts 0 for it. A non-finite prediction stays `top_k+3`; a top-list model still ranks by
+//! its list. Warm records are ranked exactly as without the option.
 
 pub mod rank_computer;
 pub mod sorted;

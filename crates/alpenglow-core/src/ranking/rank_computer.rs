@@ -19,13 +19,16 @@ pub struct RankComputer {
     pub exclude_known: bool,
     /// Score every item instead of the model's fast path (a slow reference; same results).
     pub reference: bool,
+    /// Rank cold records (new item or user) instead of giving them a "not ranked" code (see
+    /// the module docs of `ranking`).
+    pub cold_start: bool,
     /// Breaks ties: one draw per ranked record that has ties.
     rng: Random,
 }
 
 impl RankComputer {
     pub fn new(top_k: usize, exclude_known: bool, seed: i64) -> Self {
-        RankComputer { top_k, exclude_known, reference: false, rng: Random::new(seed) }
+        RankComputer { top_k, exclude_known, reference: false, cold_start: false, rng: Random::new(seed) }
     }
 
     /// The raw rank code of `rec` under `model`.
@@ -44,7 +47,9 @@ impl RankComputer {
     fn rank_in_burst(&mut self, model: &dyn Model, rec: &RecDat, env: &Environment) -> (usize, Option<f64>) {
         let top_k = self.top_k;
         model.prepare(rec, env);
-        if !env.is_item_existent(rec.item) {
+        let new_item = !env.is_item_existent(rec.item);
+        let cold = self.cold_start && (new_item || !env.is_user_existent(rec.user));
+        if new_item && !cold {
             return (top_k + NEW_ITEM, None);
         }
         let exclude = if self.exclude_known { env.train_matrix().row(rec.user) } else { None };
@@ -60,11 +65,15 @@ impl RankComputer {
         if !score.is_finite() {
             return (top_k + NON_FINITE, Some(score));
         }
-        if score == 0.0 {
+        if score == 0.0 && !cold {
             return (top_k + ZERO_PREDICTION, Some(score));
         }
         let q = RankQuery { rec, score, top_k, exclude, env };
-        let count = if self.reference {
+        // A cold record is scored against every existing item with the model's prediction: the
+        // fast paths may assume a known item and a non-zero score.
+        let count = if cold && (new_item || score == 0.0) {
+            brute_force(&q, |item| model.prediction(&rec.with_item(item)))
+        } else if self.reference {
             let predict = |item| model.prediction(&rec.with_item(item));
             match path {
                 RankPath::Iterator => score_every_item_descending(&q, predict),

@@ -247,6 +247,7 @@ pub(crate) mod testing {
                 max_item: -1,
                 evaluation_start_time: 0.0,
                 experiment_termination_time: 0.0,
+                evaluate_cold_start: false,
             },
             0,
         )

@@ -31,6 +31,7 @@ pub fn env_params(top_k: usize, exclude_known: bool) -> EnvironmentParameters {
         max_item: -1,
         evaluation_start_time: 0.0,
         experiment_termination_time: 0.0,
+        evaluate_cold_start: false,
     }
 }
 

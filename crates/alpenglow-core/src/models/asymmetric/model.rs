@@ -191,6 +191,7 @@ mod tests {
                 max_item: 4,
                 evaluation_start_time: 0.0,
                 experiment_termination_time: 0.0,
+                evaluate_cold_start: false,
             },
             0,
         );

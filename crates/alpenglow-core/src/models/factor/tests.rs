@@ -27,6 +27,7 @@ fn env(initialize_all: bool, max_user: i64, max_item: i64) -> Environment {
         max_item,
         evaluation_start_time: 0.0,
         experiment_termination_time: 0.0,
+        evaluate_cold_start: false,
     };
     Environment::new(p, 0)
 }

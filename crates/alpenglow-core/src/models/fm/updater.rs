@@ -108,6 +108,7 @@ mod tests {
             max_item: -1,
             evaluation_start_time: 0.0,
             experiment_termination_time: 0.0,
+            evaluate_cold_start: false,
         };
         let env = Environment::new(params, 0);
         let err = u.update(&RecDat::default(), &env).unwrap_err().to_string();

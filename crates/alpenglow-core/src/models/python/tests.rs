@@ -104,6 +104,7 @@ fn env() -> Environment {
         max_item: ITEMS as i64 - 1,
         evaluation_start_time: 0.0,
         experiment_termination_time: 0.0,
+        evaluate_cold_start: false,
     };
     Environment::new(p, 0)
 }

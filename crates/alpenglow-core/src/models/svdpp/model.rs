@@ -128,6 +128,7 @@ mod tests {
                 max_item,
                 evaluation_start_time: 0.0,
                 experiment_termination_time: 0.0,
+                evaluate_cold_start: false,
             },
             0,
         )
