@@ -78,12 +78,23 @@ class LiveState:
         self.experiment = experiment
         self.model = model
         self.names = names
-        if cols is None:
-            g = _core.gather_columns(data_obj._handle, np.arange(_core.data_length(data_obj._handle), dtype=np.int64))
-            arrays, originals = {"user": np.asarray(g["user"]), "item": np.asarray(g["item"])}, {}
-        else:
-            arrays, originals = cols.arrays, cols.originals
-        self.codes = {c: Codebook(c, np.asarray(arrays[c]), originals.get(c)) for c in ("user", "item")}
+        self._source = (data_obj, cols)
+        self._codes: dict | None = None
+
+    @property
+    def codes(self) -> dict:
+        """The id codebooks, built at the first use (a run that never uses the live model
+        does not pay for them)."""
+        if self._codes is None:
+            data_obj, cols = self._source
+            if cols is None:
+                n = _core.data_length(data_obj._handle)
+                g = _core.gather_columns(data_obj._handle, np.arange(n, dtype=np.int64))
+                arrays, originals = {"user": np.asarray(g["user"]), "item": np.asarray(g["item"])}, {}
+            else:
+                arrays, originals = cols.arrays, cols.originals
+            self._codes = {c: Codebook(c, np.asarray(arrays[c]), originals.get(c)) for c in ("user", "item")}
+        return self._codes
 
 
 def _state(experiment: Any) -> LiveState:

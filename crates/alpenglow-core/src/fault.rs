@@ -9,6 +9,7 @@
 //! and carry it back. Only the first error is kept until it is taken.
 
 use std::cell::RefCell;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::error::Error;
 
@@ -16,12 +17,17 @@ thread_local! {
     static FAULT: RefCell<Option<Error>> = const { RefCell::new(None) };
 }
 
+/// Pending faults over all threads: the checks on every record read this one word and look
+/// at their thread's slot only when some thread has a fault.
+static ANY: AtomicUsize = AtomicUsize::new(0);
+
 /// Records `error` unless an earlier one is still pending.
 pub fn report(error: Error) {
     FAULT.with(|f| {
         let mut slot = f.borrow_mut();
         if slot.is_none() {
             *slot = Some(error);
+            ANY.fetch_add(1, Ordering::Relaxed);
         }
     });
 }
@@ -30,13 +36,20 @@ pub fn report(error: Error) {
 /// without calling out again).
 #[inline]
 pub fn pending() -> bool {
-    FAULT.with(|f| f.borrow().is_some())
+    ANY.load(Ordering::Relaxed) != 0 && FAULT.with(|f| f.borrow().is_some())
 }
 
 /// The pending error, if any, which is thereby cleared.
 #[inline]
 pub fn take() -> Option<Error> {
-    FAULT.with(|f| f.borrow_mut().take())
+    if ANY.load(Ordering::Relaxed) == 0 {
+        return None;
+    }
+    let taken = FAULT.with(|f| f.borrow_mut().take());
+    if taken.is_some() {
+        ANY.fetch_sub(1, Ordering::Relaxed);
+    }
+    taken
 }
 
 /// `Err` with the pending error, if any.

@@ -15,7 +15,7 @@ pub struct TrainMatrix {
 
 impl TrainMatrix {
     /// Records the pair; returns true if it is new.
-    #[inline]
+    #[inline(always)]
     pub fn insert(&mut self, user: u32, item: u32) -> bool {
         let u = user as usize;
         if u >= self.rows.len() {

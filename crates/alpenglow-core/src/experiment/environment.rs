@@ -85,7 +85,7 @@ impl Environment {
     }
 
     /// Adds the record's statistics (called after the loggers, before the updaters).
-    #[inline]
+    #[inline(always)]
     pub fn update(&mut self, rec: &RecDat) {
         self.time = rec.time;
         let prefilled_item = self.params.initialize_all && (rec.item as i64) <= self.params.max_item;

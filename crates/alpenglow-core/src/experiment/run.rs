@@ -71,6 +71,26 @@ impl<'a> HeldUpdater<'a> {
     }
 }
 
+/// Calls the progress hook. The loggers are released while it runs, so that a hook may read a
+/// logger's log so far (e.g. a parameter search reporting the running metric). Out of line:
+/// the loop body stays small enough to keep its per-record calls inlined.
+#[cold]
+#[inline(never)]
+fn report_progress<'a>(
+    hooks: &mut dyn RunHooks,
+    held: &mut Vec<atomic_refcell::AtomicRefMut<'a, dyn super::Logger + 'static>>,
+    loggers: &'a [crate::component::Link<dyn super::Logger>],
+    done: usize,
+    len: usize,
+) -> Result<()> {
+    held.clear();
+    hooks.progress(done, len)?;
+    for l in loggers {
+        held.push(l.borrow_mut()?);
+    }
+    Ok(())
+}
+
 /// Every component reachable from `root`, each once, root first (depth-first, wiring order).
 pub fn collect_graph(root: &Handle) -> Result<Vec<Handle>> {
     let mut seen = HashSet::new();
@@ -183,13 +203,7 @@ pub fn run(handle: &Handle, hooks: &mut dyn RunHooks) -> Result<RunSummary> {
             crate::fault::check()?;
             done = k + 1;
             if ticker.tick(|| hooks.now()) {
-                // The loggers are released while the hooks run, so that a hook may read a
-                // logger's log so far (e.g. a parameter search reporting the running metric).
-                loggers.clear();
-                hooks.progress(done, len)?;
-                for l in &exp.wiring.loggers {
-                    loggers.push(l.borrow_mut()?);
-                }
+                report_progress(hooks, &mut loggers, &exp.wiring.loggers, done, len)?;
             }
         }
         Ok(())

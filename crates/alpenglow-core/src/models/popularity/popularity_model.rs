@@ -41,6 +41,7 @@ impl PopularityModel {
         self.max_freq
     }
 
+    #[inline]
     fn move_hist(&mut self, from: u32, to: u32) {
         let need = from.max(to) as usize + 1;
         if self.count_hist.len() < need {
