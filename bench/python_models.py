@@ -68,7 +68,7 @@ class NumpyPop(ag.SelfUpdatingModel):
         return self.counts
 
 
-def _experiment(model_class, n_items_hint=False):
+def _experiment(model_class):
     class Experiment(ag.OnlineExperiment):
         def _config(self, top_k, seed):
             self.model = model_class()

@@ -31,39 +31,35 @@ unchanged (no recoding) when they are non-negative integers below 2**24, else de
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 from . import cpp
 
 __all__ = ["SelfUpdatingModel", "SubModel", "SubRankingIteratorModel", "SubToplistModel", "SubUpdater"]
 
 
-class SubModel(cpp.PythonModel):
+class _ParentAdapter:
+    """The core calls the parent's methods directly (no forwarding call per item)."""
+
+    def __init__(self, parent: Any) -> None:
+        self.parent = parent
+        super().__init__()
+
+    def _target(self) -> Any:
+        return self.parent
+
+
+class _ParentModel(_ParentAdapter):
+    def prediction(self, rec: Any) -> float:
+        return self.parent.prediction(rec)
+
+
+class SubModel(_ParentModel, cpp.PythonModel):
     """Core model whose scores come from ``parent.prediction`` (or ``parent.predict_all``)."""
 
-    def __init__(self, parent: Any) -> None:
-        self.parent = parent
-        super().__init__()
 
-    def _target(self) -> Any:
-        return self.parent
-
-    def prediction(self, rec: Any) -> float:
-        return self.parent.prediction(rec)
-
-
-class SubToplistModel(cpp.PythonToplistModel):
+class SubToplistModel(_ParentModel, cpp.PythonToplistModel):
     """Core model ranking by ``parent.get_top_list(user, k, exclude)``."""
-
-    def __init__(self, parent: Any) -> None:
-        self.parent = parent
-        super().__init__()
-
-    def _target(self) -> Any:
-        return self.parent
-
-    def prediction(self, rec: Any) -> float:
-        return self.parent.prediction(rec)
 
     def get_top_list(self, user: int, k: int, exclude: dict | None = None) -> list:
         return [(int(i), float(s)) for i, s in self.parent.get_top_list(user, k, exclude or {})]
@@ -106,15 +102,8 @@ class SubRankingIteratorModel(cpp.PythonRankingIteratorModel):
         return state
 
 
-class SubUpdater(cpp.Updater):
+class SubUpdater(_ParentAdapter, cpp.Updater):
     """Core updater that calls ``parent.update(rec)``."""
-
-    def __init__(self, parent: Any) -> None:
-        self.parent = parent
-        super().__init__()
-
-    def _target(self) -> Any:
-        return self.parent
 
     def update(self, rec: Any) -> None:
         self.parent.update(rec)
@@ -152,5 +141,3 @@ class SelfUpdatingModel:
             return float(scores[rec.item]) if rec.item < len(scores) else 0.0
         raise NotImplementedError(f"{type(self).__name__} must implement prediction(rec)")
 
-
-BoundGetter = Callable[[], float]

@@ -907,15 +907,7 @@ class WhitelistFilter2ModelAdapter(Component):
     def read(self, file_name: str | os.PathLike[str]) -> None: ...
 
 
-class RecDat:
-    user: int
-    item: int
-    time: float
-    score: float
-    id: int
-    eval: int
-    category: int
-    def __init__(self, *, user: int = 0, item: int = 0, time: float = 0.0, score: float = 1.0, id: int = 0, eval: int = 1, category: int = 0) -> None: ...
+from ._core import RecDat as RecDat
 
 class Updater(PythonUpdater): ...
 

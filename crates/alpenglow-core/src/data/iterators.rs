@@ -22,6 +22,23 @@ pub trait DataIterator: Send + Sync {
     }
 }
 
+/// The `DataIterator` accessors of an iterator whose struct has an `IteratorWiring` field
+/// `wiring` and its serving order in an `Arc<[u32]>` field `order`.
+#[macro_export]
+macro_rules! permuted_iterator_accessors {
+    () => {
+        fn data(&self) -> $crate::error::Result<&$crate::component::Link<$crate::data::recommender_data::RecommenderData>> {
+            $crate::component::slot(&self.wiring.data, Self::NAME, "set_recommender_data")
+        }
+        fn order(&self) -> Option<&[u32]> {
+            Some(&self.order)
+        }
+        fn shared_order(&self) -> Option<std::sync::Arc<[u32]>> {
+            Some(self.order.clone())
+        }
+    };
+}
+
 crate::wiring! {
     pub struct IteratorWiring {
         /// The data to iterate over.
@@ -113,15 +130,7 @@ impl Component for ShuffleIterator {
 }
 
 impl DataIterator for ShuffleIterator {
-    fn data(&self) -> Result<&Link<RecommenderData>> {
-        slot(&self.wiring.data, Self::NAME, "set_recommender_data")
-    }
-    fn order(&self) -> Option<&[u32]> {
-        Some(&self.order)
-    }
-    fn shared_order(&self) -> Option<std::sync::Arc<[u32]>> {
-        Some(self.order.clone())
-    }
+    crate::permuted_iterator_accessors!();
 }
 
 #[cfg(test)]

@@ -2,8 +2,7 @@
 //! and `RandomOnlineIterator` (a full permutation that keeps the timestamps in stream order).
 
 use super::iterators::{DataIterator, IteratorWiring};
-use super::recommender_data::RecommenderData;
-use crate::component::{Component, Link, slot};
+use crate::component::Component;
 use crate::error::{Error, Result};
 use crate::experiment::Environment;
 use crate::random::Random;
@@ -101,15 +100,7 @@ impl Component for RandomIterator {
 }
 
 impl DataIterator for RandomIterator {
-    fn data(&self) -> Result<&Link<RecommenderData>> {
-        slot(&self.wiring.data, Self::NAME, "set_recommender_data")
-    }
-    fn order(&self) -> Option<&[u32]> {
-        Some(&self.order)
-    }
-    fn shared_order(&self) -> Option<std::sync::Arc<[u32]>> {
-        Some(self.order.clone())
-    }
+    crate::permuted_iterator_accessors!();
 }
 
 crate::parameters! {
@@ -153,15 +144,7 @@ impl Component for RandomOnlineIterator {
 }
 
 impl DataIterator for RandomOnlineIterator {
-    fn data(&self) -> Result<&Link<RecommenderData>> {
-        slot(&self.wiring.data, Self::NAME, "set_recommender_data")
-    }
-    fn order(&self) -> Option<&[u32]> {
-        Some(&self.order)
-    }
-    fn shared_order(&self) -> Option<std::sync::Arc<[u32]>> {
-        Some(self.order.clone())
-    }
+    crate::permuted_iterator_accessors!();
     fn retimed(&self) -> bool {
         true
     }

@@ -166,6 +166,12 @@ impl LempContainer {
     /// non-finite).
     pub fn set(&mut self, id: u32, v: &[f64]) {
         self.place(id, v);
+        self.count_update();
+    }
+
+    /// Counts an update and rebuilds when the bounds have grown stale or the overflow bucket
+    /// is too full.
+    fn count_update(&mut self) {
         self.updates += 1;
         let overflow = self.buckets.last().map_or(0, |b| b.ids.len());
         if self.updates > REBUILD_AFTER * self.len() || overflow > self.chunk.max(self.len() / OVERFLOW_SHARE) {
@@ -198,11 +204,7 @@ impl LempContainer {
         self.max_len = self.max_len.max(len);
         bucket.lens[p] = len;
         bucket.bound = bucket.bound.max(len);
-        self.updates += 1;
-        let overflow = self.buckets.last().map_or(0, |b| b.ids.len());
-        if self.updates > REBUILD_AFTER * self.len() || overflow > self.chunk.max(self.len() / OVERFLOW_SHARE) {
-            self.rebuild();
-        }
+        self.count_update();
     }
 
     fn place(&mut self, id: u32, v: &[f64]) {

@@ -87,13 +87,10 @@ pub type PythonModel = ForeignModel<Plain>;
 pub type PythonToplistModel = ForeignModel<Toplist>;
 pub type PythonRankingIteratorModel = ForeignModel<RankingIterator>;
 
-/// Which evaluation the foreign object's kept `predict_all` scores belong to (one record of
-/// one user, between two foreign updates): every candidate of the ranking reads them instead
-/// of calling out again.
-#[derive(Default)]
-struct ScoreCache {
-    key: Option<(u32, i64, u64, u64)>,
-}
+/// Which evaluation the foreign object's kept `predict_all` scores belong to: one record of
+/// one user (user, id, time bits) between two foreign updates (the state epoch). Every
+/// candidate of the ranking reads them instead of calling out again.
+type ScoresKey = (u32, i64, u64, u64);
 
 #[inline]
 fn score_of(scores: &[f64], item: u32) -> f64 {
@@ -104,7 +101,7 @@ pub struct ForeignModel<K: Kind> {
     params: K::Params,
     wiring: NoWiring,
     callbacks: Option<Arc<dyn ModelCallbacks>>,
-    cache: Mutex<ScoreCache>,
+    cache: Mutex<Option<ScoresKey>>,
     next_iterator: AtomicU64,
 }
 
@@ -112,7 +109,7 @@ impl<K: Kind> ForeignModel<K> {
     /// Attaches the foreign object that implements the hooks.
     pub fn set_callbacks(&mut self, callbacks: Arc<dyn ModelCallbacks>) {
         self.callbacks = Some(callbacks);
-        *self.cache.get_mut() = ScoreCache::default();
+        *self.cache.get_mut() = None;
     }
 
     fn callbacks(&self) -> Option<&dyn ModelCallbacks> {
@@ -126,14 +123,14 @@ impl<K: Kind> ForeignModel<K> {
     /// and user (false: the hook failed; the error is reported).
     fn with_scores(&self, cb: &dyn ModelCallbacks, rec: &RecDat, read: &mut dyn FnMut(&[f64])) -> bool {
         let key = (rec.user, rec.id, rec.time.to_bits(), state_epoch());
-        let mut cache: MutexGuard<'_, ScoreCache> = self.cache.lock();
-        if cache.key != Some(key) {
-            cache.key = None;
+        let mut cache: MutexGuard<'_, Option<ScoresKey>> = self.cache.lock();
+        if *cache != Some(key) {
+            *cache = None;
             if let Err(e) = cb.refresh_scores(rec) {
                 fault::report(e);
                 return false;
             }
-            cache.key = Some(key);
+            *cache = Some(key);
         }
         match cb.with_scores(read) {
             Ok(()) => true,
@@ -161,7 +158,7 @@ impl<K: Kind> Component for ForeignModel<K> {
             params,
             wiring: NoWiring,
             callbacks: None,
-            cache: Mutex::new(ScoreCache::default()),
+            cache: Mutex::new(None),
             next_iterator: AtomicU64::new(0),
         })
     }
@@ -170,7 +167,7 @@ impl<K: Kind> Component for ForeignModel<K> {
         if self.callbacks.is_none() {
             return Err(Error::wiring(format!("{}: no Python object is attached; {}", K::NAME, K::HOW)));
         }
-        *self.cache.get_mut() = ScoreCache::default();
+        *self.cache.get_mut() = None;
         Ok(())
     }
 }
