@@ -165,6 +165,9 @@ class OnlineExperiment(ParameterDefaults):
         evaluation_start_time: float = 0,
         evaluate_cold_start: bool = False,
         output: str = "pandas",
+        checkpoint: str | os.PathLike | None = None,
+        checkpoint_every: int | None = None,
+        resume: str | os.PathLike | None = None,
     ) -> Any:
         """Run the experiment on a stream.
 
@@ -221,6 +224,24 @@ class OnlineExperiment(ParameterDefaults):
             Type of the result: ``"polars"`` returns a ``polars.DataFrame`` with the same columns
             and ``id`` as the first column (``pip install alpenglow[polars]``); ``rank`` keeps
             NaN (not null) for unranked records. ``self.results`` is the same object.
+        checkpoint : str or path, optional
+            Write the whole state of the run to this file (models, updaters, samplers and their
+            random generators, the ranking's tie-breaking generator, the position in the
+            stream) every ``checkpoint_every`` records and once more when the run ends for any
+            reason: end of data, ``experiment_termination_time``, Ctrl-C, an error. Each write
+            goes to a temporary file renamed over the previous checkpoint, so a crash while
+            writing keeps the previous one. An error inside a record's training leaves that
+            record half-learned; the previous checkpoint is then kept. Not available when a
+            component written in Python is wired (pickle it instead).
+        checkpoint_every : int, optional
+            Records between two checkpoints (default: only when the run ends).
+        resume : str or path, optional
+            Continue from this checkpoint instead of starting from the beginning: the
+            experiment (class and parameters) and the data (same records, same
+            ``shuffle_same_time`` and ``seed``) must be the ones that wrote it, or the
+            checkpoint is refused. The results hold the records from the checkpoint's position
+            on, so that the results before the checkpoint followed by these equal one
+            uninterrupted run. File names and ``experiment_termination_time`` may differ.
 
         Returns
         -------
@@ -258,6 +279,12 @@ class OnlineExperiment(ParameterDefaults):
                             ("evaluation_start_time", evaluation_start_time)):
             if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
                 raise ParameterError(f"{name} must be a number, got {value!r}")
+        if checkpoint_every is not None and (isinstance(checkpoint_every, bool)
+                                             or not isinstance(checkpoint_every, (int, np.integer))
+                                             or checkpoint_every < 1):
+            raise ParameterError(f"checkpoint_every must be a positive number of records, got {checkpoint_every!r}")
+        if checkpoint_every is not None and checkpoint is None:
+            raise ParameterError("checkpoint_every needs checkpoint=<file>")
         if output not in ("pandas", "polars"):
             raise ParameterError(f"output must be 'pandas' or 'polars', got {output!r}")
         if output == "polars":
@@ -271,6 +298,11 @@ class OnlineExperiment(ParameterDefaults):
         rs.collect()
         try:
             model, updaters, loggers, end_loggers = _unpack_config(type(self).__name__, self._config(top_k, seed))
+            if (checkpoint is not None or resume is not None) and _wires_python(model, updaters, loggers, end_loggers):
+                raise ParameterError(
+                    "checkpoint/resume: a model or updater written in Python is wired, and its state lives in "
+                    "Python objects the core cannot save; pickle those objects instead"
+                )
             if recode and _wires_python(model, updaters, loggers, end_loggers):
                 recode = _python_ids(data, columns, network_mode)
             data_obj, cols, names = self._input(data, experimentType, columns, network_mode, recode,
@@ -325,7 +357,10 @@ class OnlineExperiment(ParameterDefaults):
             interval = int(hook_every)
         started = time.perf_counter()
         try:
-            _core.run(experiment._handle, callback, interval, period_ms)
+            _core.run(experiment._handle, callback, interval, period_ms,
+                      checkpoint=None if checkpoint is None else os.fspath(checkpoint),
+                      checkpoint_every=int(checkpoint_every or 0),
+                      resume=None if resume is None else os.fspath(resume))
         except BaseException as error:
             self.run_seconds = time.perf_counter() - started
             self.results = self._results(ranking_logger, data_obj, cols, names, top_k)

@@ -20,6 +20,7 @@ use parking_lot::{Mutex, MutexGuard};
 
 use crate::error::{Error, Result};
 use crate::experiment::Environment;
+use crate::models::codec::{Decoder, Encoder};
 use crate::params::{Parameters, Value};
 use crate::role::{Role, Roles};
 
@@ -105,6 +106,16 @@ pub trait Component: Send + Sync + Sized + 'static {
     fn initialize(&mut self, _env: &Environment) -> Result<()> {
         Ok(())
     }
+    /// Writes what a run changes in this component besides a model's learned state (which
+    /// `Model::write` saves): random generators, counters, queues. Checkpoints call it between
+    /// two records; a component whose run state is rebuilt by `initialize` writes nothing.
+    fn write_state(&self, _out: &mut Encoder<'_>) -> Result<()> {
+        Ok(())
+    }
+    /// Restores what [`Component::write_state`] wrote, after `initialize` (resumed runs).
+    fn read_state(&mut self, _input: &mut Decoder<'_>) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// The `params`/`wiring`/`wiring_mut` accessors of a component whose struct has fields named
@@ -138,6 +149,10 @@ pub trait Node: Send + Sync {
     fn children(&self) -> Result<Vec<Handle>>;
     fn initialize(&self, env: &Environment) -> Result<()>;
     fn param_values(&self) -> Result<Vec<(&'static str, Value)>>;
+    /// [`Component::write_state`] into `out`; the caller holds the claim (a run).
+    fn write_state(&self, out: &mut Vec<u8>) -> Result<()>;
+    /// [`Component::read_state`] from all of `bytes`; the caller holds the claim.
+    fn read_state(&self, bytes: &[u8]) -> Result<()>;
 }
 
 impl<T: Component> Node for Shared<T> {
@@ -180,6 +195,14 @@ impl<T: Component> Node for Shared<T> {
             return Ok(values.clone());
         }
         self.with(|c| c.params().values())
+    }
+    fn write_state(&self, out: &mut Vec<u8>) -> Result<()> {
+        self.borrow()?.write_state(&mut Encoder { kind: T::NAME, out })
+    }
+    fn read_state(&self, mut bytes: &[u8]) -> Result<()> {
+        let mut input = Decoder { kind: T::NAME, input: &mut bytes };
+        self.borrow_mut()?.read_state(&mut input)?;
+        input.end()
     }
 }
 

@@ -1,6 +1,7 @@
 //! The online experiment: the shared environment, the updater and logger roles, and the
 //! evaluate-then-train loop.
 
+pub mod checkpoint;
 pub mod environment;
 pub mod live;
 pub mod online_experiment;
@@ -10,7 +11,7 @@ pub mod ticker;
 
 pub use environment::Environment;
 pub use online_experiment::OnlineExperiment;
-pub use run::{run, RunHooks};
+pub use run::{run, run_with, RunHooks};
 pub use stream::Stream;
 
 use crate::data::RecDat;

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use super::environment::Environment;
 use super::online_experiment::OnlineExperiment;
+use super::checkpoint::{self, CheckpointSpec, RunOptions, StreamHash};
 use super::ticker::Ticker;
 use crate::component::{busy, Handle, Shared};
 use crate::error::{Error, Result};
@@ -114,6 +115,56 @@ pub fn collect_graph(root: &Handle) -> Result<Vec<Handle>> {
 
 /// Runs the experiment behind `handle` over its whole stream.
 pub fn run(handle: &Handle, hooks: &mut dyn RunHooks) -> Result<RunSummary> {
+    run_with(handle, hooks, &RunOptions::default())
+}
+
+/// The `k`-th served record.
+#[inline(always)]
+fn served(view: &crate::data::recommender_data::DataView<'_>, order: Option<&[u32]>, retimed: bool, k: usize) -> crate::data::RecDat {
+    let index = order.map_or(k, |o| o[k] as usize);
+    let mut rec = view.record(index);
+    if retimed {
+        rec.time = view.time.get(k);
+    }
+    rec
+}
+
+/// Writes a checkpoint in the middle of a run: the loggers and updaters the loop holds are
+/// released while the components are saved, then taken again.
+#[cold]
+#[inline(never)]
+#[allow(clippy::too_many_arguments)]
+fn checkpoint_now<'a>(
+    spec: &CheckpointSpec,
+    graph: &[Handle],
+    env: &Environment,
+    done: usize,
+    hashed: &mut (usize, StreamHash),
+    mut served_at: impl FnMut(usize) -> crate::data::RecDat,
+    held: Option<(&mut Vec<atomic_refcell::AtomicRefMut<'a, dyn super::Logger + 'static>>, &mut Vec<HeldUpdater<'a>>, &'a OnlineExperiment)>,
+) -> Result<()> {
+    for k in hashed.0..done {
+        hashed.1.add(&served_at(k));
+    }
+    hashed.0 = done;
+    let Some((loggers, updaters, exp)) = held else {
+        return checkpoint::write(&spec.path, graph, done, hashed.1, env);
+    };
+    loggers.clear();
+    updaters.clear();
+    let written = checkpoint::write(&spec.path, graph, done, hashed.1, env);
+    for l in &exp.wiring.loggers {
+        loggers.push(l.borrow_mut()?);
+    }
+    for u in &exp.wiring.updaters {
+        updaters.push(HeldUpdater::new(u)?);
+    }
+    written
+}
+
+/// Runs the experiment behind `handle` over its stream, writing checkpoints and resuming
+/// from one as `options` say (see `checkpoint`).
+pub fn run_with(handle: &Handle, hooks: &mut dyn RunHooks, options: &RunOptions) -> Result<RunSummary> {
     let experiment: std::sync::Arc<Shared<OnlineExperiment>> = handle
         .downcast::<OnlineExperiment>()
         .ok_or_else(|| Error::wiring(format!("{} is not an OnlineExperiment", handle.name())))?;
@@ -156,8 +207,16 @@ pub fn run(handle: &Handle, hooks: &mut dyn RunHooks) -> Result<RunSummary> {
         let termination = experiment.borrow()?.params.experiment_termination_time;
         env.set_stream(super::Stream::with_times(&*data_link.borrow()?, order, retimed, termination));
     }
+    // A checkpoint is checked against the graph before anything is initialised.
+    let resume = match &options.resume {
+        Some(path) => Some((path, checkpoint::read(path, &graph)?)),
+        None => None,
+    };
     for h in others {
         h.node.initialize(&env)?;
+    }
+    if let Some((path, ck)) = &resume {
+        checkpoint::restore(path, &graph, ck)?;
     }
 
     let exp = experiment.borrow()?;
@@ -176,18 +235,52 @@ pub fn run(handle: &Handle, hooks: &mut dyn RunHooks) -> Result<RunSummary> {
     }
     let termination = exp.params.experiment_termination_time;
     let (interval, period) = (hooks.interval().max(1), hooks.period());
+    let served_at = |k: usize| served(&view, order, retimed, k);
 
-    let mut done = 0;
+    // Resuming (the components' states are loaded already): the environment is rebuilt from
+    // the records before the checkpoint's position and checked against the checkpoint.
+    let mut hashed = (0usize, StreamHash::default());
+    let start = match &resume {
+        None => 0,
+        Some((path, ck)) => {
+            let served_len = env.stream()?.len();
+            let name = path.display();
+            if ck.position > served_len {
+                return Err(Error::data(format!(
+                    "{name}: the checkpoint is at record {} but this stream serves only {served_len}; resume it on the stream it was written on",
+                    ck.position
+                )));
+            }
+            for k in 0..ck.position {
+                let rec = served_at(k);
+                env.set_position(k);
+                env.update(&rec);
+                hashed.1.add(&rec);
+            }
+            hashed.0 = ck.position;
+            if hashed.1 != ck.stream_hash || env.popularity_sorted().fingerprint() != ck.env_fingerprint {
+                return Err(Error::data(format!(
+                    "{name}: this is not the stream the checkpoint was written on (its first {} records differ); \
+                     resume it on the same data with the same shuffle seed",
+                    ck.position
+                )));
+            }
+            ck.position
+        }
+    };
+    let spec = options.checkpoint.as_ref();
+    let every = spec.map_or(0, |s| s.every);
+    let mut next_checkpoint = if every > 0 { (start / every + 1) * every } else { usize::MAX };
+
+    let mut done = start;
+    // Set while a record is half-trained: a checkpoint then would not match any position.
+    let mut mid_record = false;
     // A fault left over from a call outside any run must not stop this one.
     let _ = crate::fault::take();
     let outcome = (|| -> Result<()> {
         let mut ticker = Ticker::new(interval, period, hooks.now());
-        for k in 0..len {
-            let index = order.map_or(k, |o| o[k] as usize);
-            let mut rec = view.record(index);
-            if retimed {
-                rec.time = view.time.get(k);
-            }
+        for k in start..len {
+            let rec = served_at(k);
             if termination > 0.0 && rec.time >= termination {
                 break;
             }
@@ -196,12 +289,19 @@ pub fn run(handle: &Handle, hooks: &mut dyn RunHooks) -> Result<RunSummary> {
                 logger.run(&rec, &env)?;
             }
             crate::fault::check()?;
+            mid_record = true;
             env.update(&rec);
             for updater in updaters.iter_mut() {
                 updater.update(&rec, &env)?;
             }
             crate::fault::check()?;
+            mid_record = false;
             done = k + 1;
+            if done == next_checkpoint {
+                let spec = spec.expect("a checkpoint is due only when requested");
+                checkpoint_now(spec, &graph, &env, done, &mut hashed, served_at, Some((&mut loggers, &mut updaters, &*exp)))?;
+                next_checkpoint += every;
+            }
             if ticker.tick(|| hooks.now()) {
                 report_progress(hooks, &mut loggers, &exp.wiring.loggers, done, len)?;
             }
@@ -215,6 +315,12 @@ pub fn run(handle: &Handle, hooks: &mut dyn RunHooks) -> Result<RunSummary> {
         finish_result = finish_result.and(logger.finish(&env));
     }
     drop(loggers);
+    drop(updaters);
+    // The last checkpoint: whatever ended the run, unless it stopped inside a record's training.
+    let mut checkpoint_result = Ok(());
+    if let (Some(spec), false) = (spec, mid_record) {
+        checkpoint_result = checkpoint_now(spec, &graph, &env, done, &mut hashed, served_at, None);
+    }
     if outcome.is_ok() {
         for l in &exp.wiring.end_loggers {
             let mut end_logger = l.borrow_mut()?;
@@ -225,8 +331,8 @@ pub fn run(handle: &Handle, hooks: &mut dyn RunHooks) -> Result<RunSummary> {
     }
     outcome?;
     finish_result?;
+    checkpoint_result?;
     hooks.progress(done, len)?;
-    drop(updaters);
     drop((iterator, data, exp));
     // Kept for the live model (`live.rs`): the state continues from the last record.
     experiment.borrow_mut()?.last_env = Some(env);

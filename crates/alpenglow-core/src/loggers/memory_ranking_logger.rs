@@ -145,6 +145,14 @@ impl Component for MemoryRankingLogger {
         })
     }
     crate::component_accessors!();
+    /// The tie-breaking generator; the logs are the run's results, not its state.
+    fn write_state(&self, out: &mut crate::models::codec::Encoder<'_>) -> Result<()> {
+        out.random(self.rank_computer.rng())
+    }
+    fn read_state(&mut self, input: &mut crate::models::codec::Decoder<'_>) -> Result<()> {
+        self.rank_computer.set_rng(input.random("the tie-breaking generator")?);
+        Ok(())
+    }
     /// Every run starts a fresh log and a fresh tie-breaking generator.
     fn initialize(&mut self, env: &Environment) -> Result<()> {
         let top_k = if self.params.top_k > 0 { self.params.top_k as usize } else { env.top_k() };

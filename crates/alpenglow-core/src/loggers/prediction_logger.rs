@@ -112,6 +112,15 @@ impl Component for PredictionLogger {
         })
     }
     crate::component_accessors!();
+    /// The position counter that indexes `should_run`; the top lists are results, not state.
+    fn write_state(&self, out: &mut crate::models::codec::Encoder<'_>) -> Result<()> {
+        out.u64(self.counter as u64)
+    }
+    fn read_state(&mut self, input: &mut crate::models::codec::Decoder<'_>) -> Result<()> {
+        let n = input.u64("the record counter")?;
+        self.counter = usize::try_from(n).map_err(|_| input.corrupt("the record counter is too large"))?;
+        Ok(())
+    }
     fn initialize(&mut self, env: &Environment) -> Result<()> {
         self.top_k = if self.params.top_k > 0 { self.params.top_k as usize } else { env.top_k() };
         self.exclude_known = match self.params.exclude_known {

@@ -5,7 +5,9 @@
 use std::io::{Read, Write};
 
 use crate::data::columns::MAX_ID;
+use crate::data::RecDat;
 use crate::error::{Error, Result};
+use crate::random::Random;
 
 pub struct Encoder<'a> {
     pub kind: &'static str,
@@ -34,6 +36,33 @@ impl Encoder<'_> {
             return Err(Error::data(format!("{}: {n} {what} is more than ids allow", self.kind)));
         }
         self.u32(n as u32)
+    }
+    pub fn bool(&mut self, v: bool) -> Result<()> {
+        self.bytes(&[v as u8])
+    }
+    /// A random generator's state (read back with `Decoder::random`).
+    pub fn random(&mut self, r: &Random) -> Result<()> {
+        self.u64(r.state())
+    }
+    /// A length (u64), then the records (read back with `Decoder::records`).
+    pub fn records<'r>(&mut self, records: impl ExactSizeIterator<Item = &'r RecDat>) -> Result<()> {
+        self.u64(records.len() as u64)?;
+        for r in records {
+            self.i64(r.id)?;
+            self.f64(r.time)?;
+            self.u32(r.user)?;
+            self.u32(r.item)?;
+            self.f64(r.score)?;
+            self.bool(r.eval)?;
+            self.i64(r.category)?;
+            self.u64(r.index as u64)?;
+        }
+        Ok(())
+    }
+    /// A length (u64), then the values (read back with `Decoder::f64s`).
+    pub fn f64s(&mut self, values: &[f64]) -> Result<()> {
+        self.u64(values.len() as u64)?;
+        values.iter().try_for_each(|&v| self.f64(v))
     }
     /// A length, then the values (read back with `Decoder::ids` or `Decoder::u32s_at_most`).
     pub fn u32s(&mut self, values: &[u32], what: &str) -> Result<()> {
@@ -67,6 +96,51 @@ impl Decoder<'_> {
     }
     pub fn f64(&mut self, what: &str) -> Result<f64> {
         Ok(f64::from_le_bytes(self.array(what)?))
+    }
+    pub fn bool(&mut self, what: &str) -> Result<bool> {
+        match self.array::<1>(what)?[0] {
+            0 => Ok(false),
+            1 => Ok(true),
+            v => Err(self.corrupt(&format!("{what}: {v} is not a boolean"))),
+        }
+    }
+    /// A random generator written by `Encoder::random`.
+    pub fn random(&mut self, what: &str) -> Result<Random> {
+        let state = self.u64(what)?;
+        Random::from_state(state).ok_or_else(|| self.corrupt(&format!("{what}: an unreachable random state")))
+    }
+    /// A u64 length (the vectors read after it grow as values are read, so a corrupt length
+    /// ends in a "truncated" error, not in a large allocation).
+    fn long_len(&mut self, what: &str) -> Result<usize> {
+        let n = self.u64(what)?;
+        usize::try_from(n).map_err(|_| self.corrupt(&format!("{n} {what} is too many")))
+    }
+    /// Records written by `Encoder::records`.
+    pub fn records(&mut self, what: &str) -> Result<Vec<RecDat>> {
+        let n = self.long_len(what)?;
+        let mut out = Vec::new();
+        for _ in 0..n {
+            out.push(RecDat {
+                id: self.i64(what)?,
+                time: self.f64(what)?,
+                user: self.u32(what)?,
+                item: self.u32(what)?,
+                score: self.f64(what)?,
+                eval: self.bool(what)?,
+                category: self.i64(what)?,
+                index: usize::try_from(self.u64(what)?).map_err(|_| self.corrupt(&format!("{what}: a record index is too large")))?,
+            });
+        }
+        Ok(out)
+    }
+    /// Values written by `Encoder::f64s`.
+    pub fn f64s(&mut self, what: &str) -> Result<Vec<f64>> {
+        let n = self.long_len(what)?;
+        let mut out = Vec::new();
+        for _ in 0..n {
+            out.push(self.f64(what)?);
+        }
+        Ok(out)
     }
     pub fn len(&mut self, what: &str) -> Result<usize> {
         let n = self.u32(what)? as usize;

@@ -92,6 +92,22 @@ impl Component for PeriodComputer {
         })
     }
     crate::component_accessors!();
+    fn write_state(&self, out: &mut crate::models::codec::Encoder<'_>) -> Result<()> {
+        out.u64(self.last_position.map_or(u64::MAX, |p| p as u64))?;
+        out.f64(self.t)?;
+        out.i64(self.period)?;
+        out.bool(self.end)?;
+        out.bool(self.final_end_reported)
+    }
+    fn read_state(&mut self, input: &mut crate::models::codec::Decoder<'_>) -> Result<()> {
+        let p = input.u64("the last position")?;
+        self.last_position = if p == u64::MAX { None } else { Some(usize::try_from(p).map_err(|_| input.corrupt("the last position is too large"))?) };
+        self.t = input.f64("the time")?;
+        self.period = input.i64("the period")?;
+        self.end = input.bool("the end flag")?;
+        self.final_end_reported = input.bool("the final end flag")?;
+        Ok(())
+    }
     fn initialize(&mut self, env: &Environment) -> Result<()> {
         env.stream()?;
         self.last_position = None;

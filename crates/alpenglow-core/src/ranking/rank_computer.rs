@@ -31,6 +31,14 @@ impl RankComputer {
         RankComputer { top_k, exclude_known, reference: false, cold_start: false, rng: Random::new(seed) }
     }
 
+    /// The tie-breaking generator (saved by checkpoints).
+    pub fn rng(&self) -> &Random {
+        &self.rng
+    }
+    pub fn set_rng(&mut self, rng: Random) {
+        self.rng = rng;
+    }
+
     /// The raw rank code of `rec` under `model`.
     pub fn rank(&mut self, model: &dyn Model, rec: &RecDat, env: &Environment) -> usize {
         self.rank_and_prediction(model, rec, env).0

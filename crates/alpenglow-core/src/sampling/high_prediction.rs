@@ -122,6 +122,15 @@ impl Component for HighPredictionNegativeSampleGenerator {
         })
     }
     crate::component_accessors!();
+    fn write_state(&self, out: &mut crate::models::codec::Encoder<'_>) -> Result<()> {
+        out.random(&self.rng)?;
+        out.u32s(&self.items, "items")
+    }
+    fn read_state(&mut self, input: &mut crate::models::codec::Decoder<'_>) -> Result<()> {
+        self.rng = input.random("the random generator")?;
+        self.items = input.ids("items")?;
+        Ok(())
+    }
     /// Every run starts from the seed and a fresh copy of the items.
     fn initialize(&mut self, _env: &Environment) -> Result<()> {
         self.rng = Random::new(self.params.seed);

@@ -95,6 +95,15 @@ impl Component for PooledPositiveSampleGenerator {
         })
     }
     crate::component_accessors!();
+    fn write_state(&self, out: &mut crate::models::codec::Encoder<'_>) -> Result<()> {
+        out.random(&self.rng)?;
+        out.records(self.pool.iter())
+    }
+    fn read_state(&mut self, input: &mut crate::models::codec::Decoder<'_>) -> Result<()> {
+        self.rng = input.random("the random generator")?;
+        self.pool = input.records("the pool")?;
+        Ok(())
+    }
     /// Every run starts from the seed and an empty pool.
     fn initialize(&mut self, _env: &Environment) -> Result<()> {
         self.rng = Random::new(self.params.seed);

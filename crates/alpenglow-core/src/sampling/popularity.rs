@@ -161,6 +161,14 @@ impl Component for PopularityNegativeSampleGenerator {
         })
     }
     crate::component_accessors!();
+    /// The item positions are rebuilt from the environment at the next record.
+    fn write_state(&self, out: &mut crate::models::codec::Encoder<'_>) -> Result<()> {
+        out.random(&self.rng)
+    }
+    fn read_state(&mut self, input: &mut crate::models::codec::Decoder<'_>) -> Result<()> {
+        self.rng = input.random("the random generator")?;
+        Ok(())
+    }
     /// Every run starts from the seed.
     fn initialize(&mut self, _env: &Environment) -> Result<()> {
         self.rng = Random::new(self.params.seed);

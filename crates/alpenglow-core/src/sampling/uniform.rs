@@ -117,6 +117,21 @@ impl Component for UniformNegativeSampleGenerator {
         })
     }
     crate::component_accessors!();
+    fn write_state(&self, out: &mut crate::models::codec::Encoder<'_>) -> Result<()> {
+        out.random(&self.rng)?;
+        out.u64(self.indices.len() as u64)?;
+        self.indices.iter().try_for_each(|&i| out.u64(i as u64))
+    }
+    fn read_state(&mut self, input: &mut crate::models::codec::Decoder<'_>) -> Result<()> {
+        self.rng = input.random("the random generator")?;
+        let n = input.u64("the permutation")?;
+        self.indices.clear();
+        for _ in 0..n {
+            let i = input.u64("the permutation")?;
+            self.indices.push(usize::try_from(i).map_err(|_| input.corrupt("a permutation index is too large"))?);
+        }
+        Ok(())
+    }
     /// Every run starts from the seed and a fresh permutation.
     fn initialize(&mut self, _env: &Environment) -> Result<()> {
         self.rng = Random::new(self.params.seed);

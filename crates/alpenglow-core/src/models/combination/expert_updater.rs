@@ -99,4 +99,33 @@ impl Component for RandomChoosingCombinedModelExpertUpdater {
         Ok(())
     }
     crate::component_accessors!();
+    /// The tie-breaking generators of the DCG evaluators.
+    fn write_state(&self, out: &mut crate::models::codec::Encoder<'_>) -> Result<()> {
+        out.u64(self.evaluators.len() as u64)?;
+        for e in &self.evaluators {
+            match e {
+                Evaluator::AbsoluteError => out.bool(false)?,
+                Evaluator::Dcg(rc) => {
+                    out.bool(true)?;
+                    out.random(rc.rng())?;
+                }
+            }
+        }
+        Ok(())
+    }
+    fn read_state(&mut self, input: &mut crate::models::codec::Decoder<'_>) -> Result<()> {
+        let n = input.u64("the evaluators")?;
+        if n != self.evaluators.len() as u64 {
+            return Err(input.corrupt(&format!("{n} evaluators saved, {} in the experiment", self.evaluators.len())));
+        }
+        for e in self.evaluators.iter_mut() {
+            let dcg = input.bool("an evaluator")?;
+            match (e, dcg) {
+                (Evaluator::Dcg(rc), true) => rc.set_rng(input.random("an evaluator's generator")?),
+                (Evaluator::AbsoluteError, false) => {}
+                _ => return Err(input.corrupt("the evaluators differ from the experiment's")),
+            }
+        }
+        Ok(())
+    }
 }

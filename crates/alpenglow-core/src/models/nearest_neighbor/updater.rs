@@ -98,6 +98,15 @@ impl Component for NearestNeighborModelUpdater {
         Ok(NearestNeighborModelUpdater { params, wiring: Default::default(), mode, last_period: 0, records: 0 })
     }
     crate::component_accessors!();
+    fn write_state(&self, out: &mut crate::models::codec::Encoder<'_>) -> Result<()> {
+        out.i64(self.last_period)?;
+        out.u64(self.records)
+    }
+    fn read_state(&mut self, input: &mut crate::models::codec::Decoder<'_>) -> Result<()> {
+        self.last_period = input.i64("the last period")?;
+        self.records = input.u64("the record count")?;
+        Ok(())
+    }
     /// Periods are counted from the start of every run (the first period starts at period 0).
     fn initialize(&mut self, _env: &Environment) -> Result<()> {
         self.last_period = 0;
