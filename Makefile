@@ -7,7 +7,7 @@ DEPS := $(VENV)/.deps-installed
 EXPERIMENTS := Popularity PopularityTimeframe PersonalPopularity TransitionProbability
 EVENTS ?= 1000000
 
-.PHONY: run test build test-rust test-python bench stubs clean wheel wheel-check
+.PHONY: run test build test-rust test-python docs bench stubs clean wheel wheel-check
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -28,7 +28,11 @@ test-rust:
 test-python: build
 	$(PY) -m pytest -q tests
 
-test: test-rust test-python
+# The documentation site (Sphinx + numpydoc) in docs/_build/html; fails on any warning.
+docs: build
+	$(VENV)/bin/sphinx-build -W --keep-going -b html docs docs/_build/html
+
+test: test-rust test-python docs
 
 bench: build
 	$(PY) bench/run_benchmarks.py
@@ -47,4 +51,4 @@ stubs: build
 	$(PY) tools/gen_stubs.py
 
 clean:
-	rm -rf $(VENV) target python/alpenglow/*.so
+	rm -rf $(VENV) target python/alpenglow/*.so docs/_build docs/_generated

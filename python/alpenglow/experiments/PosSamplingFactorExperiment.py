@@ -31,6 +31,8 @@ class PosSamplingFactorExperiment(OnlineExperiment):
     learning_rate, regularization_rate : float, optional
         If given, override both the base and the positive rates (as in the original).
     model_seed : int, default 745578
+    negative_sampler_seed : int, optional
+        Seed of the negative sampler (default: the experiment ``seed``).
     positive_sampler_seed : int, default 134235
     **parameters
         The common parameters of :class:`alpenglow.OnlineExperiment`.
