@@ -41,6 +41,15 @@ def _polars() -> Any:
     return polars
 
 
+def _as_pandas(data: Any) -> pd.DataFrame:
+    """An input stream (pandas, polars, pyarrow, dict of arrays) as a pandas DataFrame."""
+    if isinstance(data, pd.DataFrame):
+        return data
+    if hasattr(data, "to_pandas"):
+        return data.to_pandas()
+    return pd.DataFrame(dict(data))
+
+
 def _toplist_flags(value: Any) -> bool | np.ndarray:
     """``calculate_toplists`` as False, True or a contiguous bool array (one flag per record)."""
     if isinstance(value, (bool, np.bool_)):
@@ -142,6 +151,7 @@ class OnlineExperiment(ParameterDefaults):
         self.results: pd.DataFrame | None = None
         self._predictions: dict | None = None
         self._live: Any = None
+        self._last_run: dict | None = None
         #: Wall-clock seconds of the last run's replay loop alone (no input or result building).
         self.run_seconds: float | None = None
 
@@ -168,6 +178,7 @@ class OnlineExperiment(ParameterDefaults):
         checkpoint: str | os.PathLike | None = None,
         checkpoint_every: int | None = None,
         resume: str | os.PathLike | None = None,
+        continue_run: bool = False,
     ) -> Any:
         """Run the experiment on a stream.
 
@@ -242,6 +253,16 @@ class OnlineExperiment(ParameterDefaults):
             checkpoint is refused. The results hold the records from the checkpoint's position
             on, so that the results before the checkpoint followed by these equal one
             uninterrupted run. File names and ``experiment_termination_time`` may differ.
+        continue_run : bool, default False
+            Continue the last successful run on new events (``data`` holds only the new
+            ones, with the columns of the first run's input; times must not go back): every
+            learned state is kept, the new events are evaluated and trained on as if they had
+            followed the earlier ones in one stream (the same-time shuffle applies among the
+            new events), and the results are appended to ``self.results``, which is returned.
+            The other settings of the run being continued are kept (the keywords given here
+            besides ``data`` are ignored, except ``verbose``, ``checkpoint``,
+            ``checkpoint_every`` and ``experiment_termination_time``). Not available after
+            :meth:`learn`, for a file path input, or with ``calculate_toplists`` flags.
 
         Returns
         -------
@@ -257,6 +278,16 @@ class OnlineExperiment(ParameterDefaults):
         alpenglow.errors.RunInterrupted
             On Ctrl-C; its ``results`` (and ``self.results``) hold the rows evaluated so far.
         """
+        if continue_run:
+            return self._continue_run(data, verbose=verbose, checkpoint=checkpoint, checkpoint_every=checkpoint_every,
+                                      experiment_termination_time=experiment_termination_time)
+        run_settings = dict(experimentType=experimentType, columns=columns, out_file=out_file,
+                            exclude_known=exclude_known, initialize_all=initialize_all,
+                            calculate_toplists=calculate_toplists, memory_log=memory_log,
+                            shuffle_same_time=shuffle_same_time, recode=recode,
+                            evaluation_start_time=evaluation_start_time, evaluate_cold_start=evaluate_cold_start,
+                            output=output)
+        self._last_run = None
         seed = self.parameter_default("seed", DEFAULT_SEED)
         top_k = self.parameter_default("top_k", 100)
         ranking_seed = self.parameter_default("ranking_seed", RANKING_SEED)
@@ -383,6 +414,51 @@ class OnlineExperiment(ParameterDefaults):
         from ._live import LiveState
 
         self._live = LiveState(experiment, model, data_obj, cols, names)
+        self._last_run = {"data": data, "settings": run_settings}
+        return self.results
+
+    def _continue_run(self, data: Any, **given: Any) -> Any:
+        """``run(data, continue_run=True)``: resume, from the state of the last run, a run over
+        that run's input followed by ``data``."""
+        import tempfile
+
+        last = getattr(self, "_last_run", None)
+        if self._live is None or last is None:
+            raise RuntimeError(f"{type(self).__name__}: continue_run needs an earlier successful run to continue")
+        settings = dict(last["settings"])
+        if isinstance(data, (str, os.PathLike)) or isinstance(last["data"], (str, os.PathLike)):
+            raise ParameterError("continue_run takes data frames (or dicts of arrays), not file paths")
+        if not isinstance(settings["calculate_toplists"], (bool, np.bool_)):
+            raise ParameterError("continue_run is not available for a run with calculate_toplists flags")
+        before, new = _as_pandas(last["data"]), _as_pandas(data)
+        time_column = (settings["columns"] or {}).get("time", "time")
+        if time_column in before.columns and time_column in new.columns and len(before) and len(new):
+            last_time, first_new = before[time_column].max(), new[time_column].min()
+            if first_new < last_time or (first_new == last_time and settings["shuffle_same_time"]):
+                raise ParameterError(
+                    f"continue_run: the new events start at time {first_new!r}, "
+                    + ("before" if first_new < last_time else "at")
+                    + f" the last event of the run ({last_time!r}); new events must come later"
+                    + ("" if first_new < last_time else
+                       " (or run with shuffle_same_time=False, which keeps equal times in input order)")
+                )
+        missing = [c for c in before.columns if c not in new.columns]
+        if missing:
+            raise ParameterError(f"continue_run: the new events lack the columns {missing} of the first run's input")
+        combined = pd.concat([before, new[list(before.columns)]], copy=False)
+        earlier = self.results
+        with tempfile.TemporaryDirectory(prefix="alpenglow-continue-") as folder:
+            state = os.path.join(folder, "state.ckpt")
+            _core.live_checkpoint(self._live.experiment._handle, state)
+            added = self.run(combined, resume=state, **settings, **given)
+        if earlier is not None and added is not None:
+            if settings["output"] == "polars":
+                self.results = _polars().concat([earlier, added])
+            else:
+                frame = pd.concat([earlier, added])
+                object.__setattr__(frame, "top_k", getattr(added, "top_k", None))
+                frame.attrs["top_k"] = added.attrs.get("top_k")
+                self.results = frame
         return self.results
 
     #: Set by alpenglow.utils (parameter searches, Optuna): ``hook(done, total, results_since)``

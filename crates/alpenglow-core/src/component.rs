@@ -20,7 +20,7 @@ use parking_lot::{Mutex, MutexGuard};
 
 use crate::error::{Error, Result};
 use crate::experiment::Environment;
-use crate::models::codec::{Decoder, Encoder};
+use crate::codec::{Decoder, Encoder};
 use crate::params::{Parameters, Value};
 use crate::role::{Role, Roles};
 

@@ -7,6 +7,7 @@
 //! front ends.
 
 pub mod alloc;
+pub mod codec;
 pub mod component;
 pub mod containers;
 pub mod data;

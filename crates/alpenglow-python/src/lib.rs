@@ -155,7 +155,7 @@ mod _core {
     #[pymodule_export]
     use super::run::run;
     #[pymodule_export]
-    use super::live::{live_learn, live_predict, live_recommend};
+    use super::live::{live_checkpoint, live_learn, live_predict, live_recommend};
     #[pymodule_export]
     use super::build_info::build_info;
     #[pymodule_export]

@@ -67,3 +67,11 @@ pub fn live_learn(
     let e = experiment.handle.clone();
     released(py, "live_learn", move || live::learn(&e, &records))
 }
+
+/// Writes a checkpoint of the state the experiment's last run left behind to `path` (the
+/// start of `run(..., continue_run=True)`).
+#[pyfunction]
+pub fn live_checkpoint(py: Python<'_>, experiment: &PyHandle, path: std::path::PathBuf) -> PyResult<()> {
+    let e = experiment.handle.clone();
+    released(py, "live_checkpoint", move || live::checkpoint(&e, &path))
+}

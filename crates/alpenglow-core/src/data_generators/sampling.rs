@@ -62,10 +62,10 @@ impl Component for SamplingDataGenerator {
         Ok(SamplingDataGenerator { rng: Random::new(params.seed), params, wiring: NoWiring, positions: Vec::new() })
     }
     crate::component_accessors!();
-    fn write_state(&self, out: &mut crate::models::codec::Encoder<'_>) -> Result<()> {
+    fn write_state(&self, out: &mut crate::codec::Encoder<'_>) -> Result<()> {
         out.random(&self.rng)
     }
-    fn read_state(&mut self, input: &mut crate::models::codec::Decoder<'_>) -> Result<()> {
+    fn read_state(&mut self, input: &mut crate::codec::Decoder<'_>) -> Result<()> {
         self.rng = input.random("the random generator")?;
         Ok(())
     }

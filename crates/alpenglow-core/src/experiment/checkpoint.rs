@@ -75,7 +75,9 @@ pub fn signature(graph: &[Handle]) -> Result<u64> {
         text.push_str(h.name());
         text.push('(');
         for (name, value) in h.node.param_values()? {
-            if matches!(value, Value::Str(_)) || (h.name() == "OnlineExperiment" && name == "experiment_termination_time") {
+            if matches!(value, Value::Str(_))
+                || (h.name() == "OnlineExperiment" && name == "experiment_termination_time")
+            {
                 continue;
             }
             text.push_str(&format!("{name}={value:?},"));
@@ -144,7 +146,8 @@ fn cannot_checkpoint(name: &str, e: Error) -> Error {
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let name = path.display().to_string();
-    let file_name = path.file_name().ok_or_else(|| Error::parameter(format!("checkpoint: {name} is not a file name")))?;
+    let file_name =
+        path.file_name().ok_or_else(|| Error::parameter(format!("checkpoint: {name} is not a file name")))?;
     let mut tmp_name = std::ffi::OsString::from(".");
     tmp_name.push(file_name);
     tmp_name.push(format!(".tmp-{}", std::process::id()));
@@ -222,7 +225,10 @@ pub fn read(path: &Path, graph: &[Handle]) -> Result<Checkpoint> {
         let len = r.u32("a component name")? as usize;
         let stored = String::from_utf8_lossy(r.take(len, "a component name")?).into_owned();
         if stored != h.name() {
-            return Err(Error::data(format!("{name}: the checkpoint has {stored} where the experiment has {}", h.name())));
+            return Err(Error::data(format!(
+                "{name}: the checkpoint has {stored} where the experiment has {}",
+                h.name()
+            )));
         }
         let model = r.blob("a model state")?.to_vec();
         let own = r.blob("a component state")?.to_vec();

@@ -111,6 +111,7 @@ pub fn learn(experiment: &Handle, records: &[RecDat]) -> Result<usize> {
         for u in &exp.wiring.updaters {
             updaters.push(u.clone());
         }
+        exp.learned_after_run = true;
         let env = exp.last_env.as_mut().expect("checked");
         let mut guards = Vec::with_capacity(updaters.len());
         for u in &updaters {
@@ -137,4 +138,38 @@ pub fn learn(experiment: &Handle, records: &[RecDat]) -> Result<usize> {
         }
         Ok(records.len())
     })
+}
+
+/// Writes a checkpoint of the state the last run left behind (as the run's own last
+/// checkpoint would be), so that a run over the same stream followed by new records can resume
+/// from it (`run(more, continue_run=True)` in Python).
+pub fn checkpoint(experiment: &Handle, path: &std::path::Path) -> Result<()> {
+    let shared = experiment
+        .downcast::<OnlineExperiment>()
+        .ok_or_else(|| Error::wiring(format!("{} is not an OnlineExperiment", experiment.name())))?;
+    let graph = collect_graph(experiment)?;
+    let mut claims = Vec::with_capacity(graph.len());
+    for h in &graph {
+        claims.push(h.node.try_claim().ok_or_else(|| busy(h.name()))?);
+    }
+    // Borrowed for reading only: saving reads every component, this one included.
+    let exp = shared.borrow()?;
+    if exp.learned_after_run {
+        return Err(Error::wiring(
+            "the model learned records outside the run's stream (learn()); its state no longer matches a position in the stream",
+        ));
+    }
+    let env = exp
+        .last_env
+        .as_ref()
+        .ok_or_else(|| Error::wiring("the experiment has no state yet: run it first (the live model starts from a finished run)"))?;
+    let stream = env.stream()?;
+    let mut hash = super::checkpoint::StreamHash::default();
+    for k in 0..exp.last_done {
+        hash.add(&stream.record(k));
+    }
+    let written = super::checkpoint::write(path, &graph, exp.last_done, hash, env);
+    drop(exp);
+    drop(claims);
+    written
 }

@@ -51,6 +51,10 @@ pub struct OnlineExperiment {
     pub(crate) wiring: OnlineExperimentWiring,
     /// The environment of the last successful run, kept for the live model (`live.rs`).
     pub(crate) last_env: Option<super::Environment>,
+    /// Records the last run served (its stream's first `last_done`), for `live::checkpoint`.
+    pub(crate) last_done: usize,
+    /// Set when `live::learn` trained on records outside the run's stream.
+    pub(crate) learned_after_run: bool,
 }
 
 impl OnlineExperiment {
@@ -88,7 +92,7 @@ impl Component for OnlineExperiment {
                 "OnlineExperiment: evaluation_start_time must be earlier than experiment_termination_time",
             ));
         }
-        Ok(OnlineExperiment { params, wiring: OnlineExperimentWiring::default(), last_env: None })
+        Ok(OnlineExperiment { params, wiring: OnlineExperimentWiring::default(), last_env: None, last_done: 0, learned_after_run: false })
     }
     crate::component_accessors!();
 }

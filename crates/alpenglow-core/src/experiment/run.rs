@@ -335,7 +335,12 @@ pub fn run_with(handle: &Handle, hooks: &mut dyn RunHooks, options: &RunOptions)
     hooks.progress(done, len)?;
     drop((iterator, data, exp));
     // Kept for the live model (`live.rs`): the state continues from the last record.
-    experiment.borrow_mut()?.last_env = Some(env);
+    {
+        let mut exp = experiment.borrow_mut()?;
+        exp.last_env = Some(env);
+        exp.last_done = done;
+        exp.learned_after_run = false;
+    }
     drop(claims);
     Ok(RunSummary { records: done })
 }

@@ -86,11 +86,11 @@ impl Component for LabelFilter {
     }
     crate::component_accessors!();
     /// The last label of every user.
-    fn write_state(&self, out: &mut crate::models::codec::Encoder<'_>) -> Result<()> {
+    fn write_state(&self, out: &mut crate::codec::Encoder<'_>) -> Result<()> {
         out.u64(self.last_label.len() as u64)?;
         self.last_label.iter().try_for_each(|&l| out.i64(l))
     }
-    fn read_state(&mut self, input: &mut crate::models::codec::Decoder<'_>) -> Result<()> {
+    fn read_state(&mut self, input: &mut crate::codec::Decoder<'_>) -> Result<()> {
         let n = input.u64("the last labels")?;
         self.last_label.clear();
         for _ in 0..n {

@@ -146,10 +146,10 @@ impl Component for MemoryRankingLogger {
     }
     crate::component_accessors!();
     /// The tie-breaking generator; the logs are the run's results, not its state.
-    fn write_state(&self, out: &mut crate::models::codec::Encoder<'_>) -> Result<()> {
+    fn write_state(&self, out: &mut crate::codec::Encoder<'_>) -> Result<()> {
         out.random(self.rank_computer.rng())
     }
-    fn read_state(&mut self, input: &mut crate::models::codec::Decoder<'_>) -> Result<()> {
+    fn read_state(&mut self, input: &mut crate::codec::Decoder<'_>) -> Result<()> {
         self.rank_computer.set_rng(input.random("the tie-breaking generator")?);
         Ok(())
     }

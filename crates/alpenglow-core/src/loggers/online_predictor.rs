@@ -77,11 +77,11 @@ impl Component for OnlinePredictor {
         Ok(OnlinePredictor { params, wiring: Default::default(), start: 0.0, last_frame: None, out: None })
     }
     crate::component_accessors!();
-    fn write_state(&self, out: &mut crate::models::codec::Encoder<'_>) -> Result<()> {
+    fn write_state(&self, out: &mut crate::codec::Encoder<'_>) -> Result<()> {
         out.bool(self.last_frame.is_some())?;
         out.i64(self.last_frame.unwrap_or(0))
     }
-    fn read_state(&mut self, input: &mut crate::models::codec::Decoder<'_>) -> Result<()> {
+    fn read_state(&mut self, input: &mut crate::codec::Decoder<'_>) -> Result<()> {
         let some = input.bool("the last time frame")?;
         let frame = input.i64("the last time frame")?;
         self.last_frame = some.then_some(frame);

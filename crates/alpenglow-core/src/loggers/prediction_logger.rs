@@ -113,10 +113,10 @@ impl Component for PredictionLogger {
     }
     crate::component_accessors!();
     /// The position counter that indexes `should_run`; the top lists are results, not state.
-    fn write_state(&self, out: &mut crate::models::codec::Encoder<'_>) -> Result<()> {
+    fn write_state(&self, out: &mut crate::codec::Encoder<'_>) -> Result<()> {
         out.u64(self.counter as u64)
     }
-    fn read_state(&mut self, input: &mut crate::models::codec::Decoder<'_>) -> Result<()> {
+    fn read_state(&mut self, input: &mut crate::codec::Decoder<'_>) -> Result<()> {
         let n = input.u64("the record counter")?;
         self.counter = usize::try_from(n).map_err(|_| input.corrupt("the record counter is too large"))?;
         Ok(())

@@ -5,7 +5,7 @@ pub mod factor;
 pub mod fm;
 pub mod checksum;
 pub mod combination;
-pub mod codec;
+pub use crate::codec;
 pub mod eigen_factor;
 pub mod external;
 pub mod nearest_neighbor;

@@ -83,10 +83,10 @@ impl Component for OfflineExternalModelLearner {
         Ok(OfflineExternalModelLearner { params, wiring: Default::default(), counter: 1 })
     }
     crate::component_accessors!();
-    fn write_state(&self, out: &mut crate::models::codec::Encoder<'_>) -> Result<()> {
+    fn write_state(&self, out: &mut crate::codec::Encoder<'_>) -> Result<()> {
         out.i64(self.counter)
     }
-    fn read_state(&mut self, input: &mut crate::models::codec::Decoder<'_>) -> Result<()> {
+    fn read_state(&mut self, input: &mut crate::codec::Decoder<'_>) -> Result<()> {
         self.counter = input.i64("the file counter")?;
         Ok(())
     }

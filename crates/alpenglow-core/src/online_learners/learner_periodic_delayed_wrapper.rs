@@ -78,14 +78,14 @@ impl Component for LearnerPeriodicDelayedWrapper {
     }
     crate::component_accessors!();
     /// The records still delayed or batched, and where the periods started.
-    fn write_state(&self, out: &mut crate::models::codec::Encoder<'_>) -> Result<()> {
+    fn write_state(&self, out: &mut crate::codec::Encoder<'_>) -> Result<()> {
         out.bool(self.start.is_some())?;
         out.f64(self.start.unwrap_or(0.0))?;
         out.i64(self.period)?;
         out.records(self.delayed.iter())?;
         out.records(self.batch.iter())
     }
-    fn read_state(&mut self, input: &mut crate::models::codec::Decoder<'_>) -> Result<()> {
+    fn read_state(&mut self, input: &mut crate::codec::Decoder<'_>) -> Result<()> {
         let has_start = input.bool("the start")?;
         let start = input.f64("the start")?;
         self.start = has_start.then_some(start);

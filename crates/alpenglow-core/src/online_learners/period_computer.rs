@@ -92,14 +92,14 @@ impl Component for PeriodComputer {
         })
     }
     crate::component_accessors!();
-    fn write_state(&self, out: &mut crate::models::codec::Encoder<'_>) -> Result<()> {
+    fn write_state(&self, out: &mut crate::codec::Encoder<'_>) -> Result<()> {
         out.u64(self.last_position.map_or(u64::MAX, |p| p as u64))?;
         out.f64(self.t)?;
         out.i64(self.period)?;
         out.bool(self.end)?;
         out.bool(self.final_end_reported)
     }
-    fn read_state(&mut self, input: &mut crate::models::codec::Decoder<'_>) -> Result<()> {
+    fn read_state(&mut self, input: &mut crate::codec::Decoder<'_>) -> Result<()> {
         let p = input.u64("the last position")?;
         self.last_position = if p == u64::MAX { None } else { Some(usize::try_from(p).map_err(|_| input.corrupt("the last position is too large"))?) };
         self.t = input.f64("the time")?;

@@ -122,11 +122,11 @@ impl Component for HighPredictionNegativeSampleGenerator {
         })
     }
     crate::component_accessors!();
-    fn write_state(&self, out: &mut crate::models::codec::Encoder<'_>) -> Result<()> {
+    fn write_state(&self, out: &mut crate::codec::Encoder<'_>) -> Result<()> {
         out.random(&self.rng)?;
         out.u32s(&self.items, "items")
     }
-    fn read_state(&mut self, input: &mut crate::models::codec::Decoder<'_>) -> Result<()> {
+    fn read_state(&mut self, input: &mut crate::codec::Decoder<'_>) -> Result<()> {
         self.rng = input.random("the random generator")?;
         self.items = input.ids("items")?;
         Ok(())

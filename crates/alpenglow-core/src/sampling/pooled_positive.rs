@@ -95,11 +95,11 @@ impl Component for PooledPositiveSampleGenerator {
         })
     }
     crate::component_accessors!();
-    fn write_state(&self, out: &mut crate::models::codec::Encoder<'_>) -> Result<()> {
+    fn write_state(&self, out: &mut crate::codec::Encoder<'_>) -> Result<()> {
         out.random(&self.rng)?;
         out.records(self.pool.iter())
     }
-    fn read_state(&mut self, input: &mut crate::models::codec::Decoder<'_>) -> Result<()> {
+    fn read_state(&mut self, input: &mut crate::codec::Decoder<'_>) -> Result<()> {
         self.rng = input.random("the random generator")?;
         self.pool = input.records("the pool")?;
         Ok(())

@@ -162,10 +162,10 @@ impl Component for PopularityNegativeSampleGenerator {
     }
     crate::component_accessors!();
     /// The item positions are rebuilt from the environment at the next record.
-    fn write_state(&self, out: &mut crate::models::codec::Encoder<'_>) -> Result<()> {
+    fn write_state(&self, out: &mut crate::codec::Encoder<'_>) -> Result<()> {
         out.random(&self.rng)
     }
-    fn read_state(&mut self, input: &mut crate::models::codec::Decoder<'_>) -> Result<()> {
+    fn read_state(&mut self, input: &mut crate::codec::Decoder<'_>) -> Result<()> {
         self.rng = input.random("the random generator")?;
         Ok(())
     }

@@ -117,12 +117,12 @@ impl Component for UniformNegativeSampleGenerator {
         })
     }
     crate::component_accessors!();
-    fn write_state(&self, out: &mut crate::models::codec::Encoder<'_>) -> Result<()> {
+    fn write_state(&self, out: &mut crate::codec::Encoder<'_>) -> Result<()> {
         out.random(&self.rng)?;
         out.u64(self.indices.len() as u64)?;
         self.indices.iter().try_for_each(|&i| out.u64(i as u64))
     }
-    fn read_state(&mut self, input: &mut crate::models::codec::Decoder<'_>) -> Result<()> {
+    fn read_state(&mut self, input: &mut crate::codec::Decoder<'_>) -> Result<()> {
         self.rng = input.random("the random generator")?;
         let n = input.u64("the permutation")?;
         self.indices.clear();

@@ -265,10 +265,10 @@ impl Component for CombinedModel {
     }
     crate::component_accessors!();
     /// The prediction-call counter of the weight log.
-    fn write_state(&self, out: &mut crate::models::codec::Encoder<'_>) -> Result<()> {
+    fn write_state(&self, out: &mut crate::codec::Encoder<'_>) -> Result<()> {
         out.u64(self.calls.load(Ordering::Relaxed))
     }
-    fn read_state(&mut self, input: &mut crate::models::codec::Decoder<'_>) -> Result<()> {
+    fn read_state(&mut self, input: &mut crate::codec::Decoder<'_>) -> Result<()> {
         *self.calls.get_mut() = input.u64("the call counter")?;
         Ok(())
     }

@@ -100,7 +100,7 @@ impl Component for RandomChoosingCombinedModelExpertUpdater {
     }
     crate::component_accessors!();
     /// The tie-breaking generators of the DCG evaluators.
-    fn write_state(&self, out: &mut crate::models::codec::Encoder<'_>) -> Result<()> {
+    fn write_state(&self, out: &mut crate::codec::Encoder<'_>) -> Result<()> {
         out.u64(self.evaluators.len() as u64)?;
         for e in &self.evaluators {
             match e {
@@ -113,7 +113,7 @@ impl Component for RandomChoosingCombinedModelExpertUpdater {
         }
         Ok(())
     }
-    fn read_state(&mut self, input: &mut crate::models::codec::Decoder<'_>) -> Result<()> {
+    fn read_state(&mut self, input: &mut crate::codec::Decoder<'_>) -> Result<()> {
         let n = input.u64("the evaluators")?;
         if n != self.evaluators.len() as u64 {
             return Err(input.corrupt(&format!("{n} evaluators saved, {} in the experiment", self.evaluators.len())));

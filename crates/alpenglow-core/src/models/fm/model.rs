@@ -321,11 +321,11 @@ impl Component for FmModel {
     }
     crate::component_accessors!();
     /// The factor generators (the model file, `Model::write`, has the factors but not these).
-    fn write_state(&self, out: &mut crate::models::codec::Encoder<'_>) -> Result<()> {
+    fn write_state(&self, out: &mut crate::codec::Encoder<'_>) -> Result<()> {
         out.u64(self.users.rng_state())?;
         out.u64(self.items.rng_state())
     }
-    fn read_state(&mut self, input: &mut crate::models::codec::Decoder<'_>) -> Result<()> {
+    fn read_state(&mut self, input: &mut crate::codec::Decoder<'_>) -> Result<()> {
         for (factors, what) in [(&mut self.users, "the user factor generator"), (&mut self.items, "the item factor generator")] {
             let state = input.u64(what)?;
             if !factors.set_rng_state(state) {

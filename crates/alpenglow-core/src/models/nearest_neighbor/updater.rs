@@ -98,11 +98,11 @@ impl Component for NearestNeighborModelUpdater {
         Ok(NearestNeighborModelUpdater { params, wiring: Default::default(), mode, last_period: 0, records: 0 })
     }
     crate::component_accessors!();
-    fn write_state(&self, out: &mut crate::models::codec::Encoder<'_>) -> Result<()> {
+    fn write_state(&self, out: &mut crate::codec::Encoder<'_>) -> Result<()> {
         out.i64(self.last_period)?;
         out.u64(self.records)
     }
-    fn read_state(&mut self, input: &mut crate::models::codec::Decoder<'_>) -> Result<()> {
+    fn read_state(&mut self, input: &mut crate::codec::Decoder<'_>) -> Result<()> {
         self.last_period = input.i64("the last period")?;
         self.records = input.u64("the record count")?;
         Ok(())

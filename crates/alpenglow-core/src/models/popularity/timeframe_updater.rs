@@ -60,14 +60,14 @@ impl Component for PopularityTimeFrameModelUpdater {
     }
     crate::component_accessors!();
     /// The records of the current window, oldest first.
-    fn write_state(&self, out: &mut crate::models::codec::Encoder<'_>) -> Result<()> {
+    fn write_state(&self, out: &mut crate::codec::Encoder<'_>) -> Result<()> {
         out.u64(self.window.len() as u64)?;
         self.window.iter().try_for_each(|&(t, item)| {
             out.f64(t)?;
             out.u32(item)
         })
     }
-    fn read_state(&mut self, input: &mut crate::models::codec::Decoder<'_>) -> Result<()> {
+    fn read_state(&mut self, input: &mut crate::codec::Decoder<'_>) -> Result<()> {
         let n = input.u64("the window")?;
         self.window.clear();
         for _ in 0..n {

@@ -1,11 +1,11 @@
-//! Little-endian values for model files, with errors that name the model and the field, and
+//! Little-endian values for model files and checkpoints, with errors that name the model and the field, and
 //! lengths bounded by the id limit (a corrupt length never allocates more than the file holds:
 //! vectors grow as values are read).
 
 use std::io::{Read, Write};
 
-use crate::data::columns::MAX_ID;
 use crate::data::RecDat;
+use crate::data::columns::MAX_ID;
 use crate::error::{Error, Result};
 use crate::random::Random;
 
@@ -128,7 +128,8 @@ impl Decoder<'_> {
                 score: self.f64(what)?,
                 eval: self.bool(what)?,
                 category: self.i64(what)?,
-                index: usize::try_from(self.u64(what)?).map_err(|_| self.corrupt(&format!("{what}: a record index is too large")))?,
+                index: usize::try_from(self.u64(what)?)
+                    .map_err(|_| self.corrupt(&format!("{what}: a record index is too large")))?,
             });
         }
         Ok(out)
