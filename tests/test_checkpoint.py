@@ -258,3 +258,71 @@ def test_continue_run_refusals(data):
     exp.learn(after.iloc[:3])
     with pytest.raises(ValueError, match="learned records outside the run"):
         exp.run(after, verbose=False, continue_run=True)
+
+
+
+def members(cpp):
+    popularity, transition = cpp.PopularityModel(), cpp.TransitionProbabilityModel()
+    popularity_updater, transition_updater = cpp.PopularityModelUpdater(), cpp.TransitionProbabilityModelUpdater()
+    popularity_updater.set_model(popularity)
+    transition_updater.set_model(transition)
+    return popularity, transition, [popularity_updater, transition_updater]
+
+
+class Forecaster(ag.OnlineExperiment):
+    """The exponentially weighted forecaster of the combination docs (random choice of the
+    ranking model, DCG evaluators with their own tie-breaking generators)."""
+
+    def _config(self, top_k, seed):
+        from alpenglow.Getter import Getter as cpp
+
+        popularity, transition, updaters = members(cpp)
+        model = cpp.RandomChoosingCombinedModel(seed=seed)
+        model.add_model(popularity)
+        model.add_model(transition)
+        expert = cpp.RandomChoosingCombinedModelExpertUpdater(eta=0.1, top_k=top_k, loss_type="dcg")
+        expert.set_model(model)
+        return model, [expert, *updaters], []
+
+
+class MergedToplists(ag.OnlineExperiment):
+    def _config(self, top_k, seed):
+        from alpenglow.Getter import Getter as cpp
+
+        popularity, transition, updaters = members(cpp)
+        model = cpp.ToplistCombinationModel(seed=seed, top_k=top_k)
+        model.add_model(popularity)
+        model.add_model(transition)
+        return model, updaters, []
+
+
+class LinearCombination(ag.OnlineExperiment):
+    def _config(self, top_k, seed):
+        from alpenglow.Getter import Getter as cpp
+
+        popularity, transition, updaters = members(cpp)
+        factor = cpp.FactorModel(dimension=5, begin_min=-0.01, begin_max=0.01)
+        factor_updater = cpp.FactorModelGradientUpdater(learning_rate=0.05)
+        factor_updater.set_model(factor)
+        combined = cpp.CombinedModel(log_file_name="", log_frequency=0, use_user_weights=True)
+        for model in (transition, factor, popularity):
+            combined.add_model(model)
+        combiner = cpp.CombinedDoubleLayerModelGradientUpdater(global_learning_rate=0.05, learning_rate=0.05)
+        combiner.set_model(combined)
+        sampler = cpp.UniformNegativeSampleGenerator(negative_rate=4, seed=seed, filter_repeats=True)
+        for model, updater in ((combined, combiner), (factor, factor_updater)):
+            computer = cpp.GradientComputerPointWise()
+            computer.set_objective(cpp.ObjectiveMSE())
+            computer.set_model(model)
+            computer.add_gradient_updater(updater)
+            sampler.add_updater(computer)
+        return combined, [sampler, *updaters], []
+
+
+@pytest.mark.parametrize("cls", [Forecaster, MergedToplists, LinearCombination])
+def test_hand_wired_combinations_resume_exactly(tmp_path, data, cls):
+    full = cls(top_k=30).run(data, verbose=False)
+    path = tmp_path / "run.ckpt"
+    first = interrupted_run(cls(top_k=30), data, 1100, checkpoint=path)
+    rest = cls(top_k=30).run(data, verbose=False, resume=path)
+    assert pd.concat([first, rest]).equals(full)

@@ -58,7 +58,7 @@ class RankingLogs:
 
 # Methods added in Python to some component classes (python/alpenglow/_handwired.py).
 EXTRA_METHODS = {
-    "OnlineExperiment": ["def run(self) -> None: ..."],
+    "OnlineExperiment": ["def run(self, checkpoint: str | None = None, checkpoint_every: int = 0, resume: str | None = None) -> None: ..."],
     "MemoryRankingLogger": ["def set_ranking_logs(self, ranking_logs: RankingLogs) -> None: ...",
                             "def get_ranking_logs(self) -> RankingLogs: ..."],
     "ListConditionalMetaLogger": ["def set_should_run_vector(self, should_run_vector: Any) -> None: ..."],

@@ -11,6 +11,8 @@ These are mixed into the generated classes by :func:`alpenglow._registry.build_c
 
 from __future__ import annotations
 
+import os
+
 from typing import Any, Iterable, Iterator
 
 import numpy as np
@@ -135,7 +137,7 @@ def _loggers(experiment: Any) -> Iterable[Any]:
 class OnlineExperimentMixin:
     """``run()`` for an experiment wired by hand."""
 
-    def run(self) -> None:
+    def run(self, checkpoint: Any = None, checkpoint_every: int = 0, resume: Any = None) -> None:
         """Run the experiment wired by hand: for every record, the loggers, then the
         environment and the updaters in the order added; the end loggers after the last one.
 
@@ -143,13 +145,25 @@ class OnlineExperimentMixin:
         raising :class:`alpenglow.errors.RunInterrupted` (a ``KeyboardInterrupt``, also
         available as ``alpenglow.cpp.CppKeyboardInterrupt``); what the loggers logged so far
         stays readable.
+
+        Parameters
+        ----------
+        checkpoint : str or path, optional
+            Write the whole state of the run to this file every ``checkpoint_every`` records
+            (0: only at the end) and when the run ends (see
+            :meth:`alpenglow.OnlineExperiment.run`).
+        checkpoint_every : int, default 0
+            Records between two checkpoints.
+        resume : str or path, optional
+            Continue from a checkpoint written by the same wiring over the same data.
         """
         from .errors import RunInterrupted
 
         iterators = _wired(self, "set_recommender_data_iterator")
         data = _wired(iterators[-1], "set_recommender_data")[-1:] if iterators else []
         try:
-            _core.run(self._handle)  # type: ignore[attr-defined]
+            _core.run(self._handle, checkpoint=None if checkpoint is None else os.fspath(checkpoint),  # type: ignore[attr-defined]
+                      checkpoint_every=int(checkpoint_every), resume=None if resume is None else os.fspath(resume))
         except KeyboardInterrupt as interrupt:
             if isinstance(interrupt, RunInterrupted):
                 raise
