@@ -25,6 +25,7 @@ pub mod offline_evaluators;
 pub mod offline_learners;
 pub mod online_learners;
 pub mod params;
+pub mod prefetch;
 pub mod random;
 pub mod ranking;
 pub mod record;

@@ -45,6 +45,23 @@ impl Factors {
         self.vectors.get(id as usize).and_then(|v| v.as_deref())
     }
 
+    /// Cache hint for the slot of `id` (first stage of [`Factors::prefetch_vector`]).
+    #[inline(always)]
+    pub fn prefetch_slot(&self, id: u32) {
+        if let Some(slot) = self.vectors.get(id as usize) {
+            crate::prefetch::prefetch(slot);
+        }
+    }
+
+    /// Cache hint for the vector of `id` (reads its slot, best prefetched earlier).
+    #[inline(always)]
+    pub fn prefetch_vector(&self, id: u32) {
+        if let Some(v) = self.get(id) {
+            crate::prefetch::prefetch(v.as_ptr());
+            crate::prefetch::prefetch(v.as_ptr().wrapping_add(v.len().saturating_sub(1)));
+        }
+    }
+
     #[inline]
     pub fn get_mut(&mut self, id: u32) -> Option<&mut [f64]> {
         self.vectors.get_mut(id as usize).and_then(|v| v.as_deref_mut())

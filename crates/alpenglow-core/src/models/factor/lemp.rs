@@ -179,6 +179,31 @@ impl LempContainer {
         }
     }
 
+    /// Cache hint for the slot of `id` (first stage of [`LempContainer::prefetch_stored`]).
+    #[inline(always)]
+    pub fn prefetch_slot(&self, id: u32) {
+        if let Some(slot) = self.slot_of.get(id as usize) {
+            crate::prefetch::prefetch(slot);
+        }
+    }
+
+    /// Cache hint for what [`stored_mut`](Self::stored_mut) and [`updated`](Self::updated)
+    /// touch for `id` (reads its slot, best prefetched earlier).
+    #[inline(always)]
+    pub fn prefetch_stored(&self, id: u32) {
+        let (b, p) = self.slot(id);
+        if let Some(bucket) = self.buckets.get(b as usize) {
+            let (p, d) = (p as usize, self.dimension);
+            if let Some(v) = bucket.vecs.get(p * d..(p + 1) * d) {
+                crate::prefetch::prefetch(v.as_ptr());
+                crate::prefetch::prefetch(v.as_ptr().wrapping_add(d - 1));
+            }
+            if let Some(len) = bucket.lens.get(p) {
+                crate::prefetch::prefetch(len);
+            }
+        }
+    }
+
     /// The stored copy of `id`'s vector when it is in a bucket, to be changed in place
     /// together with the model's own vector; call [`updated`](Self::updated) afterwards.
     #[inline]
