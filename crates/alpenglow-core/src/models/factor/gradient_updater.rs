@@ -56,6 +56,8 @@ const PREFETCH_AHEAD: usize = 4;
 pub struct FactorModelGradientUpdater {
     params: FactorModelGradientUpdaterParameters,
     wiring: FactorModelGradientUpdaterWiring,
+    /// Items of the current cycle whose index entries are brought up to date at its end.
+    pending: Vec<u32>,
 }
 
 impl FactorModelGradientUpdater {
@@ -127,6 +129,7 @@ impl GradientUpdater for FactorModelGradientUpdater {
         _env: &Environment,
     ) -> Option<Result<()>> {
         let params = &self.params;
+        let pending = &mut self.pending;
         crate::gradient::with_own_model(&self.wiring.model, model, |m| {
             if m.lemp_usable() {
                 let (update_p, update_q) = (!params.turn_off_user_factor_updates, !params.turn_off_item_factor_updates);
@@ -141,8 +144,13 @@ impl GradientUpdater for FactorModelGradientUpdater {
                         m.prefetch_item(ahead.item, 2);
                     }
                     let step = |prediction| (-objective.gradient(sample.score, prediction) * params.learning_rate, shrink);
-                    m.plain_step(sample, step, update_p, update_q);
+                    if m.plain_step_index_later(sample, step, update_p, update_q) {
+                        pending.push(sample.item);
+                    }
                 }
+                // Nothing is ranked during the cycle: the index is brought up to date once.
+                m.index_updated(pending);
+                pending.clear();
                 return;
             }
             for sample in samples {
@@ -173,7 +181,7 @@ impl Component for FactorModelGradientUpdater {
     type Wiring = FactorModelGradientUpdaterWiring;
     fn new(params: Self::Params) -> Result<Self> {
         params.validate(Self::NAME)?;
-        Ok(FactorModelGradientUpdater { params, wiring: Default::default() })
+        Ok(FactorModelGradientUpdater { params, wiring: Default::default(), pending: Vec::new() })
     }
     crate::component_accessors!();
 }

@@ -232,6 +232,42 @@ impl LempContainer {
         self.count_update();
     }
 
+    /// [`updated`](Self::updated) for each of `ids` (repeats allowed): every length and bound
+    /// first, then the update count, so that a rebuild it triggers sees current lengths.
+    pub fn updated_all(&mut self, ids: &[u32]) {
+        let d = self.dimension;
+        let mut rare = false;
+        for &id in ids {
+            let (b, p) = self.slot(id);
+            let Some(bucket) = self.buckets.get_mut(b as usize) else { continue };
+            let p = p as usize;
+            let len = length(&bucket.vecs[p * d..(p + 1) * d]);
+            if !len.is_finite() {
+                rare = true;
+                continue;
+            }
+            self.max_len = self.max_len.max(len);
+            bucket.lens[p] = len;
+            bucket.bound = bucket.bound.max(len);
+        }
+        if rare {
+            for &id in ids {
+                let (b, p) = self.slot(id);
+                let (b, p) = (b as usize, p as usize);
+                if let Some(bucket) = self.buckets.get(b)
+                    && !length(&bucket.vecs[p * d..(p + 1) * d]).is_finite()
+                {
+                    let v = bucket.vecs[p * d..(p + 1) * d].to_vec(); // `set` takes it out
+                    self.place(id, &v);
+                }
+            }
+        }
+        self.updates += ids.len().saturating_sub(1);
+        if !ids.is_empty() {
+            self.count_update();
+        }
+    }
+
     fn place(&mut self, id: u32, v: &[f64]) {
         let d = self.dimension;
         let len = if v.len() == d { length(v) } else { f64::NAN };

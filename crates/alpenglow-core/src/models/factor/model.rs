@@ -234,12 +234,22 @@ impl FactorModel {
     /// [`lemp_usable`](Self::lemp_usable)), with `gradient(prediction)`: the arithmetic of
     /// `ensure` + `prediction` + `FactorModelGradientUpdater::step`, with the two vectors
     /// fetched once and the LEMP copy of the item vector changed in the same pass.
-    #[inline]
+    #[cfg(test)]
     pub(super) fn plain_step(&mut self, rec: &RecDat, step: impl FnOnce(f64) -> (f64, f64), update_p: bool, update_q: bool) {
+        if self.plain_step_index_later(rec, step, update_p, update_q) {
+            self.lemp.updated(rec.item);
+        }
+    }
+
+    /// [`plain_step`](Self::plain_step) without the LEMP bookkeeping of the item's changed
+    /// copy: true when the caller must pass the item to
+    /// [`index_updated`](Self::index_updated) before anything is ranked.
+    #[inline]
+    pub(super) fn plain_step_index_later(&mut self, rec: &RecDat, step: impl FnOnce(f64) -> (f64, f64), update_p: bool, update_q: bool) -> bool {
         self.ensure(rec);
         let FactorModel { users, items, lemp, deferred, .. } = self;
         let (Some(pu), Some(qi)) = (users.get_mut(rec.user), items.get_mut(rec.item)) else {
-            return; // a vector could not be created: nothing changes
+            return false; // a vector could not be created: nothing changes
         };
         let (step, shrink) = step(dot(pu, qi) + 0.0 + 0.0);
         // Both from the old values, each as `(x + step * other) + shrink * x`.
@@ -273,11 +283,18 @@ impl FactorModel {
                 }
             }
         }
-        if in_place {
-            self.lemp.updated(rec.item);
-        } else if update_q {
+        if !in_place && update_q {
             self.item_changed(rec.item);
         }
+        in_place
+    }
+
+    /// The LEMP bookkeeping of items whose stored copies [`plain_step_index_later`]
+    /// changed, all at once (their lengths have no dependency on each other, unlike the steps).
+    ///
+    /// [`plain_step_index_later`]: Self::plain_step_index_later
+    pub(super) fn index_updated(&mut self, items: &[u32]) {
+        self.lemp.updated_all(items);
     }
 
     /// Cache hints for the item of a sample that `plain_step` will train some samples later:

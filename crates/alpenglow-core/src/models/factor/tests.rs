@@ -455,7 +455,8 @@ fn plain_step_equals_prediction_then_step() {
             turn_off_item_factor_updates: freeze_q,
             ..Default::default()
         };
-        let (mut slow, mut fast) = (model(p.clone()), model(p));
+        let (mut slow, mut fast, mut batched) = (model(p.clone()), model(p.clone()), model(p));
+        let mut pending = Vec::new();
         let mut up = FactorModelGradientUpdater::new(gp.clone()).unwrap();
         if defer {
             fast.defer_index_updates(true);
@@ -468,7 +469,17 @@ fn plain_step_equals_prediction_then_step() {
             up.step(&mut slow, &r, g);
             let shrink = -gp.regularization_rate * gp.learning_rate;
             fast.plain_step(&r, |pred| (-mse(r.score, pred) * gp.learning_rate, shrink), !freeze_p, !freeze_q);
+            // The same steps with the index brought up to date every 7 samples (a cycle).
+            if batched.plain_step_index_later(&r, |pred| (-mse(r.score, pred) * gp.learning_rate, shrink), !freeze_p, !freeze_q) {
+                pending.push(r.item);
+            }
+            if k % 7 == 6 {
+                batched.index_updated(&pending);
+                pending.clear();
+                batched.lemp().check(batched.item_factors()).unwrap();
+            }
         }
+        batched.index_updated(&pending);
         if defer {
             fast.defer_index_updates(false);
         }
@@ -479,6 +490,12 @@ fn plain_step_equals_prediction_then_step() {
             assert_eq!(slow.user_factor(u), fast.user_factor(u), "user {u}");
         }
         fast.lemp().check(fast.item_factors()).unwrap();
+        if !defer {
+            batched.lemp().check(batched.item_factors()).unwrap();
+        }
+        for i in 0..50 {
+            assert_eq!(batched.item_factor(i), fast.item_factor(i), "item {i}");
+        }
         assert_eq!(fast.lemp().len(), 50);
     }
 }
