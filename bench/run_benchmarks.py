@@ -685,6 +685,114 @@ def search_main(args: argparse.Namespace) -> int:
     return 0
 
 
+#: The live group: FactorExperiment (defaults, dimension 10) trained on a seeded synthetic stream
+#: in which every one of ``n_items`` items occurs, then queried through the live model.
+LIVE = {"n_events": 250_000, "n_users": 10_000, "n_items": 100_000, "seed": 0, "queries": 1000, "k": 10}
+
+
+def live_stream(n_events: int, n_users: int, n_items: int, seed: int, ids: str = "int") -> "pd.DataFrame":
+    """A seeded stream with exactly ``n_items`` distinct items (each at least once, the rest
+    drawn uniformly) and uniformly drawn users; ``ids="str"`` gives string ids (recoded)."""
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    items = np.concatenate([rng.permutation(n_items), rng.integers(0, n_items, n_events - n_items)])
+    rng.shuffle(items)
+    frame = pd.DataFrame({"time": np.arange(n_events), "user": rng.integers(0, n_users, n_events), "item": items})
+    if ids == "str":
+        frame = frame.assign(user="u" + frame["user"].astype(str), item="i" + frame["item"].astype(str))
+    return frame
+
+
+def live_child(spec: dict) -> dict:
+    """Time the live model of a trained FactorExperiment (``spec["ids"]``: int or str ids).
+
+    ``recommend(user, k)`` for ``queries`` users (one call each, wall time in Python including
+    the id lookup and the DataFrame), the core call alone (``_core.live_recommend``) for the
+    same users, and ``predict`` for ``queries`` pairs in one call (median of 20 calls).
+    """
+    import os
+    import statistics
+
+    import pandas as pd
+
+    from alpenglow import _core
+    from alpenglow.experiments import FactorExperiment
+
+    p = LIVE
+    data = live_stream(p["n_events"], p["n_users"], p["n_items"], p["seed"], spec["ids"]).assign(eval=0)
+    exp = FactorExperiment(top_k=p["k"])
+    started = time.perf_counter()
+    exp.run(data, verbose=False)
+    out = {"ids": spec["ids"], "train_s": time.perf_counter() - started, "events": len(data),
+           "items": int(data["item"].nunique()), "users_seen": int(data["user"].nunique())}
+    rng = np.random.default_rng(1)
+    users = rng.choice(pd.unique(data["user"]), p["queries"], replace=False)
+    items = rng.choice(pd.unique(data["item"]), p["queries"])
+    exp.recommend(users[0], k=p["k"])  # first call: builds the id codebooks and the model's index
+
+    def per_call(call) -> list[float]:
+        times = []
+        for user in users:
+            started = time.perf_counter()
+            call(user)
+            times.append(time.perf_counter() - started)
+        return times
+
+    def summary(times: list[float]) -> dict:
+        ms = np.asarray(times) * 1000
+        return {"median_ms": float(np.median(ms)), "p95_ms": float(np.percentile(ms, 95)), "max_ms": float(ms.max())}
+
+    for _ in range(spec["repeat"]):  # the rows are the last pass; earlier ones warm the caches
+        full = per_call(lambda u: exp.recommend(u, k=p["k"]))
+        state = exp._live
+        codes = {u: state.codes["user"].encode_one(u) for u in users}
+        core = per_call(lambda u: _core.live_recommend(state.experiment._handle, state.model._handle, codes[u],
+                                                       p["k"], True))
+        core_all = per_call(lambda u: _core.live_recommend(state.experiment._handle, state.model._handle, codes[u],
+                                                           p["k"], False))
+    out["recommend"], out["core"], out["core_no_exclude"] = summary(full), summary(core), summary(core_all)
+    predict = []
+    for _ in range(20):
+        started = time.perf_counter()
+        exp.predict(users, items)
+        predict.append(time.perf_counter() - started)
+    out["predict_ms"] = statistics.median(predict) * 1000
+    out["load"] = os.getloadavg()
+    return out
+
+
+def live_markdown(rows: list[dict]) -> str:
+    """The live-model table."""
+    p = LIVE
+    lines = [f"Live model: FactorExperiment (dimension 10, defaults) trained on a synthetic stream of "
+             f"{p['n_events']:,} events, {p['n_users']:,} users, {p['n_items']:,} items (seed {p['seed']}); "
+             f"{p['queries']} users, one call each (the last of the passes); target: recommend under 1 ms.",
+             f"Load average at the end: {', '.join(f'{x:.1f}' for x in rows[-1]['load'])} (2 cores).", "",
+             "| ids | call | median ms | p95 ms | max ms |", "|---|---|---:|---:|---:|"]
+    for r in rows:
+        for key, label in (("recommend", f"`recommend(user, k={p['k']})` (Python, whole call)"),
+                           ("core", "`_core.live_recommend` alone (exclude_known)"),
+                           ("core_no_exclude", "`_core.live_recommend` alone (exclude_known=False)")):
+            s = r[key]
+            lines.append(f"| {r['ids']} | {label} | {s['median_ms']:.3f} | {s['p95_ms']:.3f} | {s['max_ms']:.3f} |")
+        lines.append(f"| {r['ids']} | `predict` of {p['queries']} pairs (one call, median of 20) | "
+                     f"{r['predict_ms']:.3f} | | |")
+    lines += ["", "Python overhead per recommend call (median whole call minus median core call): "
+              + ", ".join(f"{r['ids']} ids {r['recommend']['median_ms'] - r['core']['median_ms']:.3f} ms" for r in rows)
+              + "; training run " + ", ".join(f"{r['train_s']:.1f} s" for r in rows) + "."]
+    return "\n".join(lines)
+
+
+def live_main(args: argparse.Namespace) -> int:
+    """``--group live``: the live-model latency benchmark, one child per id type."""
+    rows = [measure({"live": True, "ids": ids, "repeat": args.repeat}) for ids in ("int", "str")]
+    print(live_markdown(rows))
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks and print the Markdown tables.
 
@@ -704,14 +812,16 @@ def main(argv: list[str] | None = None) -> int:
                              "(default: %(default)s)")
     parser.add_argument("--quick", action="store_true", help="skip the 10-million-event synthetic row")
     parser.add_argument("--group", choices=("all", "engine", "factor", "knn", "periodic", "als", "als-ciao", "python",
-                                            "combination", "offline", "search"),
+                                            "combination", "offline", "search", "live"),
                         default="all",
                         help="engine: popularity and transition rows; factor: factor-model rows; "
                              "knn: item-kNN rows; periodic: periodic-retraining rows; als: ALS rows and the "
                              "iALS fit time; als-ciao: ALSOnline on Ciao, not in all; python: models written in "
                              "Python, not in all; combination: combined models, not in all; offline: the "
                              "alpenglow.offline models beside implicit (bench/offline_benchmark.py), not in all; "
-                             "search: parameter search sequential vs 2 threads vs Ray, not in all (default: all)")
+                             "search: parameter search sequential vs 2 threads vs Ray, not in all; live: "
+                             "recommend/predict latency of a trained factor model with 100k items, not in all "
+                             "(default: all)")
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs per dataset row; events/s uses the fastest (default: 3)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also save the rows as JSON")
@@ -719,7 +829,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.child:
         spec = json.loads(args.child)
-        print(json.dumps(search_child(spec) if "search" in spec else child(spec)))
+        runner = search_child if "search" in spec else live_child if "live" in spec else child
+        print(json.dumps(runner(spec)))
         return 0
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -729,6 +840,8 @@ def main(argv: list[str] | None = None) -> int:
         return offline_benchmark.main(["--data-dir", str(args.data_dir)])
     if args.group == "search":
         return search_main(args)
+    if args.group == "live":
+        return live_main(args)
     rows = []
     for spec in plan(args.data_dir, args.quick, args.repeat, args.group):
         print(f"running {spec['dataset']} {spec['experiment']} exclude_known={spec['exclude_known']} ...",
