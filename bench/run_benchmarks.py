@@ -527,10 +527,12 @@ SEARCH_GRID = {"learning_rate": [0.03, 0.05, 0.08, 0.1], "negative_rate": [10, 3
 
 
 def search_child(spec: dict) -> dict:
-    """Time the grid sequentially, on 2 threads and on a local Ray with 2 CPUs (medians).
+    """Time the grid sequentially, on 2 threads (longest first, and in grid order) and on a
+    local Ray with 2 CPUs (medians).
 
-    Every mode runs ``repeat`` times after one warm-up run (for Ray the warm-up also starts the
-    workers); the tables must be identical. The Ray per-task overhead is measured with 12 tiny
+    Every mode runs ``repeat`` times after one warm-up run (the sequential and thread modes in
+    turn, round by round; for Ray the warm-up also starts the workers); the tables must be
+    identical. The Ray per-task overhead is measured with 12 tiny
     configurations (a 50-event stream), whose runs cost nothing.
     """
     import os
@@ -571,8 +573,26 @@ def search_child(spec: dict) -> dict:
             cores[key] = (cpu() - cpu_before) / wall  # cores this process got (its own CPU time / wall)
         return tables[0], statistics.median(times), times
 
+    def timed_modes(makers: dict, runs=repeat, frame=data) -> tuple:
+        """Every mode once (warm-up), then ``runs`` rounds of every mode in turn: a change of
+        the machine's load hits every mode alike."""
+        for make in makers.values():
+            make().run(frame, verbose=False)
+        tables: dict = {}
+        times: dict = {k: [] for k in makers}
+        used = dict.fromkeys(makers, 0.0)
+        for _ in range(runs):
+            for key, make in makers.items():
+                cpu_before, started = cpu(), time.perf_counter()
+                table = make().run(frame, verbose=False)
+                times[key].append(time.perf_counter() - started)
+                used[key] += cpu() - cpu_before
+                tables.setdefault(key, table)
+        for key in makers:
+            cores[key] = used[key] / sum(times[key])  # cores this process got (its own CPU time / wall)
+        return tables, {k: statistics.median(v) for k, v in times.items()}, times
+
     exp = lambda: FactorExperiment(top_k=TOP_K)  # noqa: E731
-    seq, t_seq, seq_times = timed(lambda: grid(ParameterSearch(exp(), DcgScore)), key="seq")
     # Sample the scheduler state of the worker threads (Linux /proc): runnable (R) means running
     # or waiting for a core, anything else blocked (a lock would show here, machine load not).
     import threading
@@ -598,11 +618,17 @@ def search_child(spec: dict) -> dict:
     sampler = threading.Thread(target=sample, daemon=True)
     if os.path.isdir("/proc/self/task"):
         sampler.start()
-    thr, t_thr, thr_times = timed(lambda: grid(ThreadedParameterSearch(exp(), DcgScore, threads=2, use_process_pool=False)),
-                                  key="threads")
+    threaded = lambda schedule: grid(ThreadedParameterSearch(exp(), DcgScore, threads=2,  # noqa: E731
+                                                             use_process_pool=False, schedule=schedule))
+    tables, medians, times = timed_modes({"seq": lambda: grid(ParameterSearch(exp(), DcgScore)),
+                                          "threads": lambda: threaded("longest_first"),
+                                          "threads_grid": lambda: threaded("grid")})
     stop.set()
-    out = {"configurations": len(seq), "seq_s": t_seq, "threads_s": t_thr, "seq_times": seq_times,
-           "threads_times": thr_times, "threads_equal": bool(thr.equals(seq)), "cores": cores,
+    seq, t_seq = tables["seq"], medians["seq"]
+    out = {"configurations": len(seq), "seq_s": t_seq, "threads_s": medians["threads"], "seq_times": times["seq"],
+           "threads_times": times["threads"], "threads_equal": bool(tables["threads"].equals(seq)),
+           "threads_grid_s": medians["threads_grid"], "threads_grid_times": times["threads_grid"],
+           "threads_grid_equal": bool(tables["threads_grid"].equals(seq)), "cores": cores,
            "thread_states": {"runnable": states.get(True, 0), "blocked": states.get(False, 0)}}
     try:
         import ray
@@ -628,7 +654,7 @@ def search_child(spec: dict) -> dict:
             return search
 
         _, t_tiny_ray, _ = timed(lambda: tiny_grid(ThreadedParameterSearch(PopularityExperiment(), DcgScore, threads=2,
-                                                                            backend="ray")), frame=tiny)
+                                                                            backend="ray", schedule="grid")), frame=tiny)
         _, t_tiny_seq, _ = timed(lambda: tiny_grid(ParameterSearch(PopularityExperiment(), DcgScore)), frame=tiny)
         out.update(tiny_ray_s=t_tiny_ray, tiny_seq_s=t_tiny_seq)
         ray.shutdown()
@@ -647,8 +673,11 @@ def search_markdown(r: dict) -> str:
              "| mode | wall s (median) | runs s | speed-up | table equal to sequential |", "|---|---:|---|---:|---|"]
     fmt = lambda ts: ", ".join(f"{t:.2f}" for t in ts)  # noqa: E731
     lines.append(f"| sequential | {r['seq_s']:.2f} | {fmt(r['seq_times'])} | 1.00 | - |")
-    lines.append(f"| 2 threads | {r['threads_s']:.2f} | {fmt(r['threads_times'])} | {r['seq_s'] / r['threads_s']:.2f} "
-                 f"| {r['threads_equal']} |")
+    lines.append(f"| 2 threads, longest first (pilot runs) | {r['threads_s']:.2f} | {fmt(r['threads_times'])} "
+                 f"| {r['seq_s'] / r['threads_s']:.2f} | {r['threads_equal']} |")
+    if "threads_grid_s" in r:
+        lines.append(f"| 2 threads, grid order | {r['threads_grid_s']:.2f} | {fmt(r['threads_grid_times'])} "
+                     f"| {r['seq_s'] / r['threads_grid_s']:.2f} | {r['threads_grid_equal']} |")
     if "ray_s" in r:
         lines.append(f"| Ray, 2 local CPUs | {r['ray_s']:.2f} | {fmt(r['ray_times'])} | {r['seq_s'] / r['ray_s']:.2f} "
                      f"| {r['ray_equal']} |")
@@ -662,7 +691,8 @@ def search_markdown(r: dict) -> str:
     c = r.get("cores", {})
     if c:
         lines += ["", f"CPU the benchmark process got (its CPU time / wall): sequential {c['seq']:.2f} cores, "
-                      f"2 threads {c['threads']:.2f} cores ({c['threads'] / c['seq']:.2f}x); on an idle machine "
+                      f"2 threads {c['threads']:.2f} cores ({c['threads'] / c['seq']:.2f}x)"
+                      + (f", grid order {c['threads_grid']:.2f}" if "threads_grid" in c else "") + "; on an idle machine "
                       "these are 1 and 2, and the wall-time speed-ups above are capped by the load."]
     st = r.get("thread_states", {})
     if st.get("runnable"):
