@@ -114,17 +114,19 @@ def pilot_cost(model: Any, settings: dict, args: tuple, kwargs: dict, stop: Any 
     """Estimated relative cost of one configuration, from a pilot run on a prefix of the stream.
 
     The configuration runs on a deep copy of ``model`` and is stopped after ``PILOT_FRACTION``
-    of the records; the estimate is the wall time of its replay loop from record
-    ``PILOT_EVERY`` to the stop (the set-up before is left out). It measures what the
-    configuration costs on this data and machine, whatever its parameters mean. Nothing of the
-    pilot is kept; its output file, if any, is not written.
+    of the records; the estimate is the CPU time of the running thread over its replay loop
+    from record ``PILOT_EVERY`` to the stop (the set-up before is left out). It measures what
+    the configuration costs on this data, whatever its parameters mean, and unlike wall time
+    it does not count the moments the thread waits for a core (other pilots, other programs);
+    work a model spreads over a thread pool of the core is not counted. Nothing of the pilot
+    is kept; its output file, if any, is not written.
 
     Module-level so that process pools and Ray workers can pickle it by reference.
 
     Returns
     -------
     float
-        Seconds; 0.0 for a stream shorter than ``PILOT_MIN_RECORDS`` (no estimate), ``inf``
+        CPU seconds; 0.0 for a stream shorter than ``PILOT_MIN_RECORDS`` (no estimate), ``inf``
         when the pilot fails (the configuration then runs first and reports its error early).
     """
     experiment = copy.deepcopy(model)
@@ -138,7 +140,7 @@ def pilot_cost(model: Any, settings: dict, args: tuple, kwargs: dict, stop: Any 
             raise KeyboardInterrupt("parameter search stopped")
         if total < PILOT_MIN_RECORDS:
             raise _PilotDone
-        marks.append(time.perf_counter())
+        marks.append(time.thread_time())
         if len(marks) > 1 and done >= PILOT_FRACTION * total:
             raise _PilotDone
 
