@@ -72,8 +72,9 @@ class ThreadedParameterSearch(ParameterSearch):
         Order in which the configurations are started. ``"longest_first"``: each
         configuration first replays the first 2% of the stream (a pilot run, in parallel,
         discarded) to measure its cost, then the full runs start from the costliest, so the
-        last runs to finish are short ones and no worker idles at the end. ``"grid"``: grid
-        order, no pilot. The table is the same either way.
+        last runs to finish are short ones and no worker idles at the end (the cost is the CPU
+        time of the pilot's thread, which other load on the machine does not inflate).
+        ``"grid"``: grid order, no pilot. The table is the same either way.
 
     Notes
     -----
@@ -81,7 +82,8 @@ class ThreadedParameterSearch(ParameterSearch):
     every run is deterministic whatever runs beside it, and the rows are in grid order whatever
     the order of execution. The pilot runs cost about 2% of the search; they are skipped when
     there are no more configurations than workers, with one worker, and for a model that is
-    not an :class:`~alpenglow.OnlineExperiment`. Ctrl-C stops every worker and raises
+    not an :class:`~alpenglow.OnlineExperiment`; streams under 10,240 records get no
+    estimate (grid order). Ctrl-C stops every worker and raises
     :class:`alpenglow.errors.RunInterrupted` whose ``results`` hold the finished rows.
     """
 
