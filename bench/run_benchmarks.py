@@ -527,10 +527,12 @@ SEARCH_GRID = {"learning_rate": [0.03, 0.05, 0.08, 0.1], "negative_rate": [10, 3
 
 
 def search_child(spec: dict) -> dict:
-    """Time the grid sequentially, on 2 threads and on a local Ray with 2 CPUs (medians).
+    """Time the grid sequentially, on 2 threads (longest first, and in grid order) and on a
+    local Ray with 2 CPUs (medians).
 
-    Every mode runs ``repeat`` times after one warm-up run (for Ray the warm-up also starts the
-    workers); the tables must be identical. The Ray per-task overhead is measured with 12 tiny
+    Every mode runs ``repeat`` times after one warm-up run (the sequential and thread modes in
+    turn, round by round; for Ray the warm-up also starts the workers); the tables must be
+    identical. The Ray per-task overhead is measured with 12 tiny
     configurations (a 50-event stream), whose runs cost nothing.
     """
     import os
@@ -571,19 +573,44 @@ def search_child(spec: dict) -> dict:
             cores[key] = (cpu() - cpu_before) / wall  # cores this process got (its own CPU time / wall)
         return tables[0], statistics.median(times), times
 
+    def timed_modes(makers: dict, runs=repeat, frame=data) -> tuple:
+        """Every mode once (warm-up), then ``runs`` rounds of every mode in turn: a change of
+        the machine's load hits every mode alike."""
+        for make in makers.values():
+            make().run(frame, verbose=False)
+        tables: dict = {}
+        times: dict = {k: [] for k in makers}
+        used = dict.fromkeys(makers, 0.0)
+        for _ in range(runs):
+            for key, make in makers.items():
+                if key in sampled:
+                    sampling.set()
+                cpu_before, started = cpu(), time.perf_counter()
+                table = make().run(frame, verbose=False)
+                sampling.clear()
+                times[key].append(time.perf_counter() - started)
+                used[key] += cpu() - cpu_before
+                tables.setdefault(key, table)
+        for key in makers:
+            cores[key] = used[key] / sum(times[key])  # cores this process got (its own CPU time / wall)
+        return tables, {k: statistics.median(v) for k, v in times.items()}, times
+
     exp = lambda: FactorExperiment(top_k=TOP_K)  # noqa: E731
-    seq, t_seq, seq_times = timed(lambda: grid(ParameterSearch(exp(), DcgScore)), key="seq")
     # Sample the scheduler state of the worker threads (Linux /proc): runnable (R) means running
     # or waiting for a core, anything else blocked (a lock would show here, machine load not).
     import threading
 
     states: dict = {}
     stop = threading.Event()
-    skip = {threading.get_native_id()}
+    sampling = threading.Event()  # set while a thread search runs
+    sampled = ("threads", "threads_grid")
+    skip = set(int(t) for t in os.listdir("/proc/self/task")) if os.path.isdir("/proc/self/task") else set()
 
     def sample() -> None:
-        skip.add(threading.get_native_id())
+        skip.add(threading.get_native_id())  # the main thread and threads of numpy & co: not sampled
         while not stop.is_set():
+            if not sampling.wait(0.1):
+                continue
             for tid in os.listdir("/proc/self/task"):
                 if int(tid) in skip:
                     continue
@@ -598,11 +625,17 @@ def search_child(spec: dict) -> dict:
     sampler = threading.Thread(target=sample, daemon=True)
     if os.path.isdir("/proc/self/task"):
         sampler.start()
-    thr, t_thr, thr_times = timed(lambda: grid(ThreadedParameterSearch(exp(), DcgScore, threads=2, use_process_pool=False)),
-                                  key="threads")
+    threaded = lambda schedule: grid(ThreadedParameterSearch(exp(), DcgScore, threads=2,  # noqa: E731
+                                                             use_process_pool=False, schedule=schedule))
+    tables, medians, times = timed_modes({"seq": lambda: grid(ParameterSearch(exp(), DcgScore)),
+                                          "threads": lambda: threaded("longest_first"),
+                                          "threads_grid": lambda: threaded("grid")})
     stop.set()
-    out = {"configurations": len(seq), "seq_s": t_seq, "threads_s": t_thr, "seq_times": seq_times,
-           "threads_times": thr_times, "threads_equal": bool(thr.equals(seq)), "cores": cores,
+    seq, t_seq = tables["seq"], medians["seq"]
+    out = {"configurations": len(seq), "seq_s": t_seq, "threads_s": medians["threads"], "seq_times": times["seq"],
+           "threads_times": times["threads"], "threads_equal": bool(tables["threads"].equals(seq)),
+           "threads_grid_s": medians["threads_grid"], "threads_grid_times": times["threads_grid"],
+           "threads_grid_equal": bool(tables["threads_grid"].equals(seq)), "cores": cores,
            "thread_states": {"runnable": states.get(True, 0), "blocked": states.get(False, 0)}}
     try:
         import ray
@@ -628,7 +661,7 @@ def search_child(spec: dict) -> dict:
             return search
 
         _, t_tiny_ray, _ = timed(lambda: tiny_grid(ThreadedParameterSearch(PopularityExperiment(), DcgScore, threads=2,
-                                                                            backend="ray")), frame=tiny)
+                                                                            backend="ray", schedule="grid")), frame=tiny)
         _, t_tiny_seq, _ = timed(lambda: tiny_grid(ParameterSearch(PopularityExperiment(), DcgScore)), frame=tiny)
         out.update(tiny_ray_s=t_tiny_ray, tiny_seq_s=t_tiny_seq)
         ray.shutdown()
@@ -647,8 +680,11 @@ def search_markdown(r: dict) -> str:
              "| mode | wall s (median) | runs s | speed-up | table equal to sequential |", "|---|---:|---|---:|---|"]
     fmt = lambda ts: ", ".join(f"{t:.2f}" for t in ts)  # noqa: E731
     lines.append(f"| sequential | {r['seq_s']:.2f} | {fmt(r['seq_times'])} | 1.00 | - |")
-    lines.append(f"| 2 threads | {r['threads_s']:.2f} | {fmt(r['threads_times'])} | {r['seq_s'] / r['threads_s']:.2f} "
-                 f"| {r['threads_equal']} |")
+    lines.append(f"| 2 threads, longest first (pilot runs) | {r['threads_s']:.2f} | {fmt(r['threads_times'])} "
+                 f"| {r['seq_s'] / r['threads_s']:.2f} | {r['threads_equal']} |")
+    if "threads_grid_s" in r:
+        lines.append(f"| 2 threads, grid order | {r['threads_grid_s']:.2f} | {fmt(r['threads_grid_times'])} "
+                     f"| {r['seq_s'] / r['threads_grid_s']:.2f} | {r['threads_grid_equal']} |")
     if "ray_s" in r:
         lines.append(f"| Ray, 2 local CPUs | {r['ray_s']:.2f} | {fmt(r['ray_times'])} | {r['seq_s'] / r['ray_s']:.2f} "
                      f"| {r['ray_equal']} |")
@@ -662,12 +698,13 @@ def search_markdown(r: dict) -> str:
     c = r.get("cores", {})
     if c:
         lines += ["", f"CPU the benchmark process got (its CPU time / wall): sequential {c['seq']:.2f} cores, "
-                      f"2 threads {c['threads']:.2f} cores ({c['threads'] / c['seq']:.2f}x); on an idle machine "
+                      f"2 threads {c['threads']:.2f} cores ({c['threads'] / c['seq']:.2f}x)"
+                      + (f", grid order {c['threads_grid']:.2f}" if "threads_grid" in c else "") + "; on an idle machine "
                       "these are 1 and 2, and the wall-time speed-ups above are capped by the load."]
     st = r.get("thread_states", {})
     if st.get("runnable"):
-        lines.append(f"Worker threads of the thread search (every 10 ms, the waiting main thread excluded, so "
-                     f"idle pool threads between tasks count as blocked): runnable {st['runnable']}, blocked "
+        lines.append(f"Worker threads of the thread searches (every 10 ms while they run; threads that existed "
+                     f"before, like the main one, excluded; idle pool threads between tasks count as blocked): runnable {st['runnable']}, blocked "
                      f"{st['blocked']} samples: runs wait for a core, not for a lock.")
     return "\n".join(lines)
 
@@ -682,6 +719,122 @@ def search_main(args: argparse.Namespace) -> int:
     print(search_markdown(row))
     if args.json:
         args.json.write_text(json.dumps(row, indent=2))
+    return 0
+
+
+#: The live group: FactorExperiment (defaults, dimension 10) trained on a seeded synthetic stream
+#: in which every one of ``n_items`` items occurs, then queried through the live model.
+LIVE = {"n_events": 250_000, "n_users": 10_000, "n_items": 100_000, "seed": 0, "queries": 1000, "k": 10}
+
+
+def live_stream(n_events: int, n_users: int, n_items: int, seed: int, ids: str = "int") -> "pd.DataFrame":
+    """A seeded stream with exactly ``n_items`` distinct items (each at least once, the rest
+    drawn uniformly) and uniformly drawn users; ``ids="str"`` gives string ids (recoded)."""
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    items = np.concatenate([rng.permutation(n_items), rng.integers(0, n_items, n_events - n_items)])
+    rng.shuffle(items)
+    frame = pd.DataFrame({"time": np.arange(n_events), "user": rng.integers(0, n_users, n_events), "item": items})
+    if ids == "str":
+        frame = frame.assign(user="u" + frame["user"].astype(str), item="i" + frame["item"].astype(str))
+    return frame
+
+
+def live_child(spec: dict) -> dict:
+    """Time the live model of a trained FactorExperiment (``spec["ids"]``: int or str ids).
+
+    ``recommend(user, k)`` for ``queries`` users (one call each, wall time in Python including
+    the id lookup and the DataFrame), the core call alone (``_core.live_recommend``) for the
+    same users, and ``predict`` for ``queries`` pairs in one call (median of 20 calls).
+    """
+    import os
+    import statistics
+
+    import pandas as pd
+
+    from alpenglow import _core
+    from alpenglow.experiments import FactorExperiment
+
+    p = LIVE
+    data = live_stream(p["n_events"], p["n_users"], p["n_items"], p["seed"], spec["ids"]).assign(eval=0)
+    exp = FactorExperiment(top_k=p["k"])
+    started = time.perf_counter()
+    exp.run(data, verbose=False)
+    out = {"ids": spec["ids"], "train_s": time.perf_counter() - started, "events": len(data),
+           "items": int(data["item"].nunique()), "users_seen": int(data["user"].nunique())}
+    rng = np.random.default_rng(1)
+    users = rng.choice(pd.unique(data["user"]), p["queries"], replace=False)
+    items = rng.choice(pd.unique(data["item"]), p["queries"])
+    exp.recommend(users[0], k=p["k"])  # first call: builds the id codebooks and the model's index
+
+    def per_call(call) -> list[float]:
+        times = []
+        for user in users:
+            started = time.perf_counter()
+            call(user)
+            times.append(time.perf_counter() - started)
+        return times
+
+    def summary(times: list[float]) -> dict:
+        ms = np.asarray(times) * 1000
+        return {"median_ms": float(np.median(ms)), "p95_ms": float(np.percentile(ms, 95)), "max_ms": float(ms.max())}
+
+    state = exp._live
+    codes = {u: state.codes["user"].encode_one(u) for u in users}
+    for _ in range(spec["repeat"]):  # the rows are the last pass; earlier ones warm the caches
+        full, core, overhead = [], [], []
+        for user in users:  # the whole call and the core call alone, back to back for each user
+            started = time.perf_counter()
+            _core.live_recommend(state.experiment._handle, state.model._handle, codes[user], p["k"], True)
+            core.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            exp.recommend(user, k=p["k"])
+            full.append(time.perf_counter() - started)
+            overhead.append(full[-1] - core[-1])
+        core_all = per_call(lambda u: _core.live_recommend(state.experiment._handle, state.model._handle, codes[u],
+                                                           p["k"], False))
+    out["recommend"], out["core"], out["core_no_exclude"] = summary(full), summary(core), summary(core_all)
+    out["python_overhead_ms"] = float(np.median(overhead)) * 1000
+    predict = []
+    for _ in range(20):
+        started = time.perf_counter()
+        exp.predict(users, items)
+        predict.append(time.perf_counter() - started)
+    out["predict_ms"] = statistics.median(predict) * 1000
+    out["load"] = os.getloadavg()
+    return out
+
+
+def live_markdown(rows: list[dict]) -> str:
+    """The live-model table."""
+    p = LIVE
+    lines = [f"Live model: FactorExperiment (dimension 10, defaults) trained on a synthetic stream of "
+             f"{p['n_events']:,} events, {p['n_users']:,} users, {p['n_items']:,} items (seed {p['seed']}); "
+             f"{p['queries']} users, one call each (the last of the passes); target: recommend under 1 ms.",
+             f"Load average at the end: {', '.join(f'{x:.1f}' for x in rows[-1]['load'])} (2 cores).", "",
+             "| ids | call | median ms | p95 ms | max ms |", "|---|---|---:|---:|---:|"]
+    for r in rows:
+        for key, label in (("recommend", f"`recommend(user, k={p['k']})` (Python, whole call)"),
+                           ("core", "`_core.live_recommend` alone (exclude_known)"),
+                           ("core_no_exclude", "`_core.live_recommend` alone (exclude_known=False)")):
+            s = r[key]
+            lines.append(f"| {r['ids']} | {label} | {s['median_ms']:.3f} | {s['p95_ms']:.3f} | {s['max_ms']:.3f} |")
+        lines.append(f"| {r['ids']} | `predict` of {p['queries']} pairs (one call, median of 20) | "
+                     f"{r['predict_ms']:.3f} | | |")
+    lines += ["", "Python overhead per recommend call (median over the users of the whole call minus the core "
+              "call for the same user, back to back): "
+              + ", ".join(f"{r['ids']} ids {r['python_overhead_ms']:.3f} ms" for r in rows)
+              + "; training run " + ", ".join(f"{r['train_s']:.1f} s" for r in rows) + "."]
+    return "\n".join(lines)
+
+
+def live_main(args: argparse.Namespace) -> int:
+    """``--group live``: the live-model latency benchmark, one child per id type."""
+    rows = [measure({"live": True, "ids": ids, "repeat": args.repeat}) for ids in ("int", "str")]
+    print(live_markdown(rows))
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2))
     return 0
 
 
@@ -704,14 +857,16 @@ def main(argv: list[str] | None = None) -> int:
                              "(default: %(default)s)")
     parser.add_argument("--quick", action="store_true", help="skip the 10-million-event synthetic row")
     parser.add_argument("--group", choices=("all", "engine", "factor", "knn", "periodic", "als", "als-ciao", "python",
-                                            "combination", "offline", "search"),
+                                            "combination", "offline", "search", "live"),
                         default="all",
                         help="engine: popularity and transition rows; factor: factor-model rows; "
                              "knn: item-kNN rows; periodic: periodic-retraining rows; als: ALS rows and the "
                              "iALS fit time; als-ciao: ALSOnline on Ciao, not in all; python: models written in "
                              "Python, not in all; combination: combined models, not in all; offline: the "
                              "alpenglow.offline models beside implicit (bench/offline_benchmark.py), not in all; "
-                             "search: parameter search sequential vs 2 threads vs Ray, not in all (default: all)")
+                             "search: parameter search sequential vs 2 threads vs Ray, not in all; live: "
+                             "recommend/predict latency of a trained factor model with 100k items, not in all "
+                             "(default: all)")
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs per dataset row; events/s uses the fastest (default: 3)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also save the rows as JSON")
@@ -719,7 +874,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.child:
         spec = json.loads(args.child)
-        print(json.dumps(search_child(spec) if "search" in spec else child(spec)))
+        runner = search_child if "search" in spec else live_child if "live" in spec else child
+        print(json.dumps(runner(spec)))
         return 0
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -729,6 +885,8 @@ def main(argv: list[str] | None = None) -> int:
         return offline_benchmark.main(["--data-dir", str(args.data_dir)])
     if args.group == "search":
         return search_main(args)
+    if args.group == "live":
+        return live_main(args)
     rows = []
     for spec in plan(args.data_dir, args.quick, args.repeat, args.group):
         print(f"running {spec['dataset']} {spec['experiment']} exclude_known={spec['exclude_known']} ...",

@@ -220,3 +220,36 @@ def test_ids_without_recoding():
     np.testing.assert_allclose(exp.predict([5, 5, 5], [99, 10, 3]), np.log([3.0, 3.0, 2.0]) / np.log(3.0))
     assert exp.recommend(5, k=5)["item"].tolist() == [10, 3]
     assert exp.predict(np.array([], dtype=int), np.array([], dtype=int)).shape == (0,)
+
+
+@pytest.mark.parametrize("recode", [True, False])
+def test_single_id_lookup_equals_the_array_path(recode):
+    """recommend() looks one user up by hash (Codebook.encode_one): the same code as the array
+    path for every known id, and the same KeyError for anything else."""
+    from alpenglow._live import Codebook
+
+    df = stream(200, 30, 40, 9)
+    for data in ([df, named(df)] if recode else [df]):
+        exp = PopularityExperiment()
+        exp.run(data, verbose=False, recode=recode)
+        book = exp._live.codes["user"]
+        assert isinstance(book, Codebook)
+        if data["user"].dtype == object:
+            assert book.index is not None  # recoded: a pandas Index lookup
+        known = list(pd.unique(data["user"]))
+        extra = [np.int64(known[0]), float(known[0])] if data["user"].dtype.kind == "i" else []
+
+        def outcome(lookup, user):
+            try:
+                return int(lookup(user))
+            except KeyError as error:
+                return str(error)
+
+        for user in known + extra + ["nobody", 10**9, -1, 3.5, True, None, 30, "u30"]:
+            assert outcome(book.encode_one, user) == outcome(lambda u: book.encode([u])[0], user), user
+        assert all(isinstance(outcome(book.encode_one, u), int) for u in known)
+        assert "unknown user" in outcome(book.encode_one, "nobody")
+        user = known[3]
+        expected = exp.recommend(user, k=5)
+        assert expected.equals(pd.DataFrame({"item": expected["item"].to_numpy(), "score": expected["score"].to_numpy(),
+                                             "rank": np.arange(1, len(expected) + 1)}))

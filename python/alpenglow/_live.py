@@ -67,6 +67,22 @@ class Codebook:
             codes = self.index.get_indexer(values)
         return codes.astype(np.uint32)
 
+    def encode_one(self, value: Any) -> int:
+        """The code of one id (what ``encode([value])[0]`` gives), without building arrays: a
+        hash lookup of the id, which keeps a live ``recommend`` call cheap."""
+        if self.index is None:
+            if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)) \
+                    and 0 <= value < len(self.seen) and self.seen[value]:
+                return int(value)
+        else:
+            try:
+                position = self.index.get_loc(value)
+            except (KeyError, TypeError, ValueError, pd.errors.InvalidIndexError):
+                position = None
+            if isinstance(position, (int, np.integer)):
+                return int(position)
+        return int(self.encode([value])[0])  # not found here: the general path names the id
+
     def decode(self, codes: np.ndarray) -> np.ndarray:
         return codes.astype(np.int64) if self.index is None else self.index.to_numpy()[codes]
 
@@ -111,11 +127,12 @@ def recommend(experiment: Any, user: Any, k: int = 10, exclude_known: bool = Tru
     state = _state(experiment)
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
         raise ParameterError(f"k must be a positive integer, got {k!r}")
-    code = int(state.codes["user"].encode([user])[0])
+    code = state.codes["user"].encode_one(user)
     items, scores = _core.live_recommend(state.experiment._handle, state.model._handle, code, int(k),
                                          bool(exclude_known))
+    # Every column is a new array of this call: the frame takes them without copying.
     return pd.DataFrame({"item": state.codes["item"].decode(items), "score": scores,
-                         "rank": np.arange(1, len(items) + 1, dtype=np.int64)})
+                         "rank": np.arange(1, len(items) + 1, dtype=np.int64)}, copy=False)
 
 
 def predict(experiment: Any, users: Any, items: Any) -> np.ndarray:

@@ -13,6 +13,7 @@ import difflib
 import itertools
 import math
 import pickle
+import time
 from typing import Any, Callable, Iterable, Sequence
 
 import pandas as pd
@@ -94,6 +95,89 @@ def evaluate_configuration(model: Any, Score: Callable, settings: dict, args: tu
         experiment._run_hook = hook
     result = experiment.run(*args, **kwargs)
     return float(Score(result).mean())
+
+
+#: Share of the stream a pilot run replays to estimate a configuration's cost.
+PILOT_FRACTION = 0.02
+#: Records between the pilot's clock readings; the first reading is taken after this many, so
+#: the estimate leaves out the run's set-up (input conversion, building the components).
+PILOT_EVERY = 512
+#: Streams shorter than this get no estimate (every cost 0: grid order); their runs are short.
+PILOT_MIN_RECORDS = 20 * PILOT_EVERY
+
+
+class _PilotDone(Exception):
+    """Raised by the pilot's hook to end the pilot run."""
+
+
+def pilot_cost(model: Any, settings: dict, args: tuple, kwargs: dict, stop: Any = None) -> float:
+    """Estimated relative cost of one configuration, from a pilot run on a prefix of the stream.
+
+    The configuration runs on a deep copy of ``model`` and is stopped after ``PILOT_FRACTION``
+    of the records; the estimate is the CPU time of the running thread over its replay loop
+    from record ``PILOT_EVERY`` to the stop (the set-up before is left out). It measures what
+    the configuration costs on this data, whatever its parameters mean, and unlike wall time
+    it does not count the moments the thread waits for a core (other pilots, other programs);
+    work a model spreads over a thread pool of the core is not counted. Nothing of the pilot
+    is kept; its output file, if any, is not written.
+
+    Module-level so that process pools and Ray workers can pickle it by reference.
+
+    Returns
+    -------
+    float
+        CPU seconds; 0.0 for a stream shorter than ``PILOT_MIN_RECORDS`` (no estimate), ``inf``
+        when the pilot fails (the configuration then runs first and reports its error early).
+    """
+    experiment = copy.deepcopy(model)
+    for name, value in settings.items():
+        experiment.set_parameter(name, value)
+    experiment.set_parameter("out_file", None)
+    marks: list[float] = []
+
+    def hook(done: int, total: int, results_since: Any) -> None:
+        if stop is not None and stop.is_set():
+            raise KeyboardInterrupt("parameter search stopped")
+        if total < PILOT_MIN_RECORDS:
+            raise _PilotDone
+        marks.append(time.thread_time())
+        if len(marks) > 1 and done >= PILOT_FRACTION * total:
+            raise _PilotDone
+
+    experiment._run_hook = hook
+    experiment._run_hook_every = PILOT_EVERY
+    kwargs = {k: v for k, v in kwargs.items() if k != "out_file"}
+    kwargs["verbose"] = False
+    try:
+        experiment.run(*args, **kwargs)
+    except _PilotDone:
+        pass
+    except KeyboardInterrupt:
+        raise
+    except Exception:  # noqa: BLE001 - the full run reports it with the configuration
+        return math.inf
+    return marks[-1] - marks[0] if len(marks) > 1 else 0.0
+
+
+def can_pilot(model: Any) -> bool:
+    """Whether ``model`` can be stopped after a prefix (an :class:`OnlineExperiment`)."""
+    from ..OnlineExperiment import OnlineExperiment
+
+    return isinstance(model, OnlineExperiment)
+
+
+def longest_first(costs: Sequence[float]) -> list[int]:
+    """Positions of ``costs`` from the largest to the smallest; equal costs keep their order.
+
+    Starting the longest runs first (LPT list scheduling) keeps the workers busy to the end:
+    the runs left for the last moments are the short ones.
+
+    Examples
+    --------
+    >>> longest_first([1.0, float("inf"), 3.0, 3.0, 0.0])
+    [1, 2, 3, 0, 4]
+    """
+    return sorted(range(len(costs)), key=lambda k: -costs[k])
 
 
 class ParameterSearch:
