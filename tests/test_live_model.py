@@ -253,3 +253,26 @@ def test_single_id_lookup_equals_the_array_path(recode):
         expected = exp.recommend(user, k=5)
         assert expected.equals(pd.DataFrame({"item": expected["item"].to_numpy(), "score": expected["score"].to_numpy(),
                                              "rank": np.arange(1, len(expected) + 1)}))
+
+
+def test_recommend_of_a_factor_model_equals_the_scan_over_every_item():
+    """The factor model's fast top list (LEMP index) gives the brute-force list: every item
+    scored with predict, best first, ties by first appearance (code), known items left out."""
+    from alpenglow.experiments import FactorExperiment
+
+    rng = np.random.RandomState(11)
+    n = 6000
+    df = pd.DataFrame({"time": np.arange(n), "user": rng.randint(0, 80, n), "item": rng.zipf(1.3, n) % 700})
+    exp = FactorExperiment(top_k=50, negative_rate=5, seed=5)
+    exp.run(df, verbose=False)
+    items = pd.unique(df["item"])
+    for user in pd.unique(df["user"])[:40]:
+        for k, exclude in ((1, True), (10, True), (25, False)):
+            got = exp.recommend(user, k=k, exclude_known=exclude)
+            scores = exp.predict(np.full(len(items), user), items)
+            frame = pd.DataFrame({"item": items, "score": scores, "code": np.arange(len(items))})
+            if exclude:
+                frame = frame[~frame["item"].isin(df.loc[df["user"] == user, "item"])]
+            best = frame.sort_values(["score", "code"], ascending=[False, True]).head(k)
+            assert got["item"].tolist() == best["item"].tolist(), (user, k, exclude)
+            assert got["score"].tolist() == best["score"].tolist()

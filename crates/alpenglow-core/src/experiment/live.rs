@@ -74,10 +74,41 @@ pub fn recommend(experiment: &Handle, model: &Handle, user: u32, k: usize, exclu
         let model = model.expect("model given").borrow()?;
         let rec = RecDat { time: env.time(), user, item: 0, score: 1.0, eval: true, ..RecDat::default() };
         let exclude = if exclude_known { env.train_matrix().row(user) } else { None };
-        let list = top_list(&*model, &rec, env, k, exclude);
+        let list = match model_top_list(&*model, &rec, env, k, exclude) {
+            Some(list) => list,
+            None => top_list(&*model, &rec, env, k, exclude),
+        };
         crate::fault::check()?;
         Ok(list)
     })
+}
+
+/// The model's own exact top list (e.g. the LEMP index of a factor model: no scan of the
+/// catalogue), kept to the items of the stream, when the model has one; `None` otherwise.
+/// It asks for more items until `k` of the stream's are found or the model has no more.
+///
+/// Only for models ranked by a score iterator, whose unlisted items score 0: the list is then
+/// the scan's list when its `k`-th score is positive (an item of the stream without a vector,
+/// which the model's list cannot contain, scores 0). Otherwise the scan decides.
+fn model_top_list(model: &dyn Model, rec: &RecDat, env: &Environment, k: usize, exclude: Option<&crate::containers::train_matrix::Row>) -> Option<Vec<(u32, f64)>> {
+    if !model.has_top_list() || model.rank_path() != crate::models::RankPath::Iterator || k == 0 {
+        return None;
+    }
+    let mut asked = k;
+    loop {
+        let list = model.top_list(rec.user, asked, exclude);
+        let exhausted = list.len() < asked;
+        let got: Vec<(u32, f64)> = list.into_iter().filter(|&(i, s)| env.is_item_existent(i) && s.is_finite()).take(k).collect();
+        if got.len() == k {
+            return got.last().is_some_and(|&(_, s)| s > 0.0).then_some(got);
+        }
+        if exhausted {
+            // Fewer known items than asked: items of the stream the model has no vector for
+            // would be listed by the scan (with their prediction), so let it decide.
+            return None;
+        }
+        asked = asked.saturating_mul(4);
+    }
 }
 
 /// The model's prediction for every (users[i], items[i]) at the time of the last record.
