@@ -58,10 +58,14 @@ impl NormType {
     }
 }
 
-/// Every user's events in arrival order (oldest first), as copies of (item, time).
+/// Every user's events in arrival order (oldest first), as copies of (item, time), and the
+/// same events ordered by item (kept sorted as events arrive, for the per-item weight sums of
+/// `HistoryFactorCore::square_weight_sum`, which would otherwise sort the history per record).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserHistory {
     users: Vec<Vec<(u32, f64)>>,
+    /// Per user, (item, position in `users[u]`) ascending.
+    by_item: Vec<Vec<(u32, u32)>>,
 }
 
 impl UserHistory {
@@ -69,10 +73,20 @@ impl UserHistory {
         let u = user as usize;
         if u >= self.users.len() {
             self.users.resize_with(u + 1, Vec::new);
+            self.by_item.resize_with(u + 1, Vec::new);
         }
-        if let Some(events) = self.users.get_mut(u) {
+        if let (Some(events), Some(sorted)) = (self.users.get_mut(u), self.by_item.get_mut(u)) {
+            let entry = (item, events.len() as u32);
             events.push((item, time));
+            // After every entry of the same item: positions stay ascending within an item.
+            let at = sorted.partition_point(|&(i, _)| i <= item);
+            sorted.insert(at, entry);
         }
+    }
+
+    /// The user's events as (item, position among `get(user)`), ordered by item, then position.
+    pub fn by_item(&self, user: u32) -> &[(u32, u32)] {
+        self.by_item.get(user as usize).map_or(&[], |v| v.as_slice())
     }
 
     /// The user's events, oldest first (empty for an unknown user).
@@ -82,6 +96,7 @@ impl UserHistory {
 
     pub fn clear(&mut self) {
         self.users.clear();
+        self.by_item.clear();
     }
 
     /// Format (little-endian): u32 number of users with events; per user (ascending id) u32

@@ -9,8 +9,6 @@ use crate::models::factor::factors::{dot, sigmoid};
 pub struct StepScratch {
     q: Vec<f64>,
     user_vec: Vec<f64>,
-    /// (item, weight) of the visited history events, for [`HistoryFactorCore::square_weight_sum`].
-    pairs: Vec<(u32, f64)>,
 }
 
 /// What a gradient step does with the history gradient (the step of the history factors).
@@ -99,20 +97,27 @@ impl HistoryFactorCore {
     /// `Σ_item W_item²` over the distinct items of `rec`'s visited history events that have a
     /// history factor (W_item: the summed weights of the item's events), for
     /// [`HistoryStep::Tracked`]. Fills the cache for `rec` first.
-    pub fn square_weight_sum(&mut self, rec: &RecDat, scratch: &mut StepScratch) -> f64 {
+    pub fn square_weight_sum(&mut self, rec: &RecDat) -> f64 {
         self.ensure_cache(rec);
         let cache = self.cache.get_mut();
-        let events = self.history.get(rec.user);
+        let len = self.history.get(rec.user).len();
         let h = &self.history_factors.factors;
-        scratch.pairs.clear();
-        scratch.pairs.extend(
-            events.iter().rev().zip(&cache.weights).filter(|((item, _), _)| h.get(*item).is_some()).map(|(&(item, _), &w)| (item, w)),
-        );
-        scratch.pairs.sort_unstable_by_key(|&(item, _)| item);
+        // The walk visited the newest `weights.len()` events; weights[k] is the k-th newest's.
+        let first_visited = len - cache.weights.len().min(len);
+        let weight = |position: u32| {
+            let p = position as usize;
+            (p >= first_visited).then(|| cache.weights[len - 1 - p])
+        };
         let mut total = 0.0;
-        for group in scratch.pairs.chunk_by(|a, b| a.0 == b.0) {
-            let w: f64 = group.iter().map(|&(_, w)| w).sum();
-            total += w * w;
+        for group in self.history.by_item(rec.user).chunk_by(|a, b| a.0 == b.0) {
+            if h.get(group[0].0).is_none() {
+                continue;
+            }
+            let mut visited = group.iter().filter_map(|&(_, p)| weight(p)).peekable();
+            if visited.peek().is_some() {
+                let w: f64 = visited.sum();
+                total += w * w;
+            }
         }
         total
     }

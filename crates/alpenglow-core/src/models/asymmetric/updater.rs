@@ -150,7 +150,7 @@ impl GradientCycle {
                 self.first = Some(*s);
                 self.acc.clear();
                 self.acc.resize(core.config.dimension, 0.0);
-                self.square_weight_sum = core.square_weight_sum(s, &mut self.scratch);
+                self.square_weight_sum = core.square_weight_sum(s);
             }
             let step = HistoryStep::Tracked { acc: &mut self.acc, square_weight_sum: self.square_weight_sum };
             core.gradient_step(s, g, self.learning_rate, step, &mut self.scratch);
