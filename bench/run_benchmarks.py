@@ -302,10 +302,11 @@ def measure(spec: dict) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def factor_plan(data_dir: Path, repeat: int) -> list[dict]:
+def factor_plan(data_dir: Path, repeat: int, quick: bool = False) -> list[dict]:
     """Specs of the factor experiments: each dataset with shuffle on, ml-100k also with the
     same-time shuffle off (the original's reference setting for three of them), the reference
-    ranking (score every item) beside the fast path, and FactorExperiment on Epinions."""
+    ranking (score every item) beside the fast path, FactorExperiment on Epinions (the first
+    200k events, and the full stream), and unless ``quick`` on the 10M-event synthetic stream."""
     specs = []
     for label, name in DATASETS.items():
         path = data_dir / name
@@ -326,7 +327,11 @@ def factor_plan(data_dir: Path, repeat: int) -> list[dict]:
         base = {"dataset": label, "path": str(data_dir / name), "max_events": limit,
                 "experiment": "FactorExperiment", "exclude_known": False, "repeat": 1}
         specs += [base, base | {"variant": "reference ranking", "params": {"reference_ranking": True}},
-                  base | {"variant": "training only", "training_only": True}]
+                  base | {"variant": "training only", "training_only": True},
+                  base | {"dataset": "epinions full", "max_events": None}]
+    if not quick:
+        specs.append({"dataset": "synthetic 10M", "synthetic": SYNTHETIC, "experiment": "FactorExperiment",
+                      "exclude_known": False, "repeat": 1})
     return specs
 
 
@@ -422,7 +427,7 @@ def plan(data_dir: Path, quick: bool, repeat: int, group: str = "all") -> list[d
     """
     specs: list[dict] = []
     if data_dir.is_dir() and group in ("all", "factor"):
-        specs += factor_plan(data_dir, repeat)
+        specs += factor_plan(data_dir, repeat, quick)
     if data_dir.is_dir() and group in ("all", "knn"):
         specs += knn_plan(data_dir, repeat)
     if data_dir.is_dir() and group in ("all", "periodic"):

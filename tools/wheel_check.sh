@@ -12,6 +12,7 @@ trap 'rm -rf "$tmp"' EXIT
 # PATH without any directory holding cargo or rustc: the wheel must need no Rust toolchain.
 clean=$(printf '%s' "$PATH" | tr ':' '\n' | while read -r d; do
     [ -e "$d/cargo" ] || [ -e "$d/rustc" ] || printf '%s:' "$d"; done)
+start=$(date +%s.%N)
 "$python" -m venv "$tmp/venv"
 cd "$tmp"  # away from the source tree, so that the installed package is imported
 env PATH="$tmp/venv/bin:$clean" sh -c '
@@ -24,3 +25,5 @@ env PATH="$tmp/venv/bin:$clean" sh -c '
     python -m alpenglow run Popularity --events 10000 --quiet
     echo "wheel_check: ok ($(basename "$0"))"
 ' "$wheel"
+# The issue-12 target: fresh venv + install + sample run under 30 s.
+echo "wheel_check: fresh venv, install and sample run took $("$python" -c 'import sys; print(round(float(sys.argv[2]) - float(sys.argv[1]), 1))' "$start" "$(date +%s.%N)") s"

@@ -49,9 +49,10 @@ crate::wiring! {
     }
 }
 
-/// Samples between starting to load an item's vectors and training on it (the slots are
-/// started twice as far ahead).
-const PREFETCH_AHEAD: usize = 4;
+/// Samples between starting to load an item's vectors and training on it.
+const VECTORS_AHEAD: usize = 6;
+/// Samples between starting to load an item's slots (which locate its vectors) and training on it.
+const SLOTS_AHEAD: usize = 16;
 
 pub struct FactorModelGradientUpdater {
     params: FactorModelGradientUpdaterParameters,
@@ -134,13 +135,16 @@ impl GradientUpdater for FactorModelGradientUpdater {
             if m.lemp_usable() {
                 let (update_p, update_q) = (!params.turn_off_user_factor_updates, !params.turn_off_item_factor_updates);
                 let shrink = -params.regularization_rate * params.learning_rate;
+                // The samples' items are random rows of tables that may not fit in the cache:
+                // their loads are started ahead (hints; results are unchanged).
+                for ahead in samples.iter().take(SLOTS_AHEAD) {
+                    m.prefetch_item(ahead.item, 1);
+                }
                 for (k, sample) in samples.iter().enumerate() {
-                    // The samples' items are random rows of tables that may not fit in the
-                    // cache: their loads are started ahead (a hint; results are unchanged).
-                    if let Some(ahead) = samples.get(k + 2 * PREFETCH_AHEAD) {
+                    if let Some(ahead) = samples.get(k + SLOTS_AHEAD) {
                         m.prefetch_item(ahead.item, 1);
                     }
-                    if let Some(ahead) = samples.get(k + PREFETCH_AHEAD) {
+                    if let Some(ahead) = samples.get(k + VECTORS_AHEAD) {
                         m.prefetch_item(ahead.item, 2);
                     }
                     let step = |prediction| (-objective.gradient(sample.score, prediction) * params.learning_rate, shrink);
