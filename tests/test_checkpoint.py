@@ -326,3 +326,22 @@ def test_hand_wired_combinations_resume_exactly(tmp_path, data, cls):
     first = interrupted_run(cls(top_k=30), data, 1100, checkpoint=path)
     rest = cls(top_k=30).run(data, verbose=False, resume=path)
     assert pd.concat([first, rest]).equals(full)
+
+
+def test_external_model_experiment_resumes_its_file_protocol(tmp_path, data):
+    """ExternalModelExperiment in write mode: the interrupted and resumed runs write exactly the
+    period files of one run (the period counter is part of the checkpoint)."""
+    def experiment(folder):
+        folder.mkdir(exist_ok=True)
+        return ex.ExternalModelExperiment(top_k=30, mode="write", period_length=400, period_mode="samplenum",
+                                          out_name_base=str(folder / "batch"))
+
+    full = experiment(tmp_path / "full").run(data, verbose=False)
+    path = tmp_path / "run.ckpt"
+    first = interrupted_run(experiment(tmp_path / "parts"), data, 1000, checkpoint=path)
+    rest = experiment(tmp_path / "parts").run(data, verbose=False, resume=path)
+    assert pd.concat([first, rest]).equals(full)
+    names = sorted(os.listdir(tmp_path / "full"))
+    assert len(names) >= 10 and names == sorted(os.listdir(tmp_path / "parts"))
+    for name in names:
+        assert (tmp_path / "parts" / name).read_bytes() == (tmp_path / "full" / name).read_bytes(), name
