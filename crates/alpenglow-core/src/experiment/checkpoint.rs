@@ -157,7 +157,15 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         file.write_all(bytes).map_err(|e| Error::io(name.as_str(), e))?;
         file.sync_all().map_err(|e| Error::io(name.as_str(), e))?;
         drop(file);
-        std::fs::rename(&tmp, path).map_err(|e| Error::io(name.as_str(), e))
+        std::fs::rename(&tmp, path).map_err(|e| Error::io(name.as_str(), e))?;
+        // The rename itself reaches the disk with the folder's entry (best effort: not every
+        // platform can open a folder).
+        if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty())
+            && let Ok(folder) = std::fs::File::open(folder)
+        {
+            let _ = folder.sync_all();
+        }
+        Ok(())
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);

@@ -109,6 +109,11 @@ pub struct HistoryFactorCore {
     pub(super) cache: Mutex<Cache>,
     /// The item factors q, updated with every change of one (see `ranking`).
     pub(super) lemp: LempContainer,
+    /// Inside a training cycle (`deferring`): items whose LEMP copies `gradient_step` changed
+    /// in place and whose lengths are brought up to date at the end of the cycle
+    /// (`index_pending`).
+    pub(super) pending: Vec<u32>,
+    pub(super) deferring: bool,
 }
 
 /// Bucket size of the LEMP index (as `FactorModel`'s default).
@@ -155,8 +160,25 @@ impl HistoryFactorCore {
             history: UserHistory::default(),
             cache: Mutex::new(Cache::default()),
             lemp: LempContainer::new(config.dimension, LEMP_BUCKET_SIZE),
+            pending: Vec::new(),
+            deferring: false,
             config,
         }
+    }
+
+    /// From now until [`index_pending`](Self::index_pending), the LEMP lengths of changed item
+    /// vectors are computed once, together, at the end (nothing is ranked meanwhile).
+    pub(super) fn defer_lengths(&mut self) {
+        self.pending.clear();
+        self.deferring = true;
+    }
+
+    /// Brings the LEMP index up to date with the items changed since
+    /// [`defer_lengths`](Self::defer_lengths), and stops deferring.
+    pub(super) fn index_pending(&mut self) {
+        self.lemp.updated_all(&self.pending);
+        self.pending.clear();
+        self.deferring = false;
     }
 
     fn invalidate(&mut self) {

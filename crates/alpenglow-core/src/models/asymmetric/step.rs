@@ -90,7 +90,13 @@ impl HistoryFactorCore {
             for (qk, x) in q.iter_mut().zip(&scratch.user_vec) {
                 *qk += coef * x;
             }
-            self.lemp.set(rec.item, q);
+            match self.lemp.stored_mut(rec.item).filter(|_| self.deferring) {
+                Some(copy) => {
+                    copy.copy_from_slice(q);
+                    self.pending.push(rec.item);
+                }
+                None => self.lemp.set(rec.item, q),
+            }
         }
     }
 

@@ -135,6 +135,7 @@ impl GradientCycle {
     /// vector; otherwise the pending steps are applied first. Inside the Start/End messages of
     /// the cycle, which the caller sends.
     pub fn train_cycle(&mut self, core: &mut HistoryFactorCore, samples: &[RecDat], gradient: impl Fn(f64, f64) -> f64) {
+        core.defer_lengths();
         for s in samples {
             let tracked = !self.cumulative;
             if tracked && self.first.is_some_and(|first| key(&first) != key(s) || core.add_would_create(s)) {
@@ -158,6 +159,7 @@ impl GradientCycle {
         if !self.cumulative {
             self.finish(core);
         }
+        core.index_pending();
     }
 
     /// Handles a message; returns true if the model must be passed to [`GradientCycle::finish`].
