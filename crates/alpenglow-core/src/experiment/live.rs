@@ -28,11 +28,11 @@ use crate::error::{Error, Result};
 use crate::models::Model;
 use crate::ranking::top_list;
 
-/// Runs `f` with the experiment's kept environment and the model, every component claimed.
-fn with_state<R>(
+/// Runs `f` with the experiment and its component graph, every component claimed (as a run
+/// does); the claims are released when `f` returns.
+fn with_claimed<R>(
     experiment: &Handle,
-    model: Option<&Handle>,
-    f: impl FnOnce(&mut OnlineExperiment, Option<&Arc<Shared<dyn Model>>>) -> Result<R>,
+    f: impl FnOnce(&Arc<Shared<OnlineExperiment>>, &[Handle]) -> Result<R>,
 ) -> Result<R> {
     let shared = experiment
         .downcast::<OnlineExperiment>()
@@ -42,21 +42,31 @@ fn with_state<R>(
     for h in &graph {
         claims.push(h.node.try_claim().ok_or_else(|| busy(h.name()))?);
     }
-    let model = match model {
-        Some(m) => {
-            if !graph.iter().any(|h| h.id() == m.id()) {
-                return Err(Error::wiring(format!("{} is not wired into this experiment", m.name())));
-            }
-            Some(m.require_role::<dyn Model>()?)
-        }
-        None => None,
-    };
-    let _ = crate::fault::take();
-    let mut exp = shared.borrow_mut()?;
-    let out = f(&mut exp, model);
-    drop(exp);
+    let out = f(&shared, &graph);
     drop(claims);
     out
+}
+
+/// Runs `f` with the experiment's kept environment and the model, every component claimed.
+fn with_state<R>(
+    experiment: &Handle,
+    model: Option<&Handle>,
+    f: impl FnOnce(&mut OnlineExperiment, Option<&Arc<Shared<dyn Model>>>) -> Result<R>,
+) -> Result<R> {
+    with_claimed(experiment, |shared, graph| {
+        let model = match model {
+            Some(m) => {
+                if !graph.iter().any(|h| h.id() == m.id()) {
+                    return Err(Error::wiring(format!("{} is not wired into this experiment", m.name())));
+                }
+                Some(m.require_role::<dyn Model>()?)
+            }
+            None => None,
+        };
+        let _ = crate::fault::take();
+        let mut exp = shared.borrow_mut()?;
+        f(&mut exp, model)
+    })
 }
 
 fn env_of(exp: &mut OnlineExperiment) -> Result<&mut Environment> {
@@ -175,32 +185,23 @@ pub fn learn(experiment: &Handle, records: &[RecDat]) -> Result<usize> {
 /// checkpoint would be), so that a run over the same stream followed by new records can resume
 /// from it (`run(more, continue_run=True)` in Python).
 pub fn checkpoint(experiment: &Handle, path: &std::path::Path) -> Result<()> {
-    let shared = experiment
-        .downcast::<OnlineExperiment>()
-        .ok_or_else(|| Error::wiring(format!("{} is not an OnlineExperiment", experiment.name())))?;
-    let graph = collect_graph(experiment)?;
-    let mut claims = Vec::with_capacity(graph.len());
-    for h in &graph {
-        claims.push(h.node.try_claim().ok_or_else(|| busy(h.name()))?);
-    }
-    // Borrowed for reading only: saving reads every component, this one included.
-    let exp = shared.borrow()?;
-    if exp.learned_after_run {
-        return Err(Error::wiring(
-            "the model learned records outside the run's stream (learn()); its state no longer matches a position in the stream",
-        ));
-    }
-    let env = exp
-        .last_env
-        .as_ref()
-        .ok_or_else(|| Error::wiring("the experiment has no state yet: run it first (the live model starts from a finished run)"))?;
-    let stream = env.stream()?;
-    let mut hash = super::checkpoint::StreamHash::default();
-    for k in 0..exp.last_done {
-        hash.add(&stream.record(k));
-    }
-    let written = super::checkpoint::write(path, &graph, exp.last_done, hash, env);
-    drop(exp);
-    drop(claims);
-    written
+    with_claimed(experiment, |shared, graph| {
+        // Borrowed for reading only: saving reads every component, this one included.
+        let exp = shared.borrow()?;
+        if exp.learned_after_run {
+            return Err(Error::wiring(
+                "the model learned records outside the run's stream (learn()); its state no longer matches a position in the stream",
+            ));
+        }
+        let env = exp
+            .last_env
+            .as_ref()
+            .ok_or_else(|| Error::wiring("the experiment has no state yet: run it first (the live model starts from a finished run)"))?;
+        let stream = env.stream()?;
+        let mut hash = super::checkpoint::StreamHash::default();
+        for k in 0..exp.last_done {
+            hash.add(&stream.record(k));
+        }
+        super::checkpoint::write(path, graph, exp.last_done, hash, env)
+    })
 }
