@@ -345,3 +345,24 @@ def test_external_model_experiment_resumes_its_file_protocol(tmp_path, data):
     assert len(names) >= 10 and names == sorted(os.listdir(tmp_path / "parts"))
     for name in names:
         assert (tmp_path / "parts" / name).read_bytes() == (tmp_path / "full" / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("options", [
+    {"exclude_known": True},
+    {"evaluate_cold_start": True},
+    {"initialize_all": True},
+    {"calculate_toplists": True},
+    {"shuffle_same_time": False, "evaluation_start_time": 300},
+], ids=["exclude_known", "cold_start", "initialize_all", "toplists", "no_shuffle_eval_start"])
+def test_run_options_resume_exactly(tmp_path, data, options):
+    full_exp = ex.FactorExperiment(top_k=30, negative_rate=4)
+    full = full_exp.run(data, verbose=False, **options)
+    path = tmp_path / "run.ckpt"
+    first_exp = ex.FactorExperiment(top_k=30, negative_rate=4)
+    first = interrupted_run(first_exp, data, 1300, checkpoint=path, **options)
+    rest_exp = ex.FactorExperiment(top_k=30, negative_rate=4)
+    rest = rest_exp.run(data, verbose=False, resume=path, **options)
+    assert pd.concat([first, rest]).equals(full)
+    if options.get("calculate_toplists"):
+        lists = pd.concat([first_exp.get_predictions(), rest_exp.get_predictions()], ignore_index=True)
+        assert lists.equals(full_exp.get_predictions())
