@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use super::environment::Environment;
 use super::online_experiment::OnlineExperiment;
-use super::checkpoint::{self, CheckpointSpec, RunOptions, StreamHash};
+use super::checkpoint::{self, RunOptions, StreamHash};
 use super::ticker::Ticker;
 use crate::component::{busy, Handle, Shared};
 use crate::error::{Error, Result};
@@ -129,30 +129,36 @@ fn served(view: &crate::data::recommender_data::DataView<'_>, order: Option<&[u3
     rec
 }
 
-/// Writes a checkpoint in the middle of a run: the loggers and updaters the loop holds are
-/// released while the components are saved, then taken again.
+/// The served records hashed so far (the stream's identity in a checkpoint), extended as the
+/// run goes: each record is hashed once, when a checkpoint first needs it.
+struct ServedHash {
+    upto: usize,
+    hash: StreamHash,
+}
+
+impl ServedHash {
+    fn up_to(&mut self, done: usize, served_at: impl Fn(usize) -> crate::data::RecDat) -> StreamHash {
+        for k in self.upto..done {
+            self.hash.add(&served_at(k));
+        }
+        self.upto = self.upto.max(done);
+        self.hash
+    }
+}
+
+/// Writes a checkpoint between two records of a running loop: the loggers and updaters the loop
+/// holds are released while the components are saved, then taken again.
 #[cold]
 #[inline(never)]
-#[allow(clippy::too_many_arguments)]
-fn checkpoint_now<'a>(
-    spec: &CheckpointSpec,
-    graph: &[Handle],
-    env: &Environment,
-    done: usize,
-    hashed: &mut (usize, StreamHash),
-    mut served_at: impl FnMut(usize) -> crate::data::RecDat,
-    held: Option<(&mut Vec<atomic_refcell::AtomicRefMut<'a, dyn super::Logger + 'static>>, &mut Vec<HeldUpdater<'a>>, &'a OnlineExperiment)>,
+fn checkpoint_in_loop<'a>(
+    write: impl FnOnce() -> Result<()>,
+    loggers: &mut Vec<atomic_refcell::AtomicRefMut<'a, dyn super::Logger + 'static>>,
+    updaters: &mut Vec<HeldUpdater<'a>>,
+    exp: &'a OnlineExperiment,
 ) -> Result<()> {
-    for k in hashed.0..done {
-        hashed.1.add(&served_at(k));
-    }
-    hashed.0 = done;
-    let Some((loggers, updaters, exp)) = held else {
-        return checkpoint::write(&spec.path, graph, done, hashed.1, env);
-    };
     loggers.clear();
     updaters.clear();
-    let written = checkpoint::write(&spec.path, graph, done, hashed.1, env);
+    let written = write();
     for l in &exp.wiring.loggers {
         loggers.push(l.borrow_mut()?);
     }
@@ -239,7 +245,7 @@ pub fn run_with(handle: &Handle, hooks: &mut dyn RunHooks, options: &RunOptions)
 
     // Resuming (the components' states are loaded already): the environment is rebuilt from
     // the records before the checkpoint's position and checked against the checkpoint.
-    let mut hashed = (0usize, StreamHash::default());
+    let mut hashed = ServedHash { upto: 0, hash: StreamHash::default() };
     let start = match &resume {
         None => 0,
         Some((path, ck)) => {
@@ -255,10 +261,10 @@ pub fn run_with(handle: &Handle, hooks: &mut dyn RunHooks, options: &RunOptions)
                 let rec = served_at(k);
                 env.set_position(k);
                 env.update(&rec);
-                hashed.1.add(&rec);
+                hashed.hash.add(&rec);
             }
-            hashed.0 = ck.position;
-            if hashed.1 != ck.stream_hash || env.popularity_sorted().fingerprint() != ck.env_fingerprint {
+            hashed.upto = ck.position;
+            if hashed.hash != ck.stream_hash || env.popularity_sorted().fingerprint() != ck.env_fingerprint {
                 return Err(Error::data(format!(
                     "{name}: this is not the stream the checkpoint was written on (its first {} records differ); \
                      resume it on the same data with the same shuffle seed",
@@ -298,8 +304,9 @@ pub fn run_with(handle: &Handle, hooks: &mut dyn RunHooks, options: &RunOptions)
             mid_record = false;
             done = k + 1;
             if done == next_checkpoint {
-                let spec = spec.expect("a checkpoint is due only when requested");
-                checkpoint_now(spec, &graph, &env, done, &mut hashed, served_at, Some((&mut loggers, &mut updaters, &*exp)))?;
+                let path = &spec.expect("a checkpoint is due only when requested").path;
+                let hash = hashed.up_to(done, served_at);
+                checkpoint_in_loop(|| checkpoint::write(path, &graph, done, hash, &env), &mut loggers, &mut updaters, &exp)?;
                 next_checkpoint += every;
             }
             if ticker.tick(|| hooks.now()) {
@@ -319,7 +326,7 @@ pub fn run_with(handle: &Handle, hooks: &mut dyn RunHooks, options: &RunOptions)
     // The last checkpoint: whatever ended the run, unless it stopped inside a record's training.
     let mut checkpoint_result = Ok(());
     if let (Some(spec), false) = (spec, mid_record) {
-        checkpoint_result = checkpoint_now(spec, &graph, &env, done, &mut hashed, served_at, None);
+        checkpoint_result = checkpoint::write(&spec.path, &graph, done, hashed.up_to(done, served_at), &env);
     }
     if outcome.is_ok() {
         for l in &exp.wiring.end_loggers {
