@@ -366,3 +366,19 @@ def test_run_options_resume_exactly(tmp_path, data, options):
     if options.get("calculate_toplists"):
         lists = pd.concat([first_exp.get_predictions(), rest_exp.get_predictions()], ignore_index=True)
         assert lists.equals(full_exp.get_predictions())
+
+
+def test_continue_run_refuses_other_settings_and_accepts_the_same(data):
+    """A setting left at its default means "as in the continued run"; another value is refused."""
+    before, after = split_at_new_time(data, 1200)
+    exp = ex.PopularityExperiment(top_k=30)
+    exp.run(before, verbose=False)
+    with pytest.raises(ParameterError, match="exclude_known was False there, got True"):
+        exp.run(after, verbose=False, continue_run=True, exclude_known=True)
+    exp = ex.PopularityExperiment(top_k=30)
+    exp.run(before, verbose=False, exclude_known=True)
+    full = ex.PopularityExperiment(top_k=30).run(data, verbose=False, exclude_known=True)
+    assert exp.run(after, verbose=False, continue_run=True).equals(full)
+    exp = ex.PopularityExperiment(top_k=30)
+    exp.run(before, verbose=False, exclude_known=True)
+    assert exp.run(after, verbose=False, continue_run=True, exclude_known=True).equals(full)

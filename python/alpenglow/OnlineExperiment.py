@@ -41,6 +41,14 @@ def _polars() -> Any:
     return polars
 
 
+def _same(a: Any, b: Any) -> bool:
+    """``a == b`` for run settings (False where the comparison is not a plain truth value)."""
+    try:
+        return bool(a == b)
+    except Exception:  # noqa: BLE001 - arrays and other values without a plain equality
+        return False
+
+
 def _as_pandas(data: Any) -> pd.DataFrame:
     """An input stream (pandas, polars, pyarrow, dict of arrays) as a pandas DataFrame."""
     if isinstance(data, pd.DataFrame):
@@ -259,10 +267,11 @@ class OnlineExperiment(ParameterDefaults):
             learned state is kept, the new events are evaluated and trained on as if they had
             followed the earlier ones in one stream (the same-time shuffle applies among the
             new events), and the results are appended to ``self.results``, which is returned.
-            The other settings of the run being continued are kept (the keywords given here
-            besides ``data`` are ignored, except ``verbose``, ``checkpoint``,
-            ``checkpoint_every`` and ``experiment_termination_time``). Not available after
-            :meth:`learn`, for a file path input, or with ``calculate_toplists`` flags.
+            The other settings of the run being continued are kept: a keyword left at its
+            default means "as there", another value that differs from there is an error
+            (``verbose``, ``checkpoint``, ``checkpoint_every`` and
+            ``experiment_termination_time`` may differ). Not available
+            after :meth:`learn`, for a file path input, or with ``calculate_toplists`` flags.
 
         Returns
         -------
@@ -278,15 +287,16 @@ class OnlineExperiment(ParameterDefaults):
         alpenglow.errors.RunInterrupted
             On Ctrl-C; its ``results`` (and ``self.results``) hold the rows evaluated so far.
         """
-        if continue_run:
-            return self._continue_run(data, verbose=verbose, checkpoint=checkpoint, checkpoint_every=checkpoint_every,
-                                      experiment_termination_time=experiment_termination_time)
         run_settings = dict(experimentType=experimentType, columns=columns, out_file=out_file,
                             exclude_known=exclude_known, initialize_all=initialize_all,
                             calculate_toplists=calculate_toplists, memory_log=memory_log,
                             shuffle_same_time=shuffle_same_time, recode=recode,
                             evaluation_start_time=evaluation_start_time, evaluate_cold_start=evaluate_cold_start,
                             output=output)
+        if continue_run:
+            return self._continue_run(data, run_settings, verbose=verbose, checkpoint=checkpoint,
+                                      checkpoint_every=checkpoint_every,
+                                      experiment_termination_time=experiment_termination_time)
         self._last_run = None
         seed = self.parameter_default("seed", DEFAULT_SEED)
         top_k = self.parameter_default("top_k", 100)
@@ -417,15 +427,25 @@ class OnlineExperiment(ParameterDefaults):
         self._last_run = {"data": data, "settings": run_settings}
         return self.results
 
-    def _continue_run(self, data: Any, **given: Any) -> Any:
+    def _continue_run(self, data: Any, requested: dict, **given: Any) -> Any:
         """``run(data, continue_run=True)``: resume, from the state of the last run, a run over
-        that run's input followed by ``data``."""
+        that run's input followed by ``data``. ``requested``: the run settings given with it,
+        which must be the continued run's (or left at their defaults)."""
+        import inspect
         import tempfile
 
         last = getattr(self, "_last_run", None)
         if self._live is None or last is None:
             raise RuntimeError(f"{type(self).__name__}: continue_run needs an earlier successful run to continue")
         settings = dict(last["settings"])
+        defaults = inspect.signature(OnlineExperiment.run).parameters
+        for name, value in requested.items():
+            default = defaults[name].default
+            if value is not default and not _same(value, default) and not _same(value, settings[name]):
+                raise ParameterError(
+                    f"continue_run keeps the settings of the run it continues: {name} was {settings[name]!r} there, "
+                    f"got {value!r}"
+                )
         if isinstance(data, (str, os.PathLike)) or isinstance(last["data"], (str, os.PathLike)):
             raise ParameterError("continue_run takes data frames (or dicts of arrays), not file paths")
         if not isinstance(settings["calculate_toplists"], (bool, np.bool_)):
