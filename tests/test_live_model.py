@@ -276,3 +276,18 @@ def test_recommend_of_a_factor_model_equals_the_scan_over_every_item():
             best = frame.sort_values(["score", "code"], ascending=[False, True]).head(k)
             assert got["item"].tolist() == best["item"].tolist(), (user, k, exclude)
             assert got["score"].tolist() == best["score"].tolist()
+
+
+def test_core_learn_refuses_ids_above_the_limit_instead_of_allocating_them():
+    """The core call itself (the Python wrapper recodes first) names the bad record."""
+    from alpenglow import _core
+    from alpenglow.errors import AlpenglowError
+
+    exp = PopularityExperiment()
+    exp.run(pd.DataFrame({"user": [0, 1], "item": [0, 1]}), verbose=False, recode=False)
+    arrays = dict(time=np.array([5.0, 6.0]), user=np.array([0, 4_000_000_000], dtype=np.uint32),
+                  item=np.array([1, 1], dtype=np.uint32), score=np.ones(2))
+    with pytest.raises(AlpenglowError, match="record 1: user 4000000000 or item 1 is above the largest id"):
+        _core.live_learn(exp._live.experiment._handle, arrays["time"], arrays["user"], arrays["item"], arrays["score"])
+    # The record before the bad one was learned: item 1 now counts twice.
+    assert exp.recommend(0, k=2, exclude_known=False)["item"].tolist() == [1, 0]

@@ -115,7 +115,7 @@ impl Decoder<'_> {
         let n = self.u64(what)?;
         usize::try_from(n).map_err(|_| self.corrupt(&format!("{n} {what} is too many")))
     }
-    /// Records written by `Encoder::records`.
+    /// Records written by `Encoder::records` (user and item checked as ids).
     pub fn records(&mut self, what: &str) -> Result<Vec<RecDat>> {
         let n = self.long_len(what)?;
         let mut out = Vec::new();
@@ -123,8 +123,8 @@ impl Decoder<'_> {
             out.push(RecDat {
                 id: self.i64(what)?,
                 time: self.f64(what)?,
-                user: self.u32(what)?,
-                item: self.u32(what)?,
+                user: self.id(what)?,
+                item: self.id(what)?,
                 score: self.f64(what)?,
                 eval: self.bool(what)?,
                 category: self.i64(what)?,
@@ -183,5 +183,24 @@ impl Decoder<'_> {
             Ok(0) => Ok(()),
             _ => Err(self.corrupt("unexpected data after the end of the model")),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_round_trip_and_ids_out_of_range_are_refused() {
+        let rec = RecDat { id: 7, time: 2.5, user: 3, item: 9, score: 1.0, eval: true, category: -1, index: 4 };
+        let mut bytes = Vec::new();
+        Encoder { kind: "test", out: &mut bytes }.records([rec].iter()).unwrap();
+        let mut input = bytes.as_slice();
+        assert_eq!(Decoder { kind: "test", input: &mut input }.records("records").unwrap(), vec![rec]);
+        // The same record with a user id above MAX_ID (offset: length 8, id 8, time 8).
+        bytes[24..28].copy_from_slice(&u32::MAX.to_le_bytes());
+        let mut input = bytes.as_slice();
+        let error = Decoder { kind: "test", input: &mut input }.records("records").unwrap_err();
+        assert!(error.to_string().contains("not a valid id"), "{error}");
     }
 }

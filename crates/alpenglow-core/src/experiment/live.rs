@@ -24,6 +24,7 @@ use super::online_experiment::OnlineExperiment;
 use super::run::collect_graph;
 use crate::component::{busy, Handle, Shared};
 use crate::data::RecDat;
+use crate::data::columns::MAX_ID;
 use crate::error::{Error, Result};
 use crate::models::Model;
 use crate::ranking::top_list;
@@ -69,10 +70,14 @@ fn with_state<R>(
     })
 }
 
+fn no_state() -> Error {
+    Error::wiring("the experiment has no state yet: run it first (the live model starts from a finished run)")
+}
+
 fn env_of(exp: &mut OnlineExperiment) -> Result<&mut Environment> {
     exp.last_env
         .as_mut()
-        .ok_or_else(|| Error::wiring("the experiment has no state yet: run it first (the live model starts from a finished run)"))
+        .ok_or_else(no_state)
 }
 
 /// The `k` best items for `user` (best first, ties: lower item code first), known items
@@ -164,6 +169,12 @@ pub fn learn(experiment: &Handle, records: &[RecDat]) -> Result<usize> {
                 rec.time = env.time(); // no time given: at the last record's time
             }
             let rec = &rec;
+            if rec.user as i64 > MAX_ID || rec.item as i64 > MAX_ID {
+                return Err(Error::data(format!(
+                    "record {n}: user {} or item {} is above the largest id ({MAX_ID})",
+                    rec.user, rec.item
+                )));
+            }
             if rec.time < env.time() {
                 return Err(Error::data(format!(
                     "record {n}: time {} is earlier than the last learned record's ({}); learn takes records in stream order",
@@ -196,7 +207,7 @@ pub fn checkpoint(experiment: &Handle, path: &std::path::Path) -> Result<()> {
         let env = exp
             .last_env
             .as_ref()
-            .ok_or_else(|| Error::wiring("the experiment has no state yet: run it first (the live model starts from a finished run)"))?;
+            .ok_or_else(no_state)?;
         let stream = env.stream()?;
         let mut hash = super::checkpoint::StreamHash::default();
         for k in 0..exp.last_done {

@@ -3,9 +3,10 @@
 use std::collections::BTreeMap;
 
 use super::OfflineEvaluator;
+use super::toplist_files::test_records;
 use crate::component::{Component, slot};
 use crate::data::{RecDat, RecommenderData};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::models::Model;
 use crate::toplists::{Candidates, best_items};
 
@@ -47,18 +48,9 @@ pub struct PrecisionRecallEvaluator {
 impl PrecisionRecallEvaluator {
     /// (precision_avg, recall_avg) over the test users (0, 0 for an empty test file).
     pub fn scores(&self) -> Result<(f64, f64)> {
-        if self.params.test_file_name.is_empty() {
-            return Err(Error::parameter(format!("{}: parameter 'test_file_name' is required", Self::NAME)));
-        }
-        let test = RecommenderData::from_file(
-            std::path::Path::new(&self.params.test_file_name),
-            &self.params.test_file_type,
-            0.0,
-        )?;
+        let (test, _) = test_records(Self::NAME, &self.params.test_file_name, &self.params.test_file_type)?;
         let mut by_user: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
-        let view = test.view();
-        for k in 0..test.len() {
-            let r = view.record(k);
+        for r in &test {
             by_user.entry(r.user).or_default().push(r.item);
         }
         let items: Vec<u32> = {

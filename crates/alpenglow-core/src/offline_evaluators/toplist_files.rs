@@ -58,7 +58,7 @@ fn output(name: &str, param: &str, path: &str) -> Result<BufWriter<File>> {
 }
 
 /// The test file's records, and its users in first-appearance order.
-fn test_records(name: &str, path: &str, format: &str) -> Result<(Vec<RecDat>, Vec<u32>)> {
+pub(super) fn test_records(name: &str, path: &str, format: &str) -> Result<(Vec<RecDat>, Vec<u32>)> {
     if path.is_empty() {
         return Err(Error::parameter(format!("{name}: parameter 'test_file_name' is required")));
     }
