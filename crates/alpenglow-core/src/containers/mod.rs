@@ -2,6 +2,7 @@
 
 pub mod count_tree;
 pub mod fx;
+pub mod item_bits;
 pub mod labels;
 pub mod pop_container;
 pub mod top_pop_container;

@@ -12,6 +12,11 @@ pub use point_wise::{ObjectiveMSE, ObjectiveSigmoidMSE};
 pub trait PointWiseObjective: Send + Sync {
     /// dLoss/dPrediction.
     fn gradient(&self, score: f64, prediction: f64) -> f64;
+    /// True when `gradient(score, p)` is exactly `p - score` (the squared error), so that hot
+    /// training loops can compute it inline.
+    fn is_squared_error(&self) -> bool {
+        false
+    }
 }
 
 /// Pair-wise: a positive and a negative prediction.

@@ -20,6 +20,9 @@ impl PointWiseObjective for ObjectiveMSE {
     fn gradient(&self, score: f64, prediction: f64) -> f64 {
         prediction - score
     }
+    fn is_squared_error(&self) -> bool {
+        true
+    }
 }
 
 impl Component for ObjectiveMSE {

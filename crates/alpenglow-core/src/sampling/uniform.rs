@@ -5,6 +5,7 @@ use crate::component::Component;
 use crate::data::RecDat;
 use crate::error::Result;
 use crate::experiment::{Environment, Updater};
+use crate::containers::item_bits::ItemBits;
 use crate::random::Random;
 
 crate::parameters! {
@@ -48,6 +49,8 @@ pub struct UniformNegativeSampleGenerator {
     indices: Vec<usize>,
     negatives: Vec<u32>,
     samples: Vec<RecDat>,
+    /// The current user's known items during a record's draws (empty between records).
+    known_bits: ItemBits,
 }
 
 impl UniformNegativeSampleGenerator {
@@ -66,15 +69,35 @@ impl UniformNegativeSampleGenerator {
         let items = env.items();
         let known = env.train_matrix().row(rec.user);
         let limit = items.len().saturating_sub(known.map_or(0, |row| row.len()));
-        let rate = self.params.negative_rate;
-        while below(self.negatives.len(), rate) && self.negatives.len() < limit {
-            let idx = self.rng.get_int(items.len());
-            if let Some(&item) = items.get(idx)
-                && !known.is_some_and(|row| row.contains(&item))
-            {
-                self.negatives.push(item);
+        // `below(n, rate)` is `n < ceil(rate)` for a whole n (the rate is finite and >= 0).
+        let wanted = (self.params.negative_rate.ceil() as usize).min(limit);
+        // The generator and the lists are locals, so that the generator's state stays in a
+        // register across the draws (the same draws as through `self`).
+        let mut rng = self.rng.clone();
+        let mut negatives = std::mem::take(&mut self.negatives);
+        negatives.reserve(wanted);
+        // A short row is copied into a bit set (one bit test per draw instead of a hash
+        // probe); a long one is probed, as copying it would cost more than the draws.
+        let bits = match known {
+            Some(row) if row.len() <= 4 * wanted && self.known_bits.fill(row) => Some(&self.known_bits),
+            _ => None,
+        };
+        while negatives.len() < wanted {
+            let idx = rng.get_int(items.len());
+            let Some(&item) = items.get(idx) else { continue };
+            let is_known = match bits {
+                Some(bits) => bits.contains(item),
+                None => known.is_some_and(|row| row.contains(&item)),
+            };
+            if !is_known {
+                negatives.push(item);
             }
         }
+        if let (Some(row), true) = (known, bits.is_some()) {
+            self.known_bits.clear(row);
+        }
+        self.rng = rng;
+        self.negatives = negatives;
     }
 
     fn generate_without_replacement(&mut self, rec: &RecDat, env: &Environment) {
@@ -114,6 +137,7 @@ impl Component for UniformNegativeSampleGenerator {
             indices: Vec::new(),
             negatives: Vec::new(),
             samples: Vec::new(),
+            known_bits: ItemBits::default(),
         })
     }
     crate::component_accessors!();

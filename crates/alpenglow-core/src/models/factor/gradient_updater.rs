@@ -2,6 +2,7 @@
 
 use super::factors::sigmoid;
 use super::model::{FactorModel, Parts, init_bias};
+use super::plain_cycle::PlainStep;
 use crate::component::{Component, slot};
 use crate::data::RecDat;
 use crate::error::Result;
@@ -48,11 +49,6 @@ crate::wiring! {
         set_model => model: required FactorModel,
     }
 }
-
-/// Samples between starting to load an item's vectors and training on it.
-const VECTORS_AHEAD: usize = 6;
-/// Samples between starting to load an item's slots (which locate its vectors) and training on it.
-const SLOTS_AHEAD: usize = 16;
 
 pub struct FactorModelGradientUpdater {
     params: FactorModelGradientUpdaterParameters,
@@ -133,24 +129,16 @@ impl GradientUpdater for FactorModelGradientUpdater {
         let pending = &mut self.pending;
         crate::gradient::with_own_model(&self.wiring.model, model, |m| {
             if m.lemp_usable() {
-                let (update_p, update_q) = (!params.turn_off_user_factor_updates, !params.turn_off_item_factor_updates);
-                let shrink = -params.regularization_rate * params.learning_rate;
-                // The samples' items are random rows of tables that may not fit in the cache:
-                // their loads are started ahead (hints; results are unchanged).
-                for ahead in samples.iter().take(SLOTS_AHEAD) {
-                    m.prefetch_item(ahead.item, 1);
-                }
-                for (k, sample) in samples.iter().enumerate() {
-                    if let Some(ahead) = samples.get(k + SLOTS_AHEAD) {
-                        m.prefetch_item(ahead.item, 1);
-                    }
-                    if let Some(ahead) = samples.get(k + VECTORS_AHEAD) {
-                        m.prefetch_item(ahead.item, 2);
-                    }
-                    let step = |prediction| (-objective.gradient(sample.score, prediction) * params.learning_rate, shrink);
-                    if m.plain_step_index_later(sample, step, update_p, update_q) {
-                        pending.push(sample.item);
-                    }
+                let step = PlainStep {
+                    learning_rate: params.learning_rate,
+                    shrink: -params.regularization_rate * params.learning_rate,
+                    update_p: !params.turn_off_user_factor_updates,
+                    update_q: !params.turn_off_item_factor_updates,
+                };
+                if objective.is_squared_error() {
+                    m.train_plain_cycle(samples, |score, prediction| prediction - score, step, pending);
+                } else {
+                    m.train_plain_cycle(samples, |score, prediction| objective.gradient(score, prediction), step, pending);
                 }
                 // Nothing is ranked during the cycle: the index is brought up to date once.
                 m.index_updated(pending);

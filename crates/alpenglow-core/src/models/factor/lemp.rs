@@ -31,9 +31,8 @@ const NON_FINITE: u32 = u32::MAX - 1;
 /// largest entry when the plain sum of squares is not safely within the normal range).
 #[inline]
 pub fn length(v: &[f64]) -> f64 {
-    let sum = sum_of_squares(v);
-    if sum.is_finite() && sum >= 1e-280 {
-        return sum.sqrt();
+    if let Some(len) = length_from_sum_of_squares(sum_of_squares(v)) {
+        return len;
     }
     let scale = v.iter().fold(0.0f64, |m, x| m.max(x.abs()));
     if scale == 0.0 || !scale.is_finite() {
@@ -41,6 +40,14 @@ pub fn length(v: &[f64]) -> f64 {
     }
     let sum: f64 = v.iter().map(|x| (x / scale) * (x / scale)).sum();
     scale * sum.sqrt()
+}
+
+/// The length from `Σ x²` computed as [`length`] does (four partial sums over chunks of four
+/// values, `(a0 + a1) + (a2 + a3)`, plus the sum of the rest), when that sum is within the
+/// range where the plain formula is exact enough (`None`: call [`length`]).
+#[inline(always)]
+pub fn length_from_sum_of_squares(sum: f64) -> Option<f64> {
+    (sum.is_finite() && sum >= 1e-280).then(|| sum.sqrt())
 }
 
 /// `Σ x²` with four partial sums (any order has the same error bound).
@@ -212,6 +219,30 @@ impl LempContainer {
         let d = self.dimension;
         let bucket = self.buckets.get_mut(b as usize)?;
         bucket.vecs.get_mut(p as usize * d..(p as usize + 1) * d)
+    }
+
+    /// The stored copy of `id`'s vector with its length and its bucket's bound, for a loop that
+    /// changes the copy and sets the length (from
+    /// [`length_from_sum_of_squares`]) and the bound itself; then call
+    /// [`note_updates`](Self::note_updates).
+    #[inline]
+    pub fn stored_entry(&mut self, id: u32) -> Option<(&mut [f64], &mut f64, &mut f64)> {
+        let (b, p) = self.slot(id);
+        let (p, d) = (p as usize, self.dimension);
+        let bucket = self.buckets.get_mut(b as usize)?;
+        let v = bucket.vecs.get_mut(p * d..(p + 1) * d)?;
+        Some((v, bucket.lens.get_mut(p)?, &mut bucket.bound))
+    }
+
+    /// After `n` entries were changed through [`stored_entry`](Self::stored_entry), the longest
+    /// of their new lengths being `max_len`: counts the updates as [`updated`](Self::updated)
+    /// would.
+    pub fn note_updates(&mut self, n: usize, max_len: f64) {
+        self.max_len = self.max_len.max(max_len);
+        if n > 0 {
+            self.updates += n - 1;
+            self.count_update();
+        }
     }
 
     /// After the copy given by [`stored_mut`](Self::stored_mut) was changed: the same

@@ -103,7 +103,7 @@ pub struct FactorModel {
     /// [`FactorModel::defer_index_updates`]).
     pub(super) lemp: LempContainer,
     /// Depth of nested deferrals of LEMP updates (offline training).
-    deferred: u32,
+    pub(super) deferred: u32,
     /// Items changed while deferred, each once (`stale_mark` flags them).
     stale: Vec<u32>,
     stale_mark: Vec<bool>,

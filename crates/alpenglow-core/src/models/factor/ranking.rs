@@ -16,6 +16,7 @@
 
 use super::factors::dot;
 use super::lemp::{LempContainer, length};
+use super::lemp_scan::{CHUNK, candidates};
 use super::model::FactorModel;
 use crate::containers::train_matrix::Row;
 use crate::models::Model;
@@ -58,14 +59,7 @@ pub fn count_with_index(
         return None;
     }
     let bounds = Bounds::new(u, lemp)?;
-    let (better, ties) = match u.len() {
-        8 => count_in_buckets::<8>(u, lemp, &bounds, q),
-        10 => count_in_buckets::<10>(u, lemp, &bounds, q),
-        16 => count_in_buckets::<16>(u, lemp, &bounds, q),
-        20 => count_in_buckets::<20>(u, lemp, &bounds, q),
-        32 => count_in_buckets::<32>(u, lemp, &bounds, q),
-        _ => count_in_buckets::<0>(u, lemp, &bounds, q),
-    };
+    let (better, ties) = count_in_buckets(u, lemp, &bounds, q);
     let full = RankCount::Counted { better: q.top_k, ties: 0 };
     if better >= q.top_k {
         return Some(full);
@@ -85,44 +79,25 @@ pub fn count_with_index(
 }
 
 /// Better and tied items among those in the buckets whose bound reaches the score, stopping
-/// after the bucket where `top_k` better ones were found. `D` is the dimension (0: any;
-/// a constant lets the dot products unroll; they are the same `dot`, so the same values).
-#[inline(always)]
-fn count_in_buckets<const D: usize>(
-    u: &[f64],
-    lemp: &LempContainer,
-    bounds: &Bounds,
-    q: &RankQuery<'_>,
-) -> (usize, usize) {
+/// after the bucket where `top_k` better ones were found. The scores are computed by
+/// [`candidates`], bit-identical to `dot`; only the items that reach the score are checked.
+fn count_in_buckets(u: &[f64], lemp: &LempContainer, bounds: &Bounds, q: &RankQuery<'_>) -> (usize, usize) {
     let (s, top_k) = (q.score, q.top_k);
     let (mut better, mut ties) = (0, 0);
-    let fixed: Option<&[f64; D]> = if D > 0 { u.try_into().ok() } else { None };
+    let mut found = [0u16; CHUNK];
     for bucket in lemp.buckets() {
         if bounds.bound(bucket.bound()) < s {
             continue;
         }
         let ids = bucket.ids();
-        let mut count = |p: usize, score: f64| {
-            if let Some(&item) = ids.get(p)
-                && !q.is_skipped(item)
-                && q.env.is_item_existent(item)
-            {
-                if score > s { better += 1 } else { ties += 1 }
-            }
-        };
-        if let Some(u) = fixed {
-            let (vecs, _) = bucket.vecs().as_chunks::<D>();
-            for (p, v) in vecs.iter().enumerate() {
-                let score = dot(u, v);
-                if score >= s {
-                    count(p, score);
-                }
-            }
-        } else {
-            for (p, v) in bucket.vecs().chunks_exact(lemp.dimension()).enumerate() {
-                let score = dot(u, v);
-                if score >= s {
-                    count(p, score);
+        for (c, vecs) in bucket.vecs().chunks(CHUNK * lemp.dimension()).enumerate() {
+            let n = candidates(u, vecs, s, &mut found);
+            for &entry in &found[..n] {
+                if let Some(&item) = ids.get(c * CHUNK + usize::from(entry >> 1))
+                    && !q.is_skipped(item)
+                    && q.env.is_item_existent(item)
+                {
+                    if entry & 1 == 1 { better += 1 } else { ties += 1 }
                 }
             }
         }

@@ -499,3 +499,72 @@ fn plain_step_equals_prediction_then_step() {
         assert_eq!(fast.lemp().len(), 50);
     }
 }
+
+/// A whole cycle trained at once (the user vector held in registers when every sample has
+/// the same user and the dimension is unrolled) gives bit-identical vectors and index to
+/// `ensure` + `prediction` + `step` sample by sample: unrolled and other dimensions, frozen
+/// sides, deferral, repeated and new items, cycles of several users.
+#[test]
+fn a_cycle_at_once_equals_its_steps_one_by_one() {
+    use super::plain_cycle::PlainStep;
+    for dimension in [10, 8, 7] {
+        for (freeze_p, freeze_q, defer) in [(false, false, false), (true, false, false), (false, true, false), (false, false, true)] {
+            let p = Params { dimension, lemp_bucket_size: 4, ..Default::default() };
+            let gp = GradParams {
+                learning_rate: 0.2,
+                regularization_rate: if freeze_q { 0.0 } else { 0.01 },
+                turn_off_user_factor_updates: freeze_p,
+                turn_off_item_factor_updates: freeze_q,
+                ..Default::default()
+            };
+            let (mut slow, mut fast) = (model(p.clone()), model(p));
+            let mut up = FactorModelGradientUpdater::new(gp.clone()).unwrap();
+            if defer {
+                fast.defer_index_updates(true);
+            }
+            let step = PlainStep {
+                learning_rate: gp.learning_rate,
+                shrink: -gp.regularization_rate * gp.learning_rate,
+                update_p: !freeze_p,
+                update_q: !freeze_q,
+            };
+            // Not the squared error, so that the gradient's form matters.
+            let gradient = |score: f64, prediction: f64| (prediction - score) * (1.0 + prediction * prediction);
+            let mut pending = Vec::new();
+            for cycle in 0..120u32 {
+                let user = cycle % 9;
+                let mixed = cycle % 10 == 9;
+                let samples: Vec<RecDat> = (0..13u32)
+                    .map(|k| {
+                        // Items repeat within a cycle; new items keep appearing (up to 80).
+                        let item = if k == 0 { (cycle * 7) % 80 } else { (cycle * 3 + k * k) % (20 + cycle.min(60)) };
+                        let user = if mixed { user + k % 2 } else { user };
+                        RecDat { score: (k == 0) as u8 as f64, ..rec(user, item, cycle as f64) }
+                    })
+                    .collect();
+                for r in &samples {
+                    slow.ensure(r);
+                    let g = gradient(r.score, slow.prediction(r));
+                    up.step(&mut slow, r, g);
+                }
+                fast.train_plain_cycle(&samples, gradient, step, &mut pending);
+                fast.index_updated(&pending);
+                pending.clear();
+                if !defer {
+                    fast.lemp().check(fast.item_factors()).unwrap();
+                }
+            }
+            if defer {
+                fast.defer_index_updates(false);
+            }
+            let case = format!("dimension {dimension}, frozen p {freeze_p}, frozen q {freeze_q}, deferred {defer}");
+            for i in 0..80 {
+                assert_eq!(slow.item_factor(i), fast.item_factor(i), "item {i}, {case}");
+            }
+            for u in 0..10 {
+                assert_eq!(slow.user_factor(u), fast.user_factor(u), "user {u}, {case}");
+            }
+            fast.lemp().check(fast.item_factors()).unwrap();
+        }
+    }
+}

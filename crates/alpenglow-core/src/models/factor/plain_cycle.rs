@@ -1,0 +1,186 @@
+//! SGD on the samples of one implicit update cycle (a record and its negatives) for a plain
+//! factor model, whose score is the dot product alone (see `FactorModel::lemp_usable`).
+//!
+//! Each sample's step depends on the user vector left by the previous one, so a cycle is one
+//! long dependency chain. When every sample has the same user (as a negative sampler's cycle)
+//! and the dimension is one of the unrolled ones, the user vector is kept in registers for the
+//! whole cycle and stored back at its end: the chain then holds only the arithmetic (no
+//! store and reload of the vector between samples). The values are those of
+//! [`FactorModel::plain_step_index_later`] applied to each sample in order.
+
+use super::lemp::length_from_sum_of_squares;
+use super::model::FactorModel;
+use crate::data::RecDat;
+
+/// Samples between starting to load an item's vectors and training on it.
+const VECTORS_AHEAD: usize = 6;
+/// Samples between starting to load an item's slots (which locate its vectors) and training on it.
+const SLOTS_AHEAD: usize = 16;
+
+/// Item tables of more values than this (2 MiB of vectors) are taken to be beyond the
+/// caches: the samples' items are then prefetched (below, the hints only cost instructions).
+const PREFETCH_ABOVE: usize = 1 << 18;
+
+/// The step's settings: `step = -gradient(score, prediction) * learning_rate`, then both
+/// vectors move as `x + step * other + shrink * x` (old values on the right).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct PlainStep {
+    pub learning_rate: f64,
+    pub shrink: f64,
+    pub update_p: bool,
+    pub update_q: bool,
+}
+
+impl FactorModel {
+    /// Trains on every sample in order; the items whose LEMP copies were changed in place are
+    /// appended to `pending` (pass them to [`index_updated`](Self::index_updated) before
+    /// anything is ranked). The model must be `lemp_usable`.
+    pub(super) fn train_plain_cycle(
+        &mut self,
+        samples: &[RecDat],
+        gradient: impl Fn(f64, f64) -> f64,
+        step: PlainStep,
+        pending: &mut Vec<u32>,
+    ) {
+        // The samples' items are random rows of tables that may not fit in the cache: their
+        // loads are started ahead (hints; results are unchanged).
+        for ahead in samples.iter().take(SLOTS_AHEAD) {
+            self.prefetch_item(ahead.item, 1);
+        }
+        let one_user = samples.first().is_some_and(|first| samples.iter().all(|s| s.user == first.user));
+        let far = self.items.slots().saturating_mul(self.dimension) > PREFETCH_ABOVE;
+        match (self.dimension, far) {
+            (8, false) if one_user => self.cycle_in_registers::<8, false>(samples, gradient, step, pending),
+            (8, true) if one_user => self.cycle_in_registers::<8, true>(samples, gradient, step, pending),
+            (10, false) if one_user => self.cycle_in_registers::<10, false>(samples, gradient, step, pending),
+            (10, true) if one_user => self.cycle_in_registers::<10, true>(samples, gradient, step, pending),
+            (16, false) if one_user => self.cycle_in_registers::<16, false>(samples, gradient, step, pending),
+            (16, true) if one_user => self.cycle_in_registers::<16, true>(samples, gradient, step, pending),
+            (20, false) if one_user => self.cycle_in_registers::<20, false>(samples, gradient, step, pending),
+            (20, true) if one_user => self.cycle_in_registers::<20, true>(samples, gradient, step, pending),
+            _ => self.cycle_per_sample(samples, 0, gradient, step, pending),
+        }
+    }
+
+    /// Samples `from..` one step at a time, each reading and writing the user vector.
+    fn cycle_per_sample(&mut self, samples: &[RecDat], from: usize, gradient: impl Fn(f64, f64) -> f64, s: PlainStep, pending: &mut Vec<u32>) {
+        for (k, sample) in samples.iter().enumerate().skip(from) {
+            self.prefetch_ahead(samples, k);
+            let step = |prediction| (-gradient(sample.score, prediction) * s.learning_rate, s.shrink);
+            if self.plain_step_index_later(sample, step, s.update_p, s.update_q) {
+                pending.push(sample.item);
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn prefetch_ahead(&self, samples: &[RecDat], k: usize) {
+        if let Some(ahead) = samples.get(k + SLOTS_AHEAD) {
+            self.prefetch_item(ahead.item, 1);
+        }
+        if let Some(ahead) = samples.get(k + VECTORS_AHEAD) {
+            self.prefetch_item(ahead.item, 2);
+        }
+    }
+
+    /// All samples have the user of the first and the dimension is `D`.
+    ///
+    /// The loop calls no function (every xmm register is caller-saved, so a call would force
+    /// the user vector out of the registers): missing vectors are created before it (the
+    /// generators draw in the same order, as no step draws), and items whose index copy is
+    /// not changed in place are passed to `item_changed` after it, with their final vectors
+    /// (nothing is ranked in between, so the index ends the same).
+    fn cycle_in_registers<const D: usize, const PREFETCH: bool>(&mut self, samples: &[RecDat], gradient: impl Fn(f64, f64) -> f64, s: PlainStep, pending: &mut Vec<u32>) {
+        let Some(first) = samples.first() else { return };
+        for sample in samples {
+            // Only the vectors: a plain model has no biases.
+            if self.items.get(sample.item).is_none() || self.users.get(sample.user).is_none() {
+                self.ensure(sample);
+            }
+        }
+        let Some(mut u) = self.users.get(first.user).and_then(|v| <[f64; D]>::try_from(v).ok()) else {
+            return self.cycle_per_sample(samples, 0, gradient, s, pending);
+        };
+        let shrink = s.shrink;
+        let (mut indexed, mut longest, mut missed) = (0, 0.0f64, false);
+        let FactorModel { items, lemp, deferred, .. } = self;
+        let indexing = *deferred == 0;
+        for (k, sample) in samples.iter().enumerate() {
+            if PREFETCH {
+                if let Some(ahead) = samples.get(k + SLOTS_AHEAD) {
+                    items.prefetch_slot(ahead.item);
+                    lemp.prefetch_slot(ahead.item);
+                }
+                if let Some(ahead) = samples.get(k + VECTORS_AHEAD) {
+                    items.prefetch_vector(ahead.item);
+                    lemp.prefetch_stored(ahead.item);
+                }
+            }
+            let Some(q) = items.get_mut(sample.item).and_then(|q| <&mut [f64; D]>::try_from(q).ok()) else {
+                continue; // a vector could not be created: nothing changes
+            };
+            // The same sum as `dot`: the terms in order, from the first on. The prediction adds
+            // the two zero biases; one `+ 0.0` gives the same value (it turns -0.0 into +0.0).
+            let mut p = u[0] * q[0];
+            for j in 1..D {
+                p += u[j] * q[j];
+            }
+            let step = -gradient(sample.score, p + 0.0) * s.learning_rate;
+            // Both from the old values, each as `(x + step * other) + shrink * x`.
+            let moved: [f64; D] = std::array::from_fn(|j| q[j] + step * u[j] + shrink * q[j]);
+            if s.update_p {
+                u = std::array::from_fn(|j| u[j] + step * q[j] + shrink * u[j]);
+            }
+            if !s.update_q {
+                continue;
+            }
+            *q = moved;
+            // The index copy, its length and its bucket's bound, off the dependency chain.
+            let entry = lemp.stored_entry(sample.item).filter(|_| indexing);
+            match entry.and_then(|(copy, len, bound)| Some((copy, len, bound, length_from_sum_of_squares(sum_of_squares(&moved))?))) {
+                Some((copy, len, bound, new_len)) => {
+                    copy.copy_from_slice(&moved);
+                    *len = new_len;
+                    *bound = bound.max(new_len);
+                    longest = longest.max(new_len);
+                    indexed += 1;
+                }
+                None => missed = true,
+            }
+        }
+        lemp.note_updates(indexed, longest);
+        if s.update_p
+            && let Some(v) = self.users.get_mut(first.user)
+        {
+            v.copy_from_slice(&u);
+        }
+        if missed {
+            // Some item's copy was not changed in place (not in a bucket, deferred, or a length
+            // out of the plain formula's range): the general bookkeeping, with the final
+            // vectors (it leaves the copies already changed as they are).
+            for sample in samples {
+                self.item_changed(sample.item);
+            }
+        }
+    }
+}
+
+/// `Σ x²` in the order of [`super::lemp::length`]: four partial sums over whole chunks of four
+/// values, `(a0 + a1) + (a2 + a3)`, plus the sum of the rest.
+#[inline(always)]
+fn sum_of_squares<const D: usize>(v: &[f64; D]) -> f64 {
+    let mut a = [0.0f64; 4];
+    for c in 0..D / 4 {
+        for k in 0..4 {
+            a[k] += v[4 * c + k] * v[4 * c + k];
+        }
+    }
+    let sum = (a[0] + a[1]) + (a[2] + a[3]);
+    match D % 4 {
+        0 => sum,
+        1 => sum + v[D - 1] * v[D - 1],
+        2 => sum + (v[D - 2] * v[D - 2] + v[D - 1] * v[D - 1]),
+        _ => sum + (v[D - 3] * v[D - 3] + v[D - 2] * v[D - 2] + v[D - 1] * v[D - 1]),
+    }
+}
+
