@@ -47,17 +47,40 @@ impl FactorModel {
         for ahead in samples.iter().take(SLOTS_AHEAD) {
             self.prefetch_item(ahead.item, 1);
         }
-        let one_user = samples.first().is_some_and(|first| samples.iter().all(|s| s.user == first.user));
+        // The fast path trains both sides (the default); frozen sides take the general one.
+        let one_user = step.update_p
+            && step.update_q
+            && samples.first().is_some_and(|first| samples.iter().all(|s| s.user == first.user));
         let far = self.items.slots().saturating_mul(self.dimension) > PREFETCH_ABOVE;
+        if !one_user {
+            return self.cycle_per_sample(samples, 0, gradient, step, pending);
+        }
+        #[cfg(target_arch = "x86_64")]
+        if std::is_x86_feature_detected!("avx") {
+            // SAFETY: the processor supports AVX (checked just above).
+            return unsafe { self.cycle_avx(samples, gradient, step, pending, far) };
+        }
+        self.cycle_dispatch(samples, gradient, step, pending, far)
+    }
+
+    /// The same loop compiled with AVX (16 wide registers: the vectors stay in registers).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx")]
+    unsafe fn cycle_avx(&mut self, samples: &[RecDat], gradient: impl Fn(f64, f64) -> f64, step: PlainStep, pending: &mut Vec<u32>, far: bool) {
+        self.cycle_dispatch(samples, gradient, step, pending, far)
+    }
+
+    #[inline(always)]
+    fn cycle_dispatch(&mut self, samples: &[RecDat], gradient: impl Fn(f64, f64) -> f64, step: PlainStep, pending: &mut Vec<u32>, far: bool) {
         match (self.dimension, far) {
-            (8, false) if one_user => self.cycle_in_registers::<8, false>(samples, gradient, step, pending),
-            (8, true) if one_user => self.cycle_in_registers::<8, true>(samples, gradient, step, pending),
-            (10, false) if one_user => self.cycle_in_registers::<10, false>(samples, gradient, step, pending),
-            (10, true) if one_user => self.cycle_in_registers::<10, true>(samples, gradient, step, pending),
-            (16, false) if one_user => self.cycle_in_registers::<16, false>(samples, gradient, step, pending),
-            (16, true) if one_user => self.cycle_in_registers::<16, true>(samples, gradient, step, pending),
-            (20, false) if one_user => self.cycle_in_registers::<20, false>(samples, gradient, step, pending),
-            (20, true) if one_user => self.cycle_in_registers::<20, true>(samples, gradient, step, pending),
+            (8, false) => self.cycle_in_registers::<8, false>(samples, gradient, step, pending),
+            (8, true) => self.cycle_in_registers::<8, true>(samples, gradient, step, pending),
+            (10, false) => self.cycle_in_registers::<10, false>(samples, gradient, step, pending),
+            (10, true) => self.cycle_in_registers::<10, true>(samples, gradient, step, pending),
+            (16, false) => self.cycle_in_registers::<16, false>(samples, gradient, step, pending),
+            (16, true) => self.cycle_in_registers::<16, true>(samples, gradient, step, pending),
+            (20, false) => self.cycle_in_registers::<20, false>(samples, gradient, step, pending),
+            (20, true) => self.cycle_in_registers::<20, true>(samples, gradient, step, pending),
             _ => self.cycle_per_sample(samples, 0, gradient, step, pending),
         }
     }
@@ -90,6 +113,7 @@ impl FactorModel {
     /// generators draw in the same order, as no step draws), and items whose index copy is
     /// not changed in place are passed to `item_changed` after it, with their final vectors
     /// (nothing is ranked in between, so the index ends the same).
+    #[inline(always)]
     fn cycle_in_registers<const D: usize, const PREFETCH: bool>(&mut self, samples: &[RecDat], gradient: impl Fn(f64, f64) -> f64, s: PlainStep, pending: &mut Vec<u32>) {
         let Some(first) = samples.first() else { return };
         for sample in samples {
@@ -128,12 +152,7 @@ impl FactorModel {
             let step = -gradient(sample.score, p + 0.0) * s.learning_rate;
             // Both from the old values, each as `(x + step * other) + shrink * x`.
             let moved: [f64; D] = std::array::from_fn(|j| q[j] + step * u[j] + shrink * q[j]);
-            if s.update_p {
-                u = std::array::from_fn(|j| u[j] + step * q[j] + shrink * u[j]);
-            }
-            if !s.update_q {
-                continue;
-            }
+            u = std::array::from_fn(|j| u[j] + step * q[j] + shrink * u[j]);
             *q = moved;
             // The index copy, its length and its bucket's bound, off the dependency chain.
             let entry = lemp.stored_entry(sample.item).filter(|_| indexing);
@@ -141,17 +160,20 @@ impl FactorModel {
                 Some((copy, len, bound, new_len)) => {
                     copy.copy_from_slice(&moved);
                     *len = new_len;
-                    *bound = bound.max(new_len);
-                    longest = longest.max(new_len);
+                    // Plain comparisons (the length is finite): `f64::max` also handles NaN.
+                    if new_len > *bound {
+                        *bound = new_len;
+                    }
+                    if new_len > longest {
+                        longest = new_len;
+                    }
                     indexed += 1;
                 }
                 None => missed = true,
             }
         }
         lemp.note_updates(indexed, longest);
-        if s.update_p
-            && let Some(v) = self.users.get_mut(first.user)
-        {
+        if let Some(v) = self.users.get_mut(first.user) {
             v.copy_from_slice(&u);
         }
         if missed {
