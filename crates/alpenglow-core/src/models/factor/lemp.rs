@@ -21,7 +21,7 @@ use super::factors::Factors;
 const NONE: u32 = u32::MAX;
 /// Rebuild after this many updates per item: the pruning hardly suffers from the bounds
 /// that grew since (measured on MovieLens), while sorting often costs.
-const REBUILD_AFTER: usize = 8;
+const REBUILD_AFTER: usize = 16;
 /// Also rebuild when the overflow bucket holds more than a bucket and more than this share of
 /// the items (new items are not sorted by length, so they prune poorly).
 const OVERFLOW_SHARE: usize = 16;
@@ -353,22 +353,24 @@ impl LempContainer {
     /// `chunk` items whose bounds are their longest lengths, plus an empty overflow bucket.
     pub fn rebuild(&mut self) {
         let d = self.dimension;
-        let mut all: Vec<(f64, u32, u32, u32)> = Vec::with_capacity(self.items);
-        for (b, bucket) in self.buckets.iter().enumerate() {
-            for (p, (&id, &len)) in bucket.ids.iter().zip(&bucket.lens).enumerate() {
-                all.push((len, id, b as u32, p as u32));
-            }
+        // One integer key per item: the bits of a length (finite, >= 0) order like the length,
+        // so `!bits` then the id sorts longer first, then lower id; the id finds the item.
+        let mut keys: Vec<u128> = Vec::with_capacity(self.items);
+        for bucket in &self.buckets {
+            keys.extend(bucket.ids.iter().zip(&bucket.lens).map(|(&id, &len)| (u128::from(!len.to_bits()) << 32) | u128::from(id)));
         }
-        all.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
-        let mut buckets = Vec::with_capacity(all.len() / self.chunk + 2);
-        for (n, chunk) in all.chunks(self.chunk).enumerate() {
+        keys.sort_unstable();
+        let mut buckets = Vec::with_capacity(keys.len() / self.chunk + 2);
+        for (n, chunk) in keys.chunks(self.chunk).enumerate() {
             let mut bucket = Bucket {
                 bound: 0.0,
                 ids: Vec::with_capacity(chunk.len()),
                 lens: Vec::with_capacity(chunk.len()),
                 vecs: Vec::with_capacity(chunk.len() * d),
             };
-            for (p, &(len, id, b, q)) in chunk.iter().enumerate() {
+            for (p, &key) in chunk.iter().enumerate() {
+                let (id, len) = (key as u32, f64::from_bits(!((key >> 32) as u64)));
+                let (b, q) = self.slot_of[id as usize];
                 let (b, q) = (b as usize, q as usize);
                 bucket.push(id, len, &self.buckets[b].vecs[q * d..(q + 1) * d]);
                 self.slot_of[id as usize] = (n as u32, p as u32);
@@ -377,7 +379,7 @@ impl LempContainer {
         }
         buckets.push(Bucket::default());
         self.buckets = buckets;
-        self.max_len = all.first().map_or(0.0, |x| x.0);
+        self.max_len = keys.first().map_or(0.0, |&key| f64::from_bits(!((key >> 32) as u64)));
         self.updates = 0;
     }
 

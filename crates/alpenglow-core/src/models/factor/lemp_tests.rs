@@ -26,7 +26,7 @@ fn invariants_hold_under_random_updates() {
         let mut factors = Factors::new(3, -1.0, 1.0, 5);
         let mut c = LempContainer::new(3, bucket_size);
         let mut rebuilds = 0;
-        for step in 0..3000 {
+        for step in 0..6000 {
             let id = rng.get_int(20) as u32;
             // A clear in 1 of 600 steps (it restarts the rebuild count).
             let r = rng.get_int(600);
