@@ -51,6 +51,8 @@ pub struct UniformNegativeSampleGenerator {
     samples: Vec<RecDat>,
     /// The current user's known items during a record's draws (empty between records).
     known_bits: ItemBits,
+    /// A round of draws (positions in the item list).
+    drawn: Vec<usize>,
 }
 
 impl UniformNegativeSampleGenerator {
@@ -75,24 +77,32 @@ impl UniformNegativeSampleGenerator {
         // register across the draws (the same draws as through `self`).
         let mut rng = self.rng.clone();
         let mut negatives = std::mem::take(&mut self.negatives);
-        negatives.reserve(wanted);
         // A short row is copied into a bit set (one bit test per draw instead of a hash
         // probe); a long one is probed, as copying it would cost more than the draws.
         let bits = match known {
             Some(row) if row.len() <= 4 * wanted && self.known_bits.fill(row) => Some(&self.known_bits),
             _ => None,
         };
-        while negatives.len() < wanted {
-            let idx = rng.get_int(items.len());
-            let Some(&item) = items.get(idx) else { continue };
-            let is_known = match bits {
-                Some(bits) => bits.contains(item),
-                None => known.is_some_and(|row| row.contains(&item)),
-            };
-            if !is_known {
-                negatives.push(item);
+        // In rounds: as many draws as negatives are missing (the generator's steps alone, a
+        // short dependency chain), then their checks (independent of each other). A round can
+        // accept at most what is missing, so the draws are exactly those made one at a time.
+        let mut drawn = std::mem::take(&mut self.drawn);
+        let mut accepted = 0;
+        negatives.resize(wanted, 0);
+        while accepted < wanted {
+            drawn.clear();
+            drawn.extend((accepted..wanted).map(|_| rng.get_int(items.len())));
+            for &idx in &drawn {
+                let Some(&item) = items.get(idx) else { continue };
+                let is_known = match bits {
+                    Some(bits) => bits.contains(item),
+                    None => known.is_some_and(|row| row.contains(&item)),
+                };
+                negatives[accepted] = item;
+                accepted += usize::from(!is_known);
             }
         }
+        self.drawn = drawn;
         if let (Some(row), true) = (known, bits.is_some()) {
             self.known_bits.clear(row);
         }
@@ -138,6 +148,7 @@ impl Component for UniformNegativeSampleGenerator {
             negatives: Vec::new(),
             samples: Vec::new(),
             known_bits: ItemBits::default(),
+            drawn: Vec::new(),
         })
     }
     crate::component_accessors!();
@@ -202,6 +213,35 @@ mod tests {
         let mut s = sampler(3.0, true);
         assert_eq!(s.generate(&rec(0, 7), &e), &[9, 5, 3]);
         assert_eq!(s.indices, vec![0, 1, 2, 6, 4, 8, 3, 5, 7, 9]);
+    }
+
+    /// The draws in rounds (and the bit set for short rows) give the negatives of the plain
+    /// one-draw-at-a-time loop with a hash probe, for rows short and long, rates whole and
+    /// fractional, one user after another with the generator carried over.
+    #[test]
+    fn draws_in_rounds_equal_the_one_at_a_time_loop() {
+        let mut e = env();
+        for rate in [1.0, 7.5, 40.0, 300.0] {
+            let mut s = sampler(rate, false);
+            let mut reference_rng = Random::new(s.params.seed);
+            for step in 0..400u32 {
+                let (user, item) = (step % 13, (step * 37 + step / 7) % 151);
+                e.update(&rec(user, item));
+                let items = e.items();
+                let row = e.train_matrix().row(user);
+                let limit = items.len() - row.map_or(0, |r| r.len());
+                let mut expected = Vec::new();
+                while below(expected.len(), rate) && expected.len() < limit {
+                    let idx = reference_rng.get_int(items.len());
+                    if let Some(&i) = items.get(idx)
+                        && !row.is_some_and(|r| r.contains(&i))
+                    {
+                        expected.push(i);
+                    }
+                }
+                assert_eq!(s.generate(&rec(user, item), &e), &expected[..], "rate {rate}, step {step}");
+            }
+        }
     }
 
     #[test]
