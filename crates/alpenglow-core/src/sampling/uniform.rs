@@ -51,8 +51,6 @@ pub struct UniformNegativeSampleGenerator {
     samples: Vec<RecDat>,
     /// The current user's known items during a record's draws (empty between records).
     known_bits: ItemBits,
-    /// A round of draws (positions in the item list).
-    drawn: Vec<usize>,
 }
 
 impl UniformNegativeSampleGenerator {
@@ -77,34 +75,15 @@ impl UniformNegativeSampleGenerator {
         // register across the draws (the same draws as through `self`).
         let mut rng = self.rng.clone();
         let mut negatives = std::mem::take(&mut self.negatives);
+        negatives.reserve(wanted);
         // A short row is copied into a bit set (one bit test per draw instead of a hash
         // probe); a long one is probed, as copying it would cost more than the draws.
-        let bits = match known {
-            Some(row) if row.len() <= 4 * wanted && self.known_bits.fill(row) => Some(&self.known_bits),
-            _ => None,
-        };
-        // In rounds: as many draws as negatives are missing (the generator's steps alone, a
-        // short dependency chain), then their checks (independent of each other). A round can
-        // accept at most what is missing, so the draws are exactly those made one at a time.
-        let mut drawn = std::mem::take(&mut self.drawn);
-        let mut accepted = 0;
-        negatives.resize(wanted, 0);
-        while accepted < wanted {
-            drawn.clear();
-            drawn.extend((accepted..wanted).map(|_| rng.get_int(items.len())));
-            for &idx in &drawn {
-                let Some(&item) = items.get(idx) else { continue };
-                let is_known = match bits {
-                    Some(bits) => bits.contains(item),
-                    None => known.is_some_and(|row| row.contains(&item)),
-                };
-                negatives[accepted] = item;
-                accepted += usize::from(!is_known);
+        match known {
+            Some(row) if row.len() <= 4 * wanted && self.known_bits.fill(row) => {
+                draw(&mut rng, items, wanted, &mut negatives, |item| self.known_bits.contains(item));
+                self.known_bits.clear(row);
             }
-        }
-        self.drawn = drawn;
-        if let (Some(row), true) = (known, bits.is_some()) {
-            self.known_bits.clear(row);
+            _ => draw(&mut rng, items, wanted, &mut negatives, |item| known.is_some_and(|row| row.contains(&item))),
         }
         self.rng = rng;
         self.negatives = negatives;
@@ -132,6 +111,20 @@ impl UniformNegativeSampleGenerator {
     }
 }
 
+/// Draws positions in `items` until `wanted` unknown items were accepted (one generator step
+/// per draw, rejected draws included), appending them to `negatives`.
+#[inline(always)]
+fn draw(rng: &mut Random, items: &[u32], wanted: usize, negatives: &mut Vec<u32>, is_known: impl Fn(u32) -> bool) {
+    while negatives.len() < wanted {
+        let idx = rng.get_int(items.len());
+        if let Some(&item) = items.get(idx)
+            && !is_known(item)
+        {
+            negatives.push(item);
+        }
+    }
+}
+
 sample_generator_updater!(negatives UniformNegativeSampleGenerator);
 
 impl Component for UniformNegativeSampleGenerator {
@@ -148,7 +141,6 @@ impl Component for UniformNegativeSampleGenerator {
             negatives: Vec::new(),
             samples: Vec::new(),
             known_bits: ItemBits::default(),
-            drawn: Vec::new(),
         })
     }
     crate::component_accessors!();
@@ -215,11 +207,11 @@ mod tests {
         assert_eq!(s.indices, vec![0, 1, 2, 6, 4, 8, 3, 5, 7, 9]);
     }
 
-    /// The draws in rounds (and the bit set for short rows) give the negatives of the plain
-    /// one-draw-at-a-time loop with a hash probe, for rows short and long, rates whole and
-    /// fractional, one user after another with the generator carried over.
+    /// The sampler (a bit set for short rows, the generator in a local) gives the negatives of
+    /// the plain loop with a hash probe, for rows short and long, rates whole and fractional,
+    /// one user after another with the generator carried over.
     #[test]
-    fn draws_in_rounds_equal_the_one_at_a_time_loop() {
+    fn the_negatives_are_those_of_the_plain_loop() {
         let mut e = env();
         for rate in [1.0, 7.5, 40.0, 300.0] {
             let mut s = sampler(rate, false);
