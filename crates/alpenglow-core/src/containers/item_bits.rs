@@ -1,7 +1,5 @@
-//! A set of item ids as bits, filled from a row of the train matrix and emptied again: a
-//! membership test is one bit test instead of a hash probe.
-
-use super::train_matrix::Row;
+//! A set of item ids as bits, filled from a row of the train matrix (its item list) and
+//! emptied again: a membership test is one bit test instead of a hash probe.
 
 /// Ids from this one on are not held in bits (the set would take more than 2 MiB).
 const LIMIT: u32 = 1 << 24;
@@ -15,7 +13,7 @@ pub struct ItemBits {
 impl ItemBits {
     /// Sets the bits of every item of `row`; false (and nothing set) if an id is too large
     /// for bits, in which case the caller probes the row instead.
-    pub fn fill(&mut self, row: &Row) -> bool {
+    pub fn fill(&mut self, row: &[u32]) -> bool {
         for &item in row {
             if item >= LIMIT {
                 self.clear(row);
@@ -37,7 +35,7 @@ impl ItemBits {
     }
 
     /// Clears every bit `fill(row)` set (whole words: all their set bits came from `row`).
-    pub fn clear(&mut self, row: &Row) {
+    pub fn clear(&mut self, row: &[u32]) {
         for &item in row {
             if let Some(w) = self.words.get_mut((item >> 6) as usize) {
                 *w = 0;
@@ -52,7 +50,7 @@ mod tests {
 
     #[test]
     fn holds_exactly_the_rows_items_and_is_empty_again_after_clear() {
-        let row: Row = [0u32, 1, 63, 64, 1000, 4095].into_iter().collect();
+        let row = [0u32, 1, 63, 64, 1000, 4095];
         let mut bits = ItemBits::default();
         assert!(bits.fill(&row));
         for item in 0..5000 {
@@ -61,14 +59,14 @@ mod tests {
         assert!(!bits.contains(u32::MAX));
         bits.clear(&row);
         assert!(bits.words.iter().all(|&w| w == 0));
-        let other: Row = [5u32, 70].into_iter().collect();
+        let other = [5u32, 70];
         assert!(bits.fill(&other));
         assert!(bits.contains(70) && !bits.contains(64) && !bits.contains(1000));
     }
 
     #[test]
     fn large_ids_are_refused_and_leave_nothing_set() {
-        let row: Row = [3u32, 200, LIMIT, 7].into_iter().collect();
+        let row = [3u32, 200, LIMIT, 7];
         let mut bits = ItemBits::default();
         assert!(!bits.fill(&row));
         assert!(bits.words.iter().all(|&w| w == 0));

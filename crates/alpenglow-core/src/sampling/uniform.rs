@@ -78,10 +78,11 @@ impl UniformNegativeSampleGenerator {
         negatives.reserve(wanted);
         // A short row is copied into a bit set (one bit test per draw instead of a hash
         // probe); a long one is probed, as copying it would cost more than the draws.
+        let list = env.train_matrix().items_of(rec.user);
         match known {
-            Some(row) if row.len() <= 4 * wanted && self.known_bits.fill(row) => {
+            Some(row) if row.len() <= 4 * wanted && self.known_bits.fill(list) => {
                 draw(&mut rng, items, wanted, &mut negatives, |item| self.known_bits.contains(item));
-                self.known_bits.clear(row);
+                self.known_bits.clear(list);
             }
             _ => draw(&mut rng, items, wanted, &mut negatives, |item| known.is_some_and(|row| row.contains(&item))),
         }
