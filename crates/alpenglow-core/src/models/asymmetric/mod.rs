@@ -7,6 +7,7 @@ pub mod model;
 pub mod ranking;
 pub mod shared;
 pub mod step;
+mod tracked_cycle;
 pub mod updater;
 pub mod validate;
 
