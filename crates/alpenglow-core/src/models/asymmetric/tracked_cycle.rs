@@ -68,7 +68,8 @@ impl GradientCycle {
         self.square_weight_sum = core.square_weight_sum(&first);
         self.first = Some(first);
         let (lr, square_weight_sum) = (self.learning_rate, self.square_weight_sum);
-        let HistoryFactorCore { config, users, items, cache, lemp, pending, deferring, .. } = core;
+        let HistoryFactorCore { config, users, items, cache, lemp, deferring, .. } = core;
+        let (mut indexed, mut longest) = (0, 0.0f64);
         let cache = cache.get_mut();
         let mut acc = [0.0f64; D];
         let uvw = config.user_vector_weight;
@@ -102,14 +103,18 @@ impl GradientCycle {
             for k in 0..D {
                 q[k] += coef * old_u[k];
             }
-            match lemp.stored_mut(s.item).filter(|_| *deferring) {
-                Some(copy) => {
-                    copy.copy_from_slice(q);
-                    pending.push(s.item);
+            // The index copy with its length, in the loop (off the dependency chain).
+            match if *deferring { lemp.store_fixed(s.item, q) } else { None } {
+                Some(len) => {
+                    if len > longest {
+                        longest = len;
+                    }
+                    indexed += 1;
                 }
                 None => lemp.set(s.item, q),
             }
         }
+        lemp.note_updates(indexed, longest);
         cache.user_vec.copy_from_slice(&u);
         if let (Some(p), Some(stored)) = (p, users.as_mut().and_then(|s| s.factors.get_mut(first.user))) {
             stored.copy_from_slice(&p);

@@ -50,6 +50,24 @@ pub fn length_from_sum_of_squares(sum: f64) -> Option<f64> {
     (sum.is_finite() && sum >= 1e-280).then(|| sum.sqrt())
 }
 
+/// [`sum_of_squares`] of `D` values (the same additions, unrolled).
+#[inline(always)]
+fn sum_of_squares_fixed<const D: usize>(v: &[f64; D]) -> f64 {
+    let mut a = [0.0f64; 4];
+    for c in 0..D / 4 {
+        for k in 0..4 {
+            a[k] += v[4 * c + k] * v[4 * c + k];
+        }
+    }
+    let sum = (a[0] + a[1]) + (a[2] + a[3]);
+    match D % 4 {
+        0 => sum,
+        1 => sum + v[D - 1] * v[D - 1],
+        2 => sum + (v[D - 2] * v[D - 2] + v[D - 1] * v[D - 1]),
+        _ => sum + (v[D - 3] * v[D - 3] + v[D - 2] * v[D - 2] + v[D - 1] * v[D - 1]),
+    }
+}
+
 /// `Σ x²` with four partial sums (any order has the same error bound).
 #[inline]
 fn sum_of_squares(v: &[f64]) -> f64 {
@@ -221,20 +239,28 @@ impl LempContainer {
         bucket.vecs.get_mut(p as usize * d..(p as usize + 1) * d)
     }
 
-    /// The stored copy of `id`'s vector with its length and its bucket's bound, for a loop that
-    /// changes the copy and sets the length (from
-    /// [`length_from_sum_of_squares`]) and the bound itself; then call
-    /// [`note_updates`](Self::note_updates).
-    #[inline]
-    pub fn stored_entry(&mut self, id: u32) -> Option<(&mut [f64], &mut f64, &mut f64)> {
+    /// Writes `v` as the stored copy of `id` and sets its length and its bucket's bound, as
+    /// [`updated`](Self::updated) does, for loops that change many copies (a training cycle):
+    /// returns the new length, to pass the longest to [`note_updates`](Self::note_updates).
+    /// `None` (nothing written) when `id` is not in a bucket or the length needs the careful
+    /// formula of [`length`]: then call [`set`](Self::set).
+    #[inline(always)]
+    pub fn store_fixed<const D: usize>(&mut self, id: u32, v: &[f64; D]) -> Option<f64> {
         let (b, p) = self.slot(id);
-        let (p, d) = (p as usize, self.dimension);
+        let p = p as usize;
         let bucket = self.buckets.get_mut(b as usize)?;
-        let v = bucket.vecs.get_mut(p * d..(p + 1) * d)?;
-        Some((v, bucket.lens.get_mut(p)?, &mut bucket.bound))
+        let copy = bucket.vecs.get_mut(p * D..(p + 1) * D).filter(|_| D == self.dimension)?;
+        let len = length_from_sum_of_squares(sum_of_squares_fixed(v))?;
+        copy.copy_from_slice(v);
+        *bucket.lens.get_mut(p)? = len;
+        // Plain comparisons (the length is finite): `f64::max` also handles NaN.
+        if len > bucket.bound {
+            bucket.bound = len;
+        }
+        Some(len)
     }
 
-    /// After `n` entries were changed through [`stored_entry`](Self::stored_entry), the longest
+    /// After `n` copies were changed through [`store_fixed`](Self::store_fixed), the longest
     /// of their new lengths being `max_len`: counts the updates as [`updated`](Self::updated)
     /// would.
     pub fn note_updates(&mut self, n: usize, max_len: f64) {

@@ -8,7 +8,6 @@
 //! store and reload of the vector between samples). The values are those of
 //! [`FactorModel::plain_step_index_later`] applied to each sample in order.
 
-use super::lemp::length_from_sum_of_squares;
 use super::model::FactorModel;
 use crate::data::RecDat;
 
@@ -155,17 +154,10 @@ impl FactorModel {
             u = std::array::from_fn(|j| u[j] + step * q[j] + shrink * u[j]);
             *q = moved;
             // The index copy, its length and its bucket's bound, off the dependency chain.
-            let entry = lemp.stored_entry(sample.item).filter(|_| indexing);
-            match entry.and_then(|(copy, len, bound)| Some((copy, len, bound, length_from_sum_of_squares(sum_of_squares(&moved))?))) {
-                Some((copy, len, bound, new_len)) => {
-                    copy.copy_from_slice(&moved);
-                    *len = new_len;
-                    // Plain comparisons (the length is finite): `f64::max` also handles NaN.
-                    if new_len > *bound {
-                        *bound = new_len;
-                    }
-                    if new_len > longest {
-                        longest = new_len;
+            match if indexing { lemp.store_fixed(sample.item, &moved) } else { None } {
+                Some(len) => {
+                    if len > longest {
+                        longest = len;
                     }
                     indexed += 1;
                 }
@@ -187,22 +179,4 @@ impl FactorModel {
     }
 }
 
-/// `Σ x²` in the order of [`super::lemp::length`]: four partial sums over whole chunks of four
-/// values, `(a0 + a1) + (a2 + a3)`, plus the sum of the rest.
-#[inline(always)]
-fn sum_of_squares<const D: usize>(v: &[f64; D]) -> f64 {
-    let mut a = [0.0f64; 4];
-    for c in 0..D / 4 {
-        for k in 0..4 {
-            a[k] += v[4 * c + k] * v[4 * c + k];
-        }
-    }
-    let sum = (a[0] + a[1]) + (a[2] + a[3]);
-    match D % 4 {
-        0 => sum,
-        1 => sum + v[D - 1] * v[D - 1],
-        2 => sum + (v[D - 2] * v[D - 2] + v[D - 1] * v[D - 1]),
-        _ => sum + (v[D - 3] * v[D - 3] + v[D - 2] * v[D - 2] + v[D - 1] * v[D - 1]),
-    }
-}
 
