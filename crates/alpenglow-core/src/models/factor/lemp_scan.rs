@@ -76,6 +76,21 @@ mod avx {
         // SAFETY: items p..p+4 are within `vecs` (p + 4 <= items), d values each; AVX is on.
         unsafe {
             let threshold = _mm256_set1_pd(s);
+            // Two quads at a time: their sums are independent chains, interleaved.
+            while p + 8 <= items {
+                let rows_a = [0, 1, 2, 3].map(|l| vecs.as_ptr().add((p + l) * d));
+                let rows_b = [4, 5, 6, 7].map(|l| vecs.as_ptr().add((p + l) * d));
+                let (scores_a, scores_b) = (score_quad(u, d, rows_a), score_quad(u, d, rows_b));
+                let reach = (_mm256_movemask_pd(_mm256_cmp_pd::<_CMP_GE_OQ>(scores_a, threshold))
+                    | (_mm256_movemask_pd(_mm256_cmp_pd::<_CMP_GE_OQ>(scores_b, threshold)) << 4)) as usize;
+                let above = (_mm256_movemask_pd(_mm256_cmp_pd::<_CMP_GT_OQ>(scores_a, threshold))
+                    | (_mm256_movemask_pd(_mm256_cmp_pd::<_CMP_GT_OQ>(scores_b, threshold)) << 4)) as usize;
+                for l in 0..8 {
+                    out[n] = (((p + l) as u16) << 1) | ((above >> l) & 1) as u16;
+                    n += (reach >> l) & 1;
+                }
+                p += 8;
+            }
             while p + 4 <= items {
                 let rows = [0, 1, 2, 3].map(|l| vecs.as_ptr().add((p + l) * d));
                 let scores = score_quad(u, d, rows);
