@@ -93,12 +93,12 @@ fn count_in_buckets(u: &[f64], lemp: &LempContainer, bounds: &Bounds, q: &RankQu
         for (c, vecs) in bucket.vecs().chunks(CHUNK * lemp.dimension()).enumerate() {
             let n = candidates(u, vecs, s, &mut found);
             for &entry in &found[..n] {
-                if let Some(&item) = ids.get(c * CHUNK + usize::from(entry >> 1))
-                    && !q.is_skipped(item)
-                    && q.env.is_item_existent(item)
-                {
-                    if entry & 1 == 1 { better += 1 } else { ties += 1 }
-                }
+                let Some(&item) = ids.get(c * CHUNK + usize::from(entry >> 1)) else { continue };
+                // Counted without branching on the comparison (whose outcome varies).
+                let counted = usize::from(!q.is_skipped(item) && q.env.is_item_existent(item));
+                let above = usize::from(entry & 1);
+                better += counted & above;
+                ties += counted & (above ^ 1);
             }
         }
         if better >= top_k {
