@@ -14,17 +14,18 @@ impl ItemBits {
     /// Sets the bits of every item of `row`; false (and nothing set) if an id is too large
     /// for bits, in which case the caller probes the row instead.
     pub fn fill(&mut self, row: &[u32]) -> bool {
+        let largest = row.iter().copied().max().unwrap_or(0);
+        if largest >= LIMIT {
+            return false;
+        }
+        let words = (largest >> 6) as usize + 1;
+        if words > self.words.len() {
+            // Grows to the largest id seen, once: not per record.
+            self.words.resize(words, 0);
+        }
+        let bits = &mut self.words[..words];
         for &item in row {
-            if item >= LIMIT {
-                self.clear(row);
-                return false;
-            }
-            let w = (item >> 6) as usize;
-            if w >= self.words.len() {
-                // Grows to the largest id seen, once: not per record.
-                self.words.resize(w + 1, 0);
-            }
-            self.words[w] |= 1 << (item & 63);
+            bits[(item >> 6) as usize] |= 1 << (item & 63);
         }
         true
     }
