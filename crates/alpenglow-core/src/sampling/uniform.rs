@@ -75,7 +75,6 @@ impl UniformNegativeSampleGenerator {
         // register across the draws (the same draws as through `self`).
         let mut rng = self.rng.clone();
         let mut negatives = std::mem::take(&mut self.negatives);
-        negatives.reserve(wanted);
         // A short row is copied into a bit set (one bit test per draw instead of a hash
         // probe); a long one is probed, as copying it would cost more than the draws.
         let list = env.train_matrix().items_of(rec.user);
@@ -116,12 +115,18 @@ impl UniformNegativeSampleGenerator {
 /// per draw, rejected draws included), appending them to `negatives`.
 #[inline(always)]
 fn draw(rng: &mut Random, items: &[u32], wanted: usize, negatives: &mut Vec<u32>, is_known: impl Fn(u32) -> bool) {
-    while negatives.len() < wanted {
+    // Into a slice sized beforehand: the loop calls nothing, so its state stays in registers.
+    let start = negatives.len();
+    negatives.resize(start + wanted, 0);
+    let out = &mut negatives[start..];
+    let mut accepted = 0;
+    while accepted < wanted {
         let idx = rng.get_int(items.len());
         if let Some(&item) = items.get(idx)
             && !is_known(item)
         {
-            negatives.push(item);
+            out[accepted] = item;
+            accepted += 1;
         }
     }
 }
