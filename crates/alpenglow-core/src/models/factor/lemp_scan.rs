@@ -69,7 +69,7 @@ mod avx {
     #[inline(always)]
     unsafe fn quads<const D: usize>(u: &[f64], vecs: &[f64], s: f64, out: &mut [u16; CHUNK]) -> usize {
         let d = if D > 0 { D } else { u.len() };
-        debug_assert!(u.len() == d && vecs.len() % d == 0 && vecs.len() / d <= CHUNK);
+        debug_assert!(u.len() == d && vecs.len().is_multiple_of(d) && vecs.len() / d <= CHUNK);
         let items = vecs.len() / d;
         let mut n = 0;
         let mut p = 0;

@@ -2,11 +2,21 @@
 //! factor model, whose score is the dot product alone (see `FactorModel::lemp_usable`).
 //!
 //! Each sample's step depends on the user vector left by the previous one, so a cycle is one
-//! long dependency chain. When every sample has the same user (as a negative sampler's cycle)
-//! and the dimension is one of the unrolled ones, the user vector is kept in registers for the
-//! whole cycle and stored back at its end: the chain then holds only the arithmetic (no
-//! store and reload of the vector between samples). The values are those of
-//! [`FactorModel::plain_step_index_later`] applied to each sample in order.
+//! long dependency chain (a 10-term dot product, the gradient, the update: about 50 cycles a
+//! sample), and everything else of a sample should run in its shadow. When every sample has
+//! the same user (as a negative sampler's cycle), both sides are trained and the dimension is
+//! one of the unrolled ones (8, 10, 16, 20):
+//! * the missing vectors are created first (no step draws, so the generators draw as before);
+//! * the user vector stays in registers for the whole cycle and is stored back at its end,
+//!   and the loop calls no function (every vector register is caller-saved); it is compiled
+//!   with AVX where the processor has it (16 registers of 4 values: nothing spills);
+//! * the item's index copy and its length are written in the loop
+//!   ([`LempContainer::store_fixed`](super::lemp::LempContainer::store_fixed)), off the chain;
+//!   items not indexed in place get the general bookkeeping after the loop, with their final
+//!   vectors (nothing is ranked in between).
+//!
+//! The vectors are those of [`FactorModel::plain_step_index_later`] applied to each sample in
+//! order, bit for bit (test `a_cycle_at_once_equals_its_steps_one_by_one`).
 
 use super::model::FactorModel;
 use crate::data::RecDat;
@@ -31,9 +41,10 @@ pub(super) struct PlainStep {
 }
 
 impl FactorModel {
-    /// Trains on every sample in order; the items whose LEMP copies were changed in place are
-    /// appended to `pending` (pass them to [`index_updated`](Self::index_updated) before
-    /// anything is ranked). The model must be `lemp_usable`.
+    /// Trains on every sample in order. Items whose LEMP copies were changed in place without
+    /// their lengths are appended to `pending` (pass them to
+    /// [`index_updated`](Self::index_updated) before anything is ranked). The model must be
+    /// `lemp_usable`.
     pub(super) fn train_plain_cycle(
         &mut self,
         samples: &[RecDat],
