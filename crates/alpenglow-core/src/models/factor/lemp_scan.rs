@@ -1,12 +1,12 @@
 //! Scoring a run of item vectors against a user vector and keeping those that reach a score:
 //! the inner loop of the LEMP rank count.
 //!
-//! Four items are scored side by side (AVX where the processor has it): lane `l` computes
-//! `u[0]·v_l[0] + u[1]·v_l[1] + …` with the same multiplications and additions in the same
-//! order as [`dot`](super::factors::dot) (no fused multiply-add), so every score is
-//! bit-identical to it. The comparison with the score is branch-free: the positions of the
-//! items that reach it are appended to a small buffer, so the caller's per-item checks run
-//! only for them, where their branches are predictable.
+//! Four items are scored side by side (AVX where the processor has it; two such quads per
+//! step, so that their sums interleave): lane `l` computes `u[0]·v_l[0] + u[1]·v_l[1] + …`
+//! with the same multiplications and additions in the same order as `factors::dot` (no fused
+//! multiply-add), so every score is bit-identical to it. The comparison with the score is
+//! branch-free: the positions of the items that reach it are appended to a small buffer, so
+//! the caller's per-item checks run only for them.
 
 use super::factors::dot;
 
