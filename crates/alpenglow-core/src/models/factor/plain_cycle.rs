@@ -52,16 +52,18 @@ impl FactorModel {
         step: PlainStep,
         pending: &mut Vec<u32>,
     ) {
-        // The samples' items are random rows of tables that may not fit in the cache: their
-        // loads are started ahead (hints; results are unchanged).
-        for ahead in samples.iter().take(SLOTS_AHEAD) {
-            self.prefetch_item(ahead.item, 1);
+        let far = self.items.slots().saturating_mul(self.dimension) > PREFETCH_ABOVE;
+        if far {
+            // The samples' items are random rows of tables that do not fit in the cache: their
+            // loads are started ahead (hints; results are unchanged).
+            for ahead in samples.iter().take(SLOTS_AHEAD) {
+                self.prefetch_item(ahead.item, 1);
+            }
         }
         // The fast path trains both sides (the default); frozen sides take the general one.
         let one_user = step.update_p
             && step.update_q
             && samples.first().is_some_and(|first| samples.iter().all(|s| s.user == first.user));
-        let far = self.items.slots().saturating_mul(self.dimension) > PREFETCH_ABOVE;
         if !one_user {
             return self.cycle_per_sample(samples, 0, gradient, step, pending);
         }
