@@ -71,22 +71,20 @@ impl UniformNegativeSampleGenerator {
         let limit = items.len().saturating_sub(known.map_or(0, |row| row.len()));
         // `below(n, rate)` is `n < ceil(rate)` for a whole n (the rate is finite and >= 0).
         let wanted = (self.params.negative_rate.ceil() as usize).min(limit);
-        // The generator and the lists are locals, so that the generator's state stays in a
-        // register across the draws (the same draws as through `self`).
+        // The generator is a local, so that its state stays in a register across the draws
+        // (the same draws as through `self`).
         let mut rng = self.rng.clone();
-        let mut negatives = std::mem::take(&mut self.negatives);
         // A short row is copied into a bit set (one bit test per draw instead of a hash
         // probe); a long one is probed, as copying it would cost more than the draws.
         let list = env.train_matrix().items_of(rec.user);
         match known {
             Some(row) if row.len() <= 4 * wanted && self.known_bits.fill(list) => {
-                draw(&mut rng, items, wanted, &mut negatives, |item| self.known_bits.contains(item));
+                draw(&mut rng, items, wanted, &mut self.negatives, |item| self.known_bits.contains(item));
                 self.known_bits.clear(list);
             }
-            _ => draw(&mut rng, items, wanted, &mut negatives, |item| known.is_some_and(|row| row.contains(&item))),
+            _ => draw(&mut rng, items, wanted, &mut self.negatives, |item| known.is_some_and(|row| row.contains(&item))),
         }
         self.rng = rng;
-        self.negatives = negatives;
     }
 
     fn generate_without_replacement(&mut self, rec: &RecDat, env: &Environment) {

@@ -53,23 +53,18 @@ impl GradientCycle {
     fn tracked<const D: usize>(&mut self, core: &mut HistoryFactorCore, samples: &[RecDat], gradient: &impl Fn(f64, f64) -> f64) -> bool {
         let first = samples[0];
         core.ensure_cache(&first);
-        let users_ok = |users: &Option<_>| -> Option<Option<[f64; D]>> {
-            match users {
-                None => Some(None),
-                Some(store) => {
-                    let store: &super::shared::FactorStore = store;
-                    store.factors.get(first.user).and_then(|p| <[f64; D]>::try_from(p).ok()).map(Some)
-                }
-            }
+        // The user factor: `Some(None)` for the asymmetric model, which has none.
+        let p = match &core.users {
+            None => Some(None),
+            Some(store) => store.factors.get(first.user).and_then(|p| <[f64; D]>::try_from(p).ok()).map(Some),
         };
-        let (Ok(mut u), Some(mut p)) = (<[f64; D]>::try_from(&core.cache.get_mut().user_vec[..]), users_ok(&core.users)) else {
+        let (Ok(mut u), Some(mut p)) = (<[f64; D]>::try_from(&core.cache.get_mut().user_vec[..]), p) else {
             return false;
         };
         self.square_weight_sum = core.square_weight_sum(&first);
         self.first = Some(first);
         let (lr, square_weight_sum) = (self.learning_rate, self.square_weight_sum);
         let HistoryFactorCore { config, users, items, cache, lemp, deferring, .. } = core;
-        let (mut indexed, mut longest) = (0, 0.0f64);
         let cache = cache.get_mut();
         let mut acc = [0.0f64; D];
         let uvw = config.user_vector_weight;
@@ -104,17 +99,11 @@ impl GradientCycle {
                 q[k] += coef * old_u[k];
             }
             // The index copy with its length, in the loop (off the dependency chain).
-            match if *deferring { lemp.store_fixed(s.item, q) } else { None } {
-                Some(len) => {
-                    if len > longest {
-                        longest = len;
-                    }
-                    indexed += 1;
-                }
-                None => lemp.set(s.item, q),
+            if !(*deferring && lemp.store_fixed(s.item, q)) {
+                lemp.set(s.item, q);
             }
         }
-        lemp.note_updates(indexed, longest);
+        lemp.finish_updates();
         cache.user_vec.copy_from_slice(&u);
         if let (Some(p), Some(stored)) = (p, users.as_mut().and_then(|s| s.factors.get_mut(first.user))) {
             stored.copy_from_slice(&p);

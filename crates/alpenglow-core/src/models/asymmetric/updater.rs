@@ -135,21 +135,20 @@ impl GradientCycle {
     /// vector; otherwise the pending steps are applied first. Inside the Start/End messages of
     /// the cycle, which the caller sends.
     pub fn train_cycle(&mut self, core: &mut HistoryFactorCore, samples: &[RecDat], gradient: impl Fn(f64, f64) -> f64) {
-        core.defer_lengths();
-        if !self.tracked_cycle_fast(core, samples, &gradient) {
-            self.train_samples(core, samples, &gradient);
-        }
-        if !self.cumulative {
-            self.finish(core);
-        }
-        core.index_pending();
+        self.train_cycle_with(core, samples, gradient, true);
     }
 
     /// [`train_cycle`](Self::train_cycle) without its fast case (the reference in tests).
     #[cfg(test)]
     pub(super) fn train_cycle_general(&mut self, core: &mut HistoryFactorCore, samples: &[RecDat], gradient: impl Fn(f64, f64) -> f64) {
+        self.train_cycle_with(core, samples, gradient, false);
+    }
+
+    fn train_cycle_with(&mut self, core: &mut HistoryFactorCore, samples: &[RecDat], gradient: impl Fn(f64, f64) -> f64, fast: bool) {
         core.defer_lengths();
-        self.train_samples(core, samples, &gradient);
+        if !(fast && self.tracked_cycle_fast(core, samples, &gradient)) {
+            self.train_samples(core, samples, &gradient);
+        }
         if !self.cumulative {
             self.finish(core);
         }

@@ -50,26 +50,9 @@ pub fn length_from_sum_of_squares(sum: f64) -> Option<f64> {
     (sum.is_finite() && sum >= 1e-280).then(|| sum.sqrt())
 }
 
-/// [`sum_of_squares`] of `D` values (the same additions, unrolled).
+/// `Σ x²` with four partial sums (any order has the same error bound). Always inlined: in a
+/// loop over vectors of constant length (`store_fixed`) it unrolls, and the loop makes no call.
 #[inline(always)]
-fn sum_of_squares_fixed<const D: usize>(v: &[f64; D]) -> f64 {
-    let mut a = [0.0f64; 4];
-    for c in 0..D / 4 {
-        for k in 0..4 {
-            a[k] += v[4 * c + k] * v[4 * c + k];
-        }
-    }
-    let sum = (a[0] + a[1]) + (a[2] + a[3]);
-    match D % 4 {
-        0 => sum,
-        1 => sum + v[D - 1] * v[D - 1],
-        2 => sum + (v[D - 2] * v[D - 2] + v[D - 1] * v[D - 1]),
-        _ => sum + (v[D - 3] * v[D - 3] + v[D - 2] * v[D - 2] + v[D - 1] * v[D - 1]),
-    }
-}
-
-/// `Σ x²` with four partial sums (any order has the same error bound).
-#[inline]
 fn sum_of_squares(v: &[f64]) -> f64 {
     let (chunks, rest) = v.as_chunks::<4>();
     let mut acc = [0.0f64; 4];
@@ -198,6 +181,11 @@ impl LempContainer {
     /// is too full.
     fn count_update(&mut self) {
         self.updates += 1;
+        self.rebuild_if_stale();
+    }
+
+    /// Rebuilds when the bounds have grown stale or the overflow bucket is too full.
+    fn rebuild_if_stale(&mut self) {
         let overflow = self.buckets.last().map_or(0, |b| b.ids.len());
         if self.updates > REBUILD_AFTER * self.len() || overflow > self.chunk.max(self.len() / OVERFLOW_SHARE) {
             self.rebuild();
@@ -241,34 +229,39 @@ impl LempContainer {
 
     /// Writes `v` as the stored copy of `id` and sets its length and its bucket's bound, as
     /// [`updated`](Self::updated) does, for loops that change many copies (a training cycle):
-    /// returns the new length, to pass the longest to [`note_updates`](Self::note_updates).
-    /// `None` (nothing written) when `id` is not in a bucket or the length needs the careful
-    /// formula of [`length`]: then call [`set`](Self::set).
+    /// the update is counted, and a rebuild it may call for waits for
+    /// [`finish_updates`](Self::finish_updates), after the loop. False (nothing written) when
+    /// `id` is not in a bucket or the length needs the careful formula of [`length`]: then
+    /// call [`set`](Self::set).
     #[inline(always)]
-    pub fn store_fixed<const D: usize>(&mut self, id: u32, v: &[f64; D]) -> Option<f64> {
+    pub fn store_fixed<const D: usize>(&mut self, id: u32, v: &[f64; D]) -> bool {
         let (b, p) = self.slot(id);
         let p = p as usize;
-        let bucket = self.buckets.get_mut(b as usize)?;
-        let copy = bucket.vecs.get_mut(p * D..(p + 1) * D).filter(|_| D == self.dimension)?;
-        let len = length_from_sum_of_squares(sum_of_squares_fixed(v))?;
+        let Some(bucket) = self.buckets.get_mut(b as usize) else { return false };
+        let (Some(copy), Some(len_slot)) = (bucket.vecs.get_mut(p * D..(p + 1) * D), bucket.lens.get_mut(p)) else {
+            return false;
+        };
+        // `sum_of_squares` of a slice of constant length: unrolled once inlined here.
+        let Some(len) = length_from_sum_of_squares(sum_of_squares(v)).filter(|_| D == self.dimension) else {
+            return false;
+        };
         copy.copy_from_slice(v);
-        *bucket.lens.get_mut(p)? = len;
+        *len_slot = len;
         // Plain comparisons (the length is finite): `f64::max` also handles NaN.
         if len > bucket.bound {
             bucket.bound = len;
         }
-        Some(len)
+        if len > self.max_len {
+            self.max_len = len;
+        }
+        self.updates += 1;
+        true
     }
 
-    /// After `n` copies were changed through [`store_fixed`](Self::store_fixed), the longest
-    /// of their new lengths being `max_len`: counts the updates as [`updated`](Self::updated)
-    /// would.
-    pub fn note_updates(&mut self, n: usize, max_len: f64) {
-        self.max_len = self.max_len.max(max_len);
-        if n > 0 {
-            self.updates += n - 1;
-            self.count_update();
-        }
+    /// After a loop of [`store_fixed`](Self::store_fixed) calls: the rebuild they may call
+    /// for (as [`updated`](Self::updated) would have checked after each).
+    pub fn finish_updates(&mut self) {
+        self.rebuild_if_stale();
     }
 
     /// After the copy given by [`stored_mut`](Self::stored_mut) was changed: the same
@@ -386,6 +379,7 @@ impl LempContainer {
             keys.extend(bucket.ids.iter().zip(&bucket.lens).map(|(&id, &len)| (u128::from(!len.to_bits()) << 32) | u128::from(id)));
         }
         keys.sort_unstable();
+        let length_of = |key: u128| f64::from_bits(!((key >> 32) as u64));
         let mut buckets = Vec::with_capacity(keys.len() / self.chunk + 2);
         for (n, chunk) in keys.chunks(self.chunk).enumerate() {
             let mut bucket = Bucket {
@@ -395,7 +389,7 @@ impl LempContainer {
                 vecs: Vec::with_capacity(chunk.len() * d),
             };
             for (p, &key) in chunk.iter().enumerate() {
-                let (id, len) = (key as u32, f64::from_bits(!((key >> 32) as u64)));
+                let (id, len) = (key as u32, length_of(key));
                 let (b, q) = self.slot_of[id as usize];
                 let (b, q) = (b as usize, q as usize);
                 bucket.push(id, len, &self.buckets[b].vecs[q * d..(q + 1) * d]);
@@ -405,7 +399,7 @@ impl LempContainer {
         }
         buckets.push(Bucket::default());
         self.buckets = buckets;
-        self.max_len = keys.first().map_or(0.0, |&key| f64::from_bits(!((key >> 32) as u64)));
+        self.max_len = keys.first().map_or(0.0, |&key| length_of(key));
         self.updates = 0;
     }
 

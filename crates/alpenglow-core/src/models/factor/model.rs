@@ -297,19 +297,6 @@ impl FactorModel {
         self.lemp.updated_all(items);
     }
 
-    /// Cache hints for the item of a sample that `plain_step` will train some samples later:
-    /// `stage` 1 for the slots (further ahead), 2 for the vectors (nearer; reads the slots).
-    #[inline(always)]
-    pub(super) fn prefetch_item(&self, item: u32, stage: u8) {
-        if stage == 1 {
-            self.items.prefetch_slot(item);
-            self.lemp.prefetch_slot(item);
-        } else {
-            self.items.prefetch_vector(item);
-            self.lemp.prefetch_stored(item);
-        }
-    }
-
     /// Defers (`true`) or resumes (`false`, after as many calls as deferred) the LEMP updates
     /// of changed item vectors. Offline training changes the same items many times and ranks
     /// nothing meanwhile, so each changed item is indexed once, when the training ends.

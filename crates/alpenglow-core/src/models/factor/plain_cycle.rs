@@ -18,6 +18,8 @@
 //! The vectors are those of [`FactorModel::plain_step_index_later`] applied to each sample in
 //! order, bit for bit (test `a_cycle_at_once_equals_its_steps_one_by_one`).
 
+use super::factors::Factors;
+use super::lemp::LempContainer;
 use super::model::FactorModel;
 use crate::data::RecDat;
 
@@ -57,7 +59,8 @@ impl FactorModel {
             // The samples' items are random rows of tables that do not fit in the cache: their
             // loads are started ahead (hints; results are unchanged).
             for ahead in samples.iter().take(SLOTS_AHEAD) {
-                self.prefetch_item(ahead.item, 1);
+                self.items.prefetch_slot(ahead.item);
+                self.lemp.prefetch_slot(ahead.item);
             }
         }
         // The fast path trains both sides (the default); frozen sides take the general one.
@@ -65,7 +68,7 @@ impl FactorModel {
             && step.update_q
             && samples.first().is_some_and(|first| samples.iter().all(|s| s.user == first.user));
         if !one_user {
-            return self.cycle_per_sample(samples, 0, gradient, step, pending);
+            return self.cycle_per_sample(samples, gradient, step, pending);
         }
         #[cfg(target_arch = "x86_64")]
         if std::is_x86_feature_detected!("avx") {
@@ -93,28 +96,18 @@ impl FactorModel {
             (16, true) => self.cycle_in_registers::<16, true>(samples, gradient, step, pending),
             (20, false) => self.cycle_in_registers::<20, false>(samples, gradient, step, pending),
             (20, true) => self.cycle_in_registers::<20, true>(samples, gradient, step, pending),
-            _ => self.cycle_per_sample(samples, 0, gradient, step, pending),
+            _ => self.cycle_per_sample(samples, gradient, step, pending),
         }
     }
 
-    /// Samples `from..` one step at a time, each reading and writing the user vector.
-    fn cycle_per_sample(&mut self, samples: &[RecDat], from: usize, gradient: impl Fn(f64, f64) -> f64, s: PlainStep, pending: &mut Vec<u32>) {
-        for (k, sample) in samples.iter().enumerate().skip(from) {
-            self.prefetch_ahead(samples, k);
+    /// The samples one step at a time, each reading and writing the user vector.
+    fn cycle_per_sample(&mut self, samples: &[RecDat], gradient: impl Fn(f64, f64) -> f64, s: PlainStep, pending: &mut Vec<u32>) {
+        for (k, sample) in samples.iter().enumerate() {
+            prefetch_ahead(&self.items, &self.lemp, samples, k);
             let step = |prediction| (-gradient(sample.score, prediction) * s.learning_rate, s.shrink);
             if self.plain_step_index_later(sample, step, s.update_p, s.update_q) {
                 pending.push(sample.item);
             }
-        }
-    }
-
-    #[inline(always)]
-    fn prefetch_ahead(&self, samples: &[RecDat], k: usize) {
-        if let Some(ahead) = samples.get(k + SLOTS_AHEAD) {
-            self.prefetch_item(ahead.item, 1);
-        }
-        if let Some(ahead) = samples.get(k + VECTORS_AHEAD) {
-            self.prefetch_item(ahead.item, 2);
         }
     }
 
@@ -135,22 +128,15 @@ impl FactorModel {
             }
         }
         let Some(mut u) = self.users.get(first.user).and_then(|v| <[f64; D]>::try_from(v).ok()) else {
-            return self.cycle_per_sample(samples, 0, gradient, s, pending);
+            return self.cycle_per_sample(samples, gradient, s, pending);
         };
         let shrink = s.shrink;
-        let (mut indexed, mut longest, mut missed) = (0, 0.0f64, false);
+        let mut missed = false;
         let FactorModel { items, lemp, deferred, .. } = self;
         let indexing = *deferred == 0;
         for (k, sample) in samples.iter().enumerate() {
             if PREFETCH {
-                if let Some(ahead) = samples.get(k + SLOTS_AHEAD) {
-                    items.prefetch_slot(ahead.item);
-                    lemp.prefetch_slot(ahead.item);
-                }
-                if let Some(ahead) = samples.get(k + VECTORS_AHEAD) {
-                    items.prefetch_vector(ahead.item);
-                    lemp.prefetch_stored(ahead.item);
-                }
+                prefetch_ahead(items, lemp, samples, k);
             }
             let Some(q) = items.get_mut(sample.item).and_then(|q| <&mut [f64; D]>::try_from(q).ok()) else {
                 continue; // a vector could not be created: nothing changes
@@ -167,24 +153,18 @@ impl FactorModel {
             u = std::array::from_fn(|j| u[j] + step * q[j] + shrink * u[j]);
             *q = moved;
             // The index copy, its length and its bucket's bound, off the dependency chain.
-            match if indexing { lemp.store_fixed(sample.item, &moved) } else { None } {
-                Some(len) => {
-                    if len > longest {
-                        longest = len;
-                    }
-                    indexed += 1;
-                }
-                None => missed = true,
+            if !(indexing && lemp.store_fixed(sample.item, &moved)) {
+                missed = true;
             }
         }
-        lemp.note_updates(indexed, longest);
+        lemp.finish_updates();
         if let Some(v) = self.users.get_mut(first.user) {
             v.copy_from_slice(&u);
         }
         if missed {
             // Some item's copy was not changed in place (not in a bucket, deferred, or a length
             // out of the plain formula's range): the general bookkeeping, with the final
-            // vectors (it leaves the copies already changed as they are).
+            // vectors (copies already changed in place are written again, unchanged).
             for sample in samples {
                 self.item_changed(sample.item);
             }
@@ -192,4 +172,16 @@ impl FactorModel {
     }
 }
 
-
+/// Cache hints for the samples `k + SLOTS_AHEAD` (their slots) and `k + VECTORS_AHEAD` (their
+/// vectors, located through the slots loaded earlier).
+#[inline(always)]
+fn prefetch_ahead(items: &Factors, lemp: &LempContainer, samples: &[RecDat], k: usize) {
+    if let Some(ahead) = samples.get(k + SLOTS_AHEAD) {
+        items.prefetch_slot(ahead.item);
+        lemp.prefetch_slot(ahead.item);
+    }
+    if let Some(ahead) = samples.get(k + VECTORS_AHEAD) {
+        items.prefetch_vector(ahead.item);
+        lemp.prefetch_stored(ahead.item);
+    }
+}
